@@ -1,0 +1,56 @@
+package io.deploytrack.core;
+
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/**
+ * One check to follow for a deployment: a name (it becomes the deployment's {@code errorStage} when it fails), the
+ * source reference, and optional deadlines that override the tracker's defaults.
+ *
+ * @param name            the check's name, unique within the deployment; defaults to the source type
+ * @param ref             where the source finds it
+ * @param timeout         the rollout deadline, or null for the tracker's default (5 minutes)
+ * @param approvalTimeout how long it may wait for a human's approval, or null for the tracker's default (24 hours)
+ */
+public record CheckSpec(String name, CheckRef ref, Duration timeout, Duration approvalTimeout) {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ._:/-]{0,63}");
+
+    /** Validates. */
+    public CheckSpec {
+        if (ref == null) {
+            throw new InvalidRequestException("ref", "a check needs a source reference");
+        }
+        name = name == null ? ref.type() : name;
+        if (!NAME.matcher(name).matches()) {
+            throw new InvalidRequestException("name", "check name '" + name + "' is not valid: expected 1 to 64 letters, digits, spaces or ._:/-");
+        }
+        requirePositive("timeout", timeout);
+        requirePositive("approvalTimeout", approvalTimeout);
+    }
+
+    /** A check named after the ref's type, with the tracker's default deadlines. */
+    public static CheckSpec of(CheckRef ref) {
+        return new CheckSpec(null, ref, null, null);
+    }
+
+    /** A named check with the tracker's default deadlines. */
+    public static CheckSpec of(String name, CheckRef ref) {
+        return new CheckSpec(name, ref, null, null);
+    }
+
+    /** A copy with a rollout deadline. */
+    public CheckSpec withTimeout(Duration timeout) {
+        return new CheckSpec(name, ref, timeout, approvalTimeout);
+    }
+
+    /** A copy with an approval deadline. */
+    public CheckSpec withApprovalTimeout(Duration approvalTimeout) {
+        return new CheckSpec(name, ref, timeout, approvalTimeout);
+    }
+
+    private static void requirePositive(String field, Duration d) {
+        if (d != null && (d.isZero() || d.isNegative())) {
+            throw new InvalidRequestException(field, field + " " + d + " is not usable: expected a positive duration");
+        }
+    }
+}

@@ -1,0 +1,289 @@
+package io.deploytrack.core;
+
+import io.deploytrack.core.internal.TrackerEngine;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * Records deployments and follows each to a terminal state.
+ *
+ * <pre>{@code
+ * DeploymentTracker tracker = DeploymentTracker.builder(JdbcHistoryStore.sqlite(Path.of("deploytrack.db")))
+ *         .source(ncpSource)
+ *         .listener(myListener)
+ *         .build();
+ * tracker.start();                                     // resumes every running row this instance can claim
+ * DeploymentHandle h = tracker.track(request, CheckSpec.of(ref));
+ * Deployment done = h.completion().join();
+ * }</pre>
+ *
+ * <p>One small scheduler drives all polling and deadlines; store writes and listeners run on a few worker threads;
+ * there is no thread per deployment. Each running row is leased to one instance; leases are renewed well before they
+ * expire, and rows whose lease expired (a crashed instance) are claimed by the others.
+ */
+public final class DeploymentTracker implements AutoCloseable {
+
+    private final TrackerEngine engine;
+    private final DeploymentHistory history;
+
+    private DeploymentTracker(Builder b, Map<String, StatusSource> sources) {
+        this.engine = new TrackerEngine(b.store, sources, List.copyOf(b.listeners), b.clock, b.scheduler, b.executor,
+                b.instanceId, b.pollInterval, b.pollJitter, b.defaultTimeout, b.defaultApprovalTimeout,
+                b.leaseDuration, b.maxBackoff, b.notFoundRetries, b.claimBatch);
+        this.history = new DeploymentHistory(b.store, b.clock);
+    }
+
+    /** A builder over {@code store}. */
+    public static Builder builder(HistoryStore store) {
+        return new Builder(store);
+    }
+
+    /**
+     * Starts the scheduler and resumes every running row this instance can claim (free or expired leases). Returns
+     * once the claimed rows are being followed again.
+     */
+    public DeploymentTracker start() {
+        engine.start();
+        return this;
+    }
+
+    /**
+     * Records a deployment (idempotently) and follows its checks.
+     *
+     * <p>Tracking the same idempotency key again, or the same (owner, repo, environment, commit, rollback) while one
+     * is running, returns the existing record: never a second row.
+     *
+     * @throws InvalidRequestException when a check names an unknown source type or a source refuses its reference;
+     *                                 nothing is written then
+     */
+    public DeploymentHandle track(DeploymentRequest request, CheckSpec... checks) {
+        return track(request, Arrays.asList(checks));
+    }
+
+    /** As {@link #track(DeploymentRequest, CheckSpec...)}, each check named after its source type. */
+    public DeploymentHandle track(DeploymentRequest request, CheckRef... refs) {
+        return track(request, Arrays.stream(refs).map(CheckSpec::of).toList());
+    }
+
+    /** As {@link #track(DeploymentRequest, CheckSpec...)}. */
+    public DeploymentHandle track(DeploymentRequest request, List<CheckSpec> checks) {
+        return engine.track(request, checks);
+    }
+
+    /**
+     * A future of the end of a deployment this or another instance follows.
+     *
+     * @throws DeploymentNotFoundException when there is no such id
+     */
+    public java.util.concurrent.CompletableFuture<Deployment> awaitCompletion(long id) {
+        return engine.awaitCompletion(id);
+    }
+
+    /** How many deployments this instance follows now. */
+    public int inFlight() {
+        return engine.inFlight();
+    }
+
+    /** This instance's id, written as {@code lease_owner}. */
+    public String instanceId() {
+        return engine.instanceId();
+    }
+
+    /** Queries over the same store. */
+    public DeploymentHistory history() {
+        return history;
+    }
+
+    /**
+     * Stops following, gives up this instance's leases (so another instance or the next start resumes at once) and
+     * stops the threads the tracker created. Futures still open complete with {@link TrackerClosedException}.
+     */
+    @Override
+    public void close() {
+        engine.close();
+    }
+
+    /** Configures a {@link DeploymentTracker}; every setting has a sensible default. */
+    public static final class Builder {
+        private final HistoryStore store;
+        private final Map<String, StatusSource> sources = new LinkedHashMap<>();
+        private final List<DeploymentListener> listeners = new ArrayList<>();
+        private boolean discoverSources = true;
+        private Clock clock = Clock.systemUTC();
+        private ScheduledExecutorService scheduler;
+        private Executor executor;
+        private String instanceId;
+        private Duration pollInterval = Duration.ofSeconds(10);
+        private double pollJitter = 0.1;
+        private Duration defaultTimeout = Duration.ofMinutes(5);
+        private Duration defaultApprovalTimeout = Duration.ofHours(24);
+        private Duration leaseDuration = Duration.ofSeconds(60);
+        private Duration maxBackoff = Duration.ofMinutes(2);
+        private int notFoundRetries = 5;
+        private int claimBatch = 500;
+
+        private Builder(HistoryStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+        }
+
+        /** Adds a status source; it replaces a discovered one of the same type. */
+        public Builder source(StatusSource source) {
+            Objects.requireNonNull(source, "source");
+            sources.put(source.type(), source);
+            return this;
+        }
+
+        /** Whether to add the sources listed in {@code META-INF/services/io.deploytrack.core.StatusSource}; default true. */
+        public Builder discoverSources(boolean discover) {
+            this.discoverSources = discover;
+            return this;
+        }
+
+        /** Adds a listener. */
+        public Builder listener(DeploymentListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** The clock for every time the tracker stamps; default UTC system clock. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The scheduler for polls, deadlines and lease renewal; default one daemon thread, shut down on close. */
+        public Builder scheduler(ScheduledExecutorService scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /** Where store writes and listeners run; default two daemon threads, shut down on close. */
+        public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /** This instance's id (lease owner); default host name, process id and a random suffix. */
+        public Builder instanceId(String id) {
+            if (id == null || id.isBlank() || id.length() > 200) {
+                throw new InvalidRequestException("instanceId", "instanceId '" + id + "' is not usable: expected 1 to 200 characters");
+            }
+            this.instanceId = id;
+            return this;
+        }
+
+        /** The default poll interval for polling sources; default 10 s. */
+        public Builder pollInterval(Duration interval) {
+            this.pollInterval = positive("pollInterval", interval);
+            return this;
+        }
+
+        /** The jitter of the poll interval, 0 to 0.5 (a fraction of the interval); default 0.1. */
+        public Builder pollJitter(double jitter) {
+            if (!(jitter >= 0 && jitter <= 0.5)) {
+                throw new InvalidRequestException("pollJitter", "pollJitter " + jitter + " is not usable: expected 0 to 0.5");
+            }
+            this.pollJitter = jitter;
+            return this;
+        }
+
+        /** The rollout deadline of a check that sets none; default 5 minutes. */
+        public Builder defaultTimeout(Duration timeout) {
+            this.defaultTimeout = positive("defaultTimeout", timeout);
+            return this;
+        }
+
+        /** How long a check may wait for a human's approval; default 24 hours. */
+        public Builder defaultApprovalTimeout(Duration timeout) {
+            this.defaultApprovalTimeout = positive("defaultApprovalTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * How long a lease lasts without renewal; default 60 s. Leases are renewed every third of it; a crashed
+         * instance's rows are taken over after at most this long.
+         */
+        public Builder leaseDuration(Duration lease) {
+            this.leaseDuration = positive("leaseDuration", lease);
+            return this;
+        }
+
+        /** The cap of the exponential backoff after transient source errors; default 2 minutes. */
+        public Builder maxBackoff(Duration max) {
+            this.maxBackoff = positive("maxBackoff", max);
+            return this;
+        }
+
+        /** How often "not found" is retried before a check fails (eventual consistency at the source); default 5. */
+        public Builder notFoundRetries(int retries) {
+            if (retries < 0 || retries > 100) {
+                throw new InvalidRequestException("notFoundRetries", "notFoundRetries " + retries + " is not usable: expected 0 to 100");
+            }
+            this.notFoundRetries = retries;
+            return this;
+        }
+
+        /** How many rows one claim takes at most; default 500. */
+        public Builder claimBatch(int batch) {
+            if (batch < 1) {
+                throw new InvalidRequestException("claimBatch", "claimBatch " + batch + " is not usable: expected 1 or more");
+            }
+            this.claimBatch = batch;
+            return this;
+        }
+
+        /** Builds the tracker; call {@link DeploymentTracker#start()} next. */
+        public DeploymentTracker build() {
+            Map<String, StatusSource> all = new LinkedHashMap<>();
+            if (discoverSources) {
+                ServiceLoader<StatusSource> loader = ServiceLoader.load(StatusSource.class);
+                var it = loader.iterator();
+                while (true) {
+                    try {
+                        if (!it.hasNext()) {
+                            break;
+                        }
+                        StatusSource s = it.next();
+                        all.putIfAbsent(s.type(), s);
+                    } catch (ServiceConfigurationError e) {
+                        TrackerEngine.logDiscoveryFailure(e);
+                    }
+                }
+            }
+            all.putAll(sources);
+            if (instanceId == null) {
+                instanceId = defaultInstanceId();
+            }
+            return new DeploymentTracker(this, all);
+        }
+
+        private static Duration positive(String field, Duration d) {
+            if (d == null || d.isZero() || d.isNegative()) {
+                throw new InvalidRequestException(field, field + " " + d + " is not usable: expected a positive duration");
+            }
+            return d;
+        }
+
+        private static String defaultInstanceId() {
+            String host;
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException | SecurityException e) {
+                host = "localhost";
+            }
+            return host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.deploytrack.core;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Where the history lives. Implementations: {@link InMemoryHistoryStore} here, {@code JdbcHistoryStore} (SQLite,
+ * PostgreSQL) in {@code deploytrack-jdbc}. Methods block; the tracker calls them from its worker threads. Every
+ * implementation passes the same contract test suite.
+ *
+ * <p>Rules every implementation keeps:
+ * <ul>
+ *   <li>idempotency keys are unique; at most one {@code running} row per (owner, repo, environment, commit,
+ *       rollback);</li>
+ *   <li>every status change is a compare-and-set ({@link DeploymentUpdate#expectedStatus()});</li>
+ *   <li>leases are measured by the store's clock (the database's {@code now()} where there is one).</li>
+ * </ul>
+ */
+public interface HistoryStore extends AutoCloseable {
+
+    /**
+     * Records a new running deployment and its checks in one transaction, leased to {@code leaseOwner}, unless one
+     * with the same idempotency key or the same running identity exists: then that one is returned, unchanged.
+     *
+     * @param draft a running deployment; its id is ignored
+     */
+    CreateResult create(Deployment draft, String leaseOwner, Duration leaseDuration);
+
+    /** Applies a compare-and-set update; false when the deployment no longer has the expected status (or is gone). */
+    boolean update(DeploymentUpdate update);
+
+    /** One deployment with its checks. */
+    Optional<Deployment> find(long id);
+
+    /** The deployment recorded under this idempotency key. */
+    Optional<Deployment> findByIdempotencyKey(String idempotencyKey);
+
+    /** A page of history, newest first. */
+    List<Deployment> list(HistoryQuery query);
+
+    /**
+     * The newest {@code success} of (owner, repo, environment) by {@code deployedAt} (ties by id), optionally only
+     * those before {@code before} (by deployedAt, then id) and with a commit other than {@code excludingCommit}.
+     */
+    Optional<Deployment> latestSuccess(String owner, String repo, String environment, Deployment before,
+                                       String excludingCommit);
+
+    /** The event log of a deployment, oldest first. */
+    List<DeploymentEvent> events(long deploymentId);
+
+    /** Appends one event. */
+    void appendEvent(DeploymentEvent event);
+
+    /**
+     * Deletes events older than {@code olderThan}, except those of running deployments and of the newest success of
+     * each project and environment. Returns how many were deleted.
+     */
+    int pruneEvents(Instant olderThan);
+
+    /**
+     * Leases to {@code owner} up to {@code limit} rows that need an instance: running rows whose lease is free,
+     * expired, or already the owner's, and terminal rows whose completion was never notified, provided every
+     * running check of the row has a type in {@code sourceTypes}.
+     */
+    List<Deployment> claim(String owner, Duration leaseDuration, int limit, Set<String> sourceTypes);
+
+    /** Extends the owner's leases on these rows; returns the ids it still holds. */
+    Set<Long> renew(String owner, Collection<Long> ids, Duration leaseDuration);
+
+    /** Gives up the owner's leases on these rows (all of them when {@code ids} is null). */
+    void release(String owner, Collection<Long> ids);
+
+    /** The lease of a row. */
+    Optional<LeaseInfo> lease(long id);
+
+    /** Records that {@code onCompleted} ran for a terminal deployment, and frees its lease. */
+    void markNotified(long id);
+
+    /** Closes connections; the store is unusable afterwards. */
+    @Override
+    void close();
+}

@@ -1,0 +1,199 @@
+package io.deploytrack.core.internal;
+
+import io.deploytrack.core.CheckRef;
+import io.deploytrack.core.DeploymentCheck;
+import io.deploytrack.core.DeploymentEvent;
+import io.deploytrack.core.Following;
+import io.deploytrack.core.Observation;
+import io.deploytrack.core.PollingSource;
+import io.deploytrack.core.SourceException;
+import org.slf4j.event.Level;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Drives one {@link PollingSource} for every check that uses it: on each tick, the checks that are due (and those
+ * due within half an interval, so one batch can serve them together) go to {@link PollingSource#pollAll} at once.
+ */
+final class PollDriver {
+
+    private static final class Entry {
+        final Tracked tracked;
+        final String checkName;
+        final CheckRef ref;
+        volatile long nextPollAtMillis;
+        volatile boolean inFlight;
+        volatile boolean removed;
+        int failures;
+        int notFound;
+
+        Entry(Tracked tracked, String checkName, CheckRef ref, long nextPollAtMillis) {
+            this.tracked = tracked;
+            this.checkName = checkName;
+            this.ref = ref;
+            this.nextPollAtMillis = nextPollAtMillis;
+        }
+    }
+
+    private final TrackerEngine engine;
+    private final PollingSource source;
+    private final Duration interval;
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+
+    PollDriver(TrackerEngine engine, PollingSource source, Duration interval) {
+        this.engine = engine;
+        this.source = source;
+        this.interval = interval;
+    }
+
+    Duration interval() {
+        return interval;
+    }
+
+    int size() {
+        return entries.size();
+    }
+
+    Following add(Tracked t, DeploymentCheck check, Instant firstPollAt) {
+        String key = t.id + "/" + check.name();
+        Entry e = new Entry(t, check.name(), check.ref(), firstPollAt.toEpochMilli());
+        entries.put(key, e);
+        return () -> {
+            e.removed = true;
+            entries.remove(key, e);
+        };
+    }
+
+    /** Called on the scheduler thread: picks what is due and hands the calls to the workers. */
+    void tick(Instant now) {
+        long nowMs = now.toEpochMilli();
+        long horizon = nowMs + interval.toMillis() / 2;
+        boolean anyDue = false;
+        List<Entry> batch = new ArrayList<>();
+        for (Entry e : entries.values()) {
+            if (e.inFlight || e.nextPollAtMillis > horizon) {
+                continue;
+            }
+            anyDue |= e.nextPollAtMillis <= nowMs;
+            batch.add(e);
+        }
+        if (!anyDue) {
+            return;
+        }
+        Map<CheckRef, List<Entry>> byRef = new LinkedHashMap<>();
+        for (Entry e : batch) {
+            e.inFlight = true;
+            byRef.computeIfAbsent(e.ref, r -> new ArrayList<>()).add(e);
+        }
+        engine.execute(() -> pollBatch(byRef));
+    }
+
+    private void pollBatch(Map<CheckRef, List<Entry>> byRef) {
+        Map<CheckRef, CompletionStage<Observation>> results;
+        try {
+            results = source.pollAll(List.copyOf(byRef.keySet()));
+        } catch (RuntimeException ex) {
+            results = new LinkedHashMap<>();
+            for (CheckRef r : byRef.keySet()) {
+                results.put(r, CompletableFuture.failedFuture(ex));
+            }
+        }
+        for (Map.Entry<CheckRef, List<Entry>> me : byRef.entrySet()) {
+            CompletionStage<Observation> stage = results.get(me.getKey());
+            if (stage == null) {
+                stage = CompletableFuture.failedFuture(new IllegalStateException("source '" + source.type()
+                        + "' gave no answer for " + me.getKey() + " in pollAll"));
+            }
+            List<Entry> es = me.getValue();
+            // Completions arrive on the source's threads (an HTTP client's): hop to our workers before any store work.
+            stage.whenComplete((obs, err) -> engine.execute(() -> es.forEach(e -> handle(e, obs, err))));
+        }
+    }
+
+    private void handle(Entry e, Observation obs, Throwable err) {
+        try {
+            if (e.removed) {
+                return;
+            }
+            Instant now = engine.now();
+            if (err == null && obs != null) {
+                e.failures = 0;
+                e.notFound = 0;
+                e.nextPollAtMillis = now.toEpochMilli() + jittered(interval).toMillis();
+                engine.onObservation(e.tracked, e.checkName, obs);
+                return;
+            }
+            Throwable cause = unwrap(err == null ? new IllegalStateException("source returned no observation") : err);
+            SourceException se = cause instanceof SourceException s ? s : null;
+            if (se != null && se.kind() == SourceException.Kind.PERMANENT) {
+                engine.onObservation(e.tracked, e.checkName, Observation.failed("error", se.getMessage()));
+                return;
+            }
+            if (se != null && se.kind() == SourceException.Kind.NOT_FOUND) {
+                e.notFound++;
+                if (e.notFound > engine.notFoundRetries()) {
+                    engine.onObservation(e.tracked, e.checkName, Observation.failed("not_found",
+                            se.getMessage() + " (still not found after " + e.notFound + " attempts)"));
+                    return;
+                }
+            } else {
+                e.failures++;
+            }
+            int attempt = Math.max(e.failures, e.notFound);
+            Duration delay = backoff(attempt);
+            if (se != null && se.retryAfter().isPresent() && se.retryAfter().get().compareTo(delay) > 0) {
+                delay = se.retryAfter().get();
+            }
+            e.nextPollAtMillis = now.toEpochMilli() + delay.toMillis();
+            Log.event(TrackerEngine.LOG, attempt == 1 ? Level.WARN : Level.DEBUG, "deployment_status_poll_failed",
+                    "deployment_id", e.tracked.id, "check", e.checkName, "source", source.type(), "attempt", attempt,
+                    "retry_in_ms", delay.toMillis(), "error", describe(cause));
+            if (attempt == 1) {
+                engine.appendEventQuietly(DeploymentEvent.of(e.tracked.id, now, "poll_error", e.checkName, null, null,
+                        null, describe(cause) + "; retrying in " + delay.toMillis() + " ms"));
+            }
+        } finally {
+            e.inFlight = false;
+        }
+    }
+
+    private Duration backoff(int attempt) {
+        long base = interval.toMillis();
+        long max = engine.maxBackoff().toMillis();
+        long d = attempt >= 20 ? max : Math.min(max, base * (1L << Math.min(attempt - 1, 19)));
+        return jittered(Duration.ofMillis(Math.max(d, 1)));
+    }
+
+    private Duration jittered(Duration d) {
+        double j = engine.pollJitter();
+        if (j == 0) {
+            return d;
+        }
+        double f = 1 + ThreadLocalRandom.current().nextDouble(-j, j);
+        return Duration.ofMillis(Math.max(1, Math.round(d.toMillis() * f)));
+    }
+
+    static Throwable unwrap(Throwable t) {
+        Throwable c = t;
+        while ((c instanceof CompletionException || c instanceof ExecutionException) && c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c;
+    }
+
+    private static String describe(Throwable t) {
+        String m = t.getMessage();
+        return m == null ? t.getClass().getSimpleName() : m;
+    }
+}

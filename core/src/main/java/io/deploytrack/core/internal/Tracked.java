@@ -1,0 +1,29 @@
+package io.deploytrack.core.internal;
+
+import io.deploytrack.core.Deployment;
+import io.deploytrack.core.Following;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/** One deployment this instance follows. Mutable state is guarded by the object's monitor. */
+final class Tracked {
+    final long id;
+    volatile Deployment current;
+    final Map<String, Following> followings = new HashMap<>();
+    final Set<String> deadlinePending = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    final CompletableFuture<Deployment> future = new CompletableFuture<>();
+    final Set<String> unknownStatusesLogged = new HashSet<>();
+    /** A resumed check's deadline waits until the source has had a chance to answer. */
+    volatile Instant deadlineGraceUntil;
+    volatile boolean done;
+
+    Tracked(Deployment d) {
+        this.id = d.id();
+        this.current = d;
+    }
+}

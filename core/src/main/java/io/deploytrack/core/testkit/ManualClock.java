@@ -1,0 +1,62 @@
+package io.deploytrack.core.testkit;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** A clock that moves only when told to. Thread-safe. */
+public final class ManualClock extends Clock {
+    private final AtomicReference<Instant> now;
+    private final ZoneId zone;
+
+    /** A clock at {@code start}, in UTC. */
+    public ManualClock(Instant start) {
+        this(new AtomicReference<>(start), ZoneOffset.UTC);
+    }
+
+    /** A clock at 2026-01-01T00:00:00Z. */
+    public ManualClock() {
+        this(Instant.parse("2026-01-01T00:00:00Z"));
+    }
+
+    private ManualClock(AtomicReference<Instant> now, ZoneId zone) {
+        this.now = now;
+        this.zone = zone;
+    }
+
+    @Override
+    public ZoneId getZone() {
+        return zone;
+    }
+
+    @Override
+    public Clock withZone(ZoneId z) {
+        return new ManualClock(now, z);
+    }
+
+    @Override
+    public Instant instant() {
+        return now.get();
+    }
+
+    /** Moves the clock forward. */
+    public void advance(Duration d) {
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("a clock does not go back: " + d);
+        }
+        now.updateAndGet(i -> i.plus(d));
+    }
+
+    /** Sets the clock; it may not go back. */
+    public void set(Instant instant) {
+        now.updateAndGet(i -> {
+            if (instant.isBefore(i)) {
+                throw new IllegalArgumentException("a clock does not go back: from " + i + " to " + instant);
+            }
+            return instant;
+        });
+    }
+}
