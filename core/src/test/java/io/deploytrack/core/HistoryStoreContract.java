@@ -1,0 +1,563 @@
+package io.deploytrack.core;
+
+import io.deploytrack.core.testkit.ManualClock;
+import io.deploytrack.core.testkit.ManualScheduler;
+import io.deploytrack.core.testkit.ScriptedPollingSource;
+import io.deploytrack.core.testkit.ScriptedSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The contract every {@link HistoryStore} keeps, with the tracker running on it. One subclass per store: in-memory,
+ * SQLite, PostgreSQL. Time is a {@link ManualClock}; the tracker's scheduler and executor are a
+ * {@link ManualScheduler}, so every test is deterministic.
+ */
+public abstract class HistoryStoreContract {
+
+    protected final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
+    protected final ManualScheduler scheduler = new ManualScheduler(clock);
+    protected HistoryStore store;
+    private final List<DeploymentTracker> trackers = new ArrayList<>();
+    private final List<HistoryStore> stores = new ArrayList<>();
+
+    /**
+     * Opens the store under test on {@code clock}. Each call within one test must open the same data (the same file
+     * or database, or the same in-memory instance), as a restarted process would.
+     */
+    protected abstract HistoryStore openStore(Clock clock);
+
+    /** Whether closing and reopening keeps data (false for a store that is shared in memory). */
+    protected HistoryStore reopen() {
+        return track(openStore(clock));
+    }
+
+    private HistoryStore track(HistoryStore s) {
+        stores.add(s);
+        return s;
+    }
+
+    @BeforeEach
+    void openContractStore() {
+        store = track(openStore(clock));
+    }
+
+    @AfterEach
+    void closeContractStore() {
+        trackers.forEach(DeploymentTracker::close);
+        stores.forEach(HistoryStore::close);
+    }
+
+    protected DeploymentTracker.Builder trackerBuilder(HistoryStore s, ManualScheduler sched) {
+        return DeploymentTracker.builder(s).clock(clock).scheduler(sched).executor(sched).discoverSources(false)
+                .pollInterval(Duration.ofSeconds(5)).pollJitter(0).leaseDuration(Duration.ofSeconds(30));
+    }
+
+    protected DeploymentTracker started(DeploymentTracker.Builder b) {
+        DeploymentTracker t = b.build();
+        trackers.add(t);
+        t.start();
+        return t;
+    }
+
+    protected static DeploymentRequest request(String repo, String sha) {
+        return DeploymentRequest.builder("acme", repo, sha).build();
+    }
+
+    protected Deployment draft(String repo, String sha, String key) {
+        Instant now = clock.instant();
+        CheckRef ref = CheckRef.of("scripted", "id", repo + "-" + sha);
+        return new Deployment(0, "acme", repo, "production", sha, false, null, key, DeploymentStatus.RUNNING, now,
+                null, null, null, null, null,
+                List.of(new DeploymentCheck("scripted", ref, DeploymentStatus.RUNNING, now, null,
+                        now.plus(Duration.ofMinutes(5)), null, false, null, Duration.ofMinutes(5), Duration.ofHours(24))),
+                Map.of("image", "registry.local:5000/web:1.2"));
+    }
+
+    protected Deployment complete(Deployment d, DeploymentStatus status, Instant at) {
+        assertThat(store.update(new DeploymentUpdate(d.id(), DeploymentStatus.RUNNING, status, null,
+                status == DeploymentStatus.SUCCESS ? at : null, at, null, null, List.of(), List.of()))).isTrue();
+        return store.find(d.id()).orElseThrow();
+    }
+
+    // ------------------------------------------------------------------ the store alone
+
+    @Test
+    void createdDeploymentReadsBackWhole() {
+        CreateResult r = store.create(draft("web", "abc1234", "key-1"), "me", Duration.ofSeconds(30));
+        assertThat(r.created()).isTrue();
+        assertThat(r.leaseOwner()).isEqualTo("me");
+        Deployment d = store.find(r.deployment().id()).orElseThrow();
+        assertThat(d.id()).isPositive();
+        assertThat(d.owner()).isEqualTo("acme");
+        assertThat(d.repo()).isEqualTo("web");
+        assertThat(d.environment()).isEqualTo("production");
+        assertThat(d.commitSha()).isEqualTo("abc1234");
+        assertThat(d.status()).isEqualTo(DeploymentStatus.RUNNING);
+        assertThat(d.startedAt()).isEqualTo(clock.instant());
+        assertThat(d.idempotencyKey()).isEqualTo("key-1");
+        assertThat(d.attributes()).containsEntry("image", "registry.local:5000/web:1.2");
+        assertThat(d.checks()).hasSize(1);
+        DeploymentCheck c = d.checks().get(0);
+        assertThat(c.ref()).isEqualTo(CheckRef.of("scripted", "id", "web-abc1234"));
+        assertThat(c.deadlineAt()).isEqualTo(clock.instant().plus(Duration.ofMinutes(5)));
+        assertThat(c.timeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.approvalTimeout()).isEqualTo(Duration.ofHours(24));
+        assertThat(store.findByIdempotencyKey("key-1")).contains(d);
+        assertThat(store.events(d.id())).extracting(DeploymentEvent::type).containsExactly("started");
+    }
+
+    @Test
+    void sameIdempotencyKeyNeverMakesASecondRow() {
+        Deployment first = store.create(draft("web", "abc1234", "k"), "me", Duration.ofSeconds(30)).deployment();
+        complete(first, DeploymentStatus.SUCCESS, clock.instant());
+        CreateResult again = store.create(draft("web", "abc1234", "k"), "me", Duration.ofSeconds(30));
+        assertThat(again.created()).isFalse();
+        assertThat(again.deployment().id()).isEqualTo(first.id());
+        assertThat(again.deployment().status()).isEqualTo(DeploymentStatus.SUCCESS);
+        assertThat(store.list(HistoryQuery.all(100))).hasSize(1);
+    }
+
+    @Test
+    void oneRunningRowPerIdentityButRedeploysAreKept() {
+        Deployment first = store.create(draft("web", "abc1234", null), "me", Duration.ofSeconds(30)).deployment();
+        CreateResult second = store.create(draft("web", "abc1234", null), "other", Duration.ofSeconds(30));
+        assertThat(second.created()).isFalse();
+        assertThat(second.deployment().id()).isEqualTo(first.id());
+        assertThat(second.leaseOwner()).isEqualTo("me");
+        complete(first, DeploymentStatus.SUCCESS, clock.instant());
+        clock.advance(Duration.ofMinutes(1));
+        CreateResult redeploy = store.create(draft("web", "abc1234", null), "me", Duration.ofSeconds(30));
+        assertThat(redeploy.created()).isTrue();
+        assertThat(redeploy.deployment().id()).isNotEqualTo(first.id());
+        assertThat(store.list(HistoryQuery.project("acme", "web", 10))).hasSize(2);
+    }
+
+    @Test
+    void aTerminalRowNeverChangesAgain() {
+        Deployment d = store.create(draft("web", "abc1234", null), "me", Duration.ofSeconds(30)).deployment();
+        Deployment done = complete(d, DeploymentStatus.FAILED, clock.instant());
+        for (DeploymentStatus s : DeploymentStatus.values()) {
+            boolean applied = store.update(new DeploymentUpdate(d.id(), DeploymentStatus.RUNNING, s, null, null,
+                    clock.instant().plusSeconds(5), "late", "late", List.of(), List.of()));
+            assertThat(applied).as("late update to %s", s).isFalse();
+        }
+        assertThat(store.find(d.id())).contains(done);
+        assertThat(store.update(new DeploymentUpdate(404_404, DeploymentStatus.RUNNING, DeploymentStatus.SUCCESS,
+                null, null, null, null, null, List.of(), List.of()))).isFalse();
+    }
+
+    @Test
+    void historyIsNewestFirstPagedAndFiltered() {
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            Deployment d = store.create(draft(i % 2 == 0 ? "web" : "api", "abc123" + i, null), "me",
+                    Duration.ofSeconds(30)).deployment();
+            ids.add(d.id());
+            complete(d, i == 3 ? DeploymentStatus.FAILED : DeploymentStatus.SUCCESS, clock.instant().plusSeconds(1));
+            clock.advance(Duration.ofMinutes(1));
+        }
+        List<Deployment> all = store.list(HistoryQuery.all(100));
+        assertThat(all).extracting(Deployment::id).containsExactlyElementsOf(reversed(ids));
+        assertThat(store.list(HistoryQuery.all(3))).extracting(Deployment::id).containsExactly(ids.get(6), ids.get(5), ids.get(4));
+        assertThat(store.list(HistoryQuery.all(3).next())).extracting(Deployment::id).containsExactly(ids.get(3), ids.get(2), ids.get(1));
+        assertThat(store.list(HistoryQuery.project("acme", "api", 10))).extracting(Deployment::id)
+                .containsExactly(ids.get(5), ids.get(3), ids.get(1));
+        assertThat(store.list(HistoryQuery.project("acme", "api", 10).withStatus(DeploymentStatus.FAILED)))
+                .extracting(Deployment::id).containsExactly(ids.get(3));
+        assertThat(store.list(HistoryQuery.all(10).inEnvironment("staging"))).isEmpty();
+    }
+
+    @Test
+    void rollbackTargetFollowsTheRule() {
+        DeploymentHistory history = new DeploymentHistory(store, clock);
+        assertThatThrownBy(() -> history.rollbackTarget("acme", "web", "production"))
+                .isInstanceOf(NoRollbackTargetException.class).hasMessageContaining("no successful deployment");
+        Deployment a = success("web", "aaaaaaa");
+        assertThatThrownBy(() -> history.rollbackTarget("acme", "web", "production"))
+                .isInstanceOf(NoRollbackTargetException.class).hasMessageContaining("other than aaaaaaa");
+        Deployment b = success("web", "bbbbbbb");
+        Deployment b2 = success("web", "bbbbbbb"); // a redeploy of the same commit
+        Deployment failed = store.create(draft("web", "ccccccc", null), "me", Duration.ofSeconds(30)).deployment();
+        complete(failed, DeploymentStatus.FAILED, clock.instant());
+        store.create(draft("web", "ddddddd", null), "me", Duration.ofSeconds(30)); // still running
+        RollbackTarget t = history.rollbackTarget("acme", "web", "production");
+        assertThat(t.current().id()).isEqualTo(b2.id());
+        assertThat(t.target().id()).isEqualTo(a.id());
+        assertThat(b.id()).isNotEqualTo(t.target().id());
+        assertThat(history.current("acme", "web", "production")).map(Deployment::id).contains(b2.id());
+        assertThatThrownBy(() -> history.rollbackTarget("acme", "web", "staging"))
+                .isInstanceOf(NoRollbackTargetException.class).hasMessageContaining("staging");
+    }
+
+    @Test
+    void rollbackTargetTiesBreakById() {
+        Instant same = clock.instant().plusSeconds(30);
+        Deployment x = store.create(draft("web", "1111111", null), "me", Duration.ofSeconds(30)).deployment();
+        Deployment y = store.create(draft("web", "2222222", null), "me", Duration.ofSeconds(30)).deployment();
+        complete(y, DeploymentStatus.SUCCESS, same);
+        complete(x, DeploymentStatus.SUCCESS, same);
+        RollbackTarget t = new DeploymentHistory(store, clock).rollbackTarget("acme", "web", "production");
+        assertThat(t.current().id()).isEqualTo(Math.max(x.id(), y.id()));
+        assertThat(t.target().id()).isEqualTo(Math.min(x.id(), y.id()));
+    }
+
+    private static List<Long> reversed(List<Long> in) {
+        List<Long> out = new ArrayList<>(in);
+        java.util.Collections.reverse(out);
+        return out;
+    }
+
+    protected Deployment success(String repo, String sha) {
+        Deployment d = store.create(draft(repo, sha, null), "me", Duration.ofSeconds(30)).deployment();
+        clock.advance(Duration.ofSeconds(40));
+        Deployment done = complete(d, DeploymentStatus.SUCCESS, clock.instant());
+        clock.advance(Duration.ofMinutes(1));
+        return done;
+    }
+
+    @Test
+    void leasesAreClaimedRenewedAndReleased() {
+        Deployment d = store.create(draft("web", "abc1234", null), "a", Duration.ofSeconds(30)).deployment();
+        assertThat(store.claim("b", Duration.ofSeconds(30), 10, Set.of("scripted"))).isEmpty();
+        assertThat(store.renew("a", List.of(d.id()), Duration.ofSeconds(30))).containsExactly(d.id());
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(store.claim("b", Duration.ofSeconds(30), 10, Set.of("other"))).as("unknown source type").isEmpty();
+        assertThat(store.claim("b", Duration.ofSeconds(30), 10, Set.of("scripted"))).extracting(Deployment::id).containsExactly(d.id());
+        assertThat(store.lease(d.id()).orElseThrow().owner()).isEqualTo("b");
+        assertThat(store.renew("a", List.of(d.id()), Duration.ofSeconds(30))).as("a lost it").isEmpty();
+        assertThat(store.claim("c", Duration.ofSeconds(30), 10, Set.of("scripted"))).isEmpty();
+        store.release("b", null);
+        assertThat(store.claim("c", Duration.ofSeconds(30), 10, Set.of("scripted"))).extracting(Deployment::id).containsExactly(d.id());
+    }
+
+    @Test
+    void unnotifiedCompletionsAreClaimedUntilMarked() {
+        Deployment d = store.create(draft("web", "abc1234", null), "a", Duration.ofSeconds(30)).deployment();
+        complete(d, DeploymentStatus.SUCCESS, clock.instant());
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(store.claim("b", Duration.ofSeconds(30), 10, Set.of())).extracting(Deployment::id).containsExactly(d.id());
+        store.markNotified(d.id());
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(store.claim("c", Duration.ofSeconds(30), 10, Set.of("scripted"))).isEmpty();
+    }
+
+    @Test
+    void pruningKeepsRunningRowsAndTheNewestSuccess() {
+        Deployment old = success("web", "aaaaaaa");
+        Deployment newest = success("web", "bbbbbbb");
+        Deployment running = store.create(draft("web", "ccccccc", null), "me", Duration.ofSeconds(30)).deployment();
+        for (Deployment d : List.of(old, newest, running)) {
+            store.appendEvent(DeploymentEvent.of(d.id(), clock.instant(), "note", null, null, null, null, "x"));
+        }
+        int oldEvents = store.events(old.id()).size();
+        assertThat(oldEvents).isEqualTo(2); // started, note
+        clock.advance(Duration.ofDays(40));
+        Deployment recent = success("api", "eeeeeee");
+        int deleted = store.pruneEvents(clock.instant().minus(Duration.ofDays(30)));
+        assertThat(deleted).isEqualTo(oldEvents);
+        assertThat(store.events(recent.id())).isNotEmpty();
+        assertThat(store.events(old.id())).isEmpty();
+        assertThat(store.events(newest.id())).isNotEmpty();
+        assertThat(store.events(running.id())).isNotEmpty();
+    }
+
+    // ------------------------------------------------------------------ the tracker on the store
+
+    @Test
+    void sixtyFourThreadsTrackingTheSameRequestMakeOneRow() throws Exception {
+        ScriptedSource source = new ScriptedSource();
+        DeploymentTracker tracker = started(trackerBuilder(store, scheduler).source(source));
+        DeploymentRequest req = request("web", "abc1234");
+        CheckRef ref = source.ref("web-1");
+        ExecutorService pool = Executors.newFixedThreadPool(64);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<DeploymentHandle>> results = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                results.add(pool.submit(() -> {
+                    go.await();
+                    return tracker.track(req, ref);
+                }));
+            }
+            go.countDown();
+            Set<Long> ids = ConcurrentHashMap.newKeySet();
+            int created = 0;
+            List<CompletableFuture<Deployment>> futures = new ArrayList<>();
+            for (Future<DeploymentHandle> f : results) {
+                DeploymentHandle h = f.get(30, TimeUnit.SECONDS);
+                ids.add(h.id());
+                created += h.created() ? 1 : 0;
+                futures.add(h.completion());
+            }
+            assertThat(ids).hasSize(1);
+            assertThat(created).isEqualTo(1);
+            assertThat(store.list(HistoryQuery.all(100))).hasSize(1);
+            scheduler.runPending();
+            source.emit(ref, Observation.succeeded("done"));
+            scheduler.runPending();
+            for (CompletableFuture<Deployment> f : futures) {
+                assertThat(f).isCompleted();
+                assertThat(f.join().status()).isEqualTo(DeploymentStatus.SUCCESS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aSecondTrackerResumesWhatTheFirstLeftRunning() {
+        ScriptedSource source = new ScriptedSource();
+        DeploymentTracker first = started(trackerBuilder(store, scheduler).source(source));
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ids.add(first.track(request("web" + i, "abc1234"), source.ref("d" + i)).id());
+        }
+        scheduler.runPending();
+        source.emit(source.ref("d0"), Observation.inProgress("rolling"));
+        scheduler.runPending();
+        first.close();
+        assertThat(store.list(HistoryQuery.all(10))).allMatch(d -> d.status() == DeploymentStatus.RUNNING);
+
+        HistoryStore reopened = reopen();
+        ManualScheduler second = new ManualScheduler(clock);
+        List<Deployment> completed = new CopyOnWriteArrayList<>();
+        DeploymentTracker next = started(trackerBuilder(reopened, second).source(source).listener(new DeploymentListener() {
+            @Override
+            public void onCompleted(Deployment d) {
+                completed.add(d);
+            }
+        }));
+        assertThat(next.inFlight()).isEqualTo(5);
+        for (int i = 0; i < 5; i++) {
+            source.emit(source.ref("d" + i), i == 4 ? Observation.failed("fail", "boom") : Observation.succeeded("success"));
+        }
+        second.runPending();
+        assertThat(completed).extracting(Deployment::id).containsExactlyInAnyOrderElementsOf(ids);
+        for (long id : ids) {
+            Deployment d = reopened.find(id).orElseThrow();
+            assertThat(d.isTerminal()).isTrue();
+            assertThat(d.completedAt()).isNotNull();
+        }
+        assertThat(reopened.find(ids.get(4)).orElseThrow().status()).isEqualTo(DeploymentStatus.FAILED);
+        assertThat(reopened.find(ids.get(4)).orElseThrow().errorStage()).isEqualTo("scripted");
+        assertThat(reopened.find(ids.get(0)).orElseThrow().deployedAt()).isNotNull();
+    }
+
+    @Test
+    void aPassedDeadlineGivesTimedOutNamingTheLastStatus() {
+        ScriptedPollingSource source = new ScriptedPollingSource();
+        DeploymentTracker tracker = started(trackerBuilder(store, scheduler).source(source).defaultTimeout(Duration.ofMinutes(2)));
+        CheckRef ref = source.ref("slow");
+        source.script(ref, Observation.inProgress("waiting"), Observation.inProgress("inprogress"));
+        DeploymentHandle h = tracker.track(request("web", "abc1234"), ref);
+        scheduler.advance(Duration.ofSeconds(119), Duration.ofSeconds(1));
+        assertThat(h.completion()).isNotDone();
+        scheduler.advance(Duration.ofSeconds(3), Duration.ofSeconds(1));
+        assertThat(h.completion()).isCompleted();
+        Deployment d = h.completion().join();
+        assertThat(d.status()).isEqualTo(DeploymentStatus.TIMED_OUT);
+        assertThat(d.errorMessage()).contains("within 2m").contains("last status seen: inprogress");
+        assertThat(d.errorStage()).isEqualTo("scripted-poll");
+        assertThat(store.find(d.id()).orElseThrow().status()).isEqualTo(DeploymentStatus.TIMED_OUT);
+        int polls = source.polls(ref);
+        scheduler.advance(Duration.ofMinutes(1), Duration.ofSeconds(1));
+        assertThat(source.polls(ref)).as("no polling after the end").isEqualTo(polls);
+    }
+
+    @Test
+    void waitingForApprovalCountsAgainstTheApprovalDeadline() {
+        ScriptedSource source = new ScriptedSource();
+        DeploymentTracker tracker = started(trackerBuilder(store, scheduler).source(source)
+                .defaultTimeout(Duration.ofMinutes(5)).defaultApprovalTimeout(Duration.ofHours(1)));
+        CheckRef ref = source.ref("approval");
+        DeploymentHandle h = tracker.track(request("web", "abc1234"), ref);
+        source.emit(ref, Observation.awaitingApproval("pending"));
+        scheduler.advance(Duration.ofMinutes(50), Duration.ofSeconds(30));
+        assertThat(h.completion()).as("5 minutes of rollout deadline do not apply while pending").isNotDone();
+        source.emit(ref, Observation.inProgress("inprogress"));
+        scheduler.advance(Duration.ofMinutes(4), Duration.ofSeconds(30));
+        assertThat(h.completion()).isNotDone();
+        scheduler.advance(Duration.ofMinutes(2), Duration.ofSeconds(30));
+        Deployment d = h.completion().join();
+        assertThat(d.status()).isEqualTo(DeploymentStatus.TIMED_OUT);
+        assertThat(d.errorMessage()).contains("last status seen: inprogress");
+
+        DeploymentHandle never = tracker.track(request("api", "abc1234"), source.ref("never-approved"));
+        source.emit(source.ref("never-approved"), Observation.awaitingApproval("pending"));
+        scheduler.advance(Duration.ofMinutes(61), Duration.ofMinutes(1));
+        assertThat(never.completion().join().errorMessage()).contains("approval deadline of 1h").contains("pending");
+    }
+
+    @Test
+    void aThrowingListenerNeverStopsTrackingAndOnCompletedFiresOnce() {
+        ScriptedSource source = new ScriptedSource();
+        AtomicInteger completed = new AtomicInteger();
+        AtomicInteger changes = new AtomicInteger();
+        DeploymentListener throwing = new DeploymentListener() {
+            @Override
+            public void onStarted(Deployment d) {
+                throw new IllegalStateException("listener bug on start");
+            }
+
+            @Override
+            public void onStatusChanged(Deployment d, DeploymentCheck c) {
+                changes.incrementAndGet();
+                throw new IllegalStateException("listener bug on change");
+            }
+
+            @Override
+            public void onCompleted(Deployment d) {
+                completed.incrementAndGet();
+                throw new IllegalStateException("listener bug on completion");
+            }
+        };
+        DeploymentTracker tracker = started(trackerBuilder(store, scheduler).source(source).listener(throwing));
+        CheckRef ref = source.ref("x");
+        DeploymentHandle h = tracker.track(request("web", "abc1234"), ref);
+        source.emit(ref, Observation.inProgress("inprogress"));
+        scheduler.runPending();
+        source.emit(ref, Observation.succeeded("success"));
+        source.emit(ref, Observation.failed("fail", "a late, contradicting observation"));
+        scheduler.runPending();
+        assertThat(h.completion().join().status()).isEqualTo(DeploymentStatus.SUCCESS);
+        scheduler.advance(Duration.ofMinutes(5), Duration.ofSeconds(10));
+        assertThat(completed).hasValue(1);
+        assertThat(changes.get()).isGreaterThanOrEqualTo(2);
+        assertThat(store.find(h.id()).orElseThrow().status()).isEqualTo(DeploymentStatus.SUCCESS);
+    }
+
+    @Test
+    void sourceTimesMakeTheDurationExact() {
+        ScriptedSource source = new ScriptedSource();
+        DeploymentTracker tracker = started(trackerBuilder(store, scheduler).source(source));
+        CheckRef ref = source.ref("timed");
+        Instant sourceStart = clock.instant().minusSeconds(3);
+        DeploymentHandle h = tracker.track(request("web", "abc1234"), ref);
+        source.emit(ref, Observation.inProgress("inprogress").withTimes(sourceStart, null));
+        scheduler.advance(Duration.ofSeconds(50), Duration.ofSeconds(5));
+        Instant sourceEnd = sourceStart.plusSeconds(45);
+        source.emit(ref, Observation.succeeded("success").withTimes(sourceStart, sourceEnd));
+        scheduler.runPending();
+        Deployment d = store.find(h.id()).orElseThrow();
+        assertThat(d.startedAt()).isEqualTo(sourceStart);
+        assertThat(d.completedAt()).isEqualTo(sourceEnd);
+        assertThat(d.deployedAt()).isEqualTo(sourceEnd);
+        assertThat(d.totalDuration()).isEqualTo(Duration.ofSeconds(45));
+    }
+
+    @Test
+    void transientErrorsBackOffAndHonourRetryAfterThenPermanentOnesEndTheCheck() {
+        ScriptedPollingSource source = new ScriptedPollingSource();
+        DeploymentTracker tracker = started(trackerBuilder(store, scheduler).source(source));
+        CheckRef flaky = source.ref("flaky");
+        source.script(flaky, SourceException.transientFailure("503 Endpoint Error", null, null),
+                SourceException.transientFailure("429 Throttled", Duration.ofSeconds(60), null),
+                Observation.inProgress("inprogress"), Observation.succeeded("success"));
+        DeploymentHandle h = tracker.track(request("web", "abc1234"), flaky);
+        scheduler.advance(Duration.ofSeconds(1), Duration.ofMillis(500));
+        assertThat(source.polls(flaky)).isEqualTo(1);
+        scheduler.advance(Duration.ofSeconds(6), Duration.ofMillis(500));
+        assertThat(source.polls(flaky)).as("second try after the first backoff (5 s)").isEqualTo(2);
+        scheduler.advance(Duration.ofSeconds(50), Duration.ofSeconds(1));
+        assertThat(source.polls(flaky)).as("Retry-After: 60 holds the next poll back").isEqualTo(2);
+        scheduler.advance(Duration.ofSeconds(30), Duration.ofSeconds(1));
+        assertThat(h.completion()).isCompleted();
+        assertThat(h.completion().join().status()).isEqualTo(DeploymentStatus.SUCCESS);
+        assertThat(store.events(h.id())).extracting(DeploymentEvent::type).contains("poll_error");
+
+        CheckRef denied = source.ref("denied");
+        source.script(denied, SourceException.permanent("authentication failed: check the access key", null));
+        DeploymentHandle d = tracker.track(request("api", "abc1234"), denied);
+        scheduler.advance(Duration.ofSeconds(1), Duration.ofMillis(500));
+        assertThat(d.completion().join().status()).isEqualTo(DeploymentStatus.FAILED);
+        assertThat(d.completion().join().errorMessage()).contains("access key");
+
+        CheckRef missing = source.ref("missing");
+        DeploymentHandle m = tracker.track(request("db", "abc1234"), missing);
+        scheduler.advance(Duration.ofMinutes(4), Duration.ofSeconds(1));
+        assertThat(m.completion().join().status()).isEqualTo(DeploymentStatus.FAILED);
+        assertThat(m.completion().join().errorMessage()).contains("still not found after 6 attempts");
+    }
+
+    @Test
+    void anExpiredLeaseIsTakenOverAndTheDeploymentEndsOnce() {
+        ScriptedSource source = new ScriptedSource();
+        AtomicInteger completions = new AtomicInteger();
+        DeploymentListener counting = new DeploymentListener() {
+            @Override
+            public void onCompleted(Deployment d) {
+                completions.incrementAndGet();
+            }
+        };
+        ManualScheduler crashed = new ManualScheduler(clock);
+        DeploymentTracker a = started(trackerBuilder(store, crashed).source(source).listener(counting).instanceId("a"));
+        DeploymentHandle h = a.track(request("web", "abc1234"), source.ref("x"));
+        crashed.runPending();
+        HistoryStore other = reopen();
+        ManualScheduler bSched = new ManualScheduler(clock);
+        DeploymentTracker b = started(trackerBuilder(other, bSched).source(source).listener(counting).instanceId("b"));
+        assertThat(b.inFlight()).as("a's lease is alive").isZero();
+        // a "crashes": its scheduler never runs again, so its lease is not renewed
+        bSched.advance(Duration.ofSeconds(45), Duration.ofSeconds(1));
+        assertThat(b.inFlight()).isEqualTo(1);
+        assertThat(other.lease(h.id()).orElseThrow().owner()).isEqualTo("b");
+        source.emit(source.ref("x"), Observation.succeeded("success"));
+        bSched.runPending();
+        crashed.runPending(); // a wakes up late and sees the same success
+        assertThat(completions).hasValue(1);
+        assertThat(other.find(h.id()).orElseThrow().status()).isEqualTo(DeploymentStatus.SUCCESS);
+    }
+
+    @Test
+    void manualMarksFollowTheRulesAndAreLogged() {
+        DeploymentHistory history = new DeploymentHistory(store, clock);
+        Deployment d = store.create(draft("web", "abc1234", null), "me", Duration.ofSeconds(30)).deployment();
+        Deployment marked = history.mark(d.id(), DeploymentStatus.CANCELLED, "stopped by ops", null);
+        assertThat(marked.status()).isEqualTo(DeploymentStatus.CANCELLED);
+        assertThat(store.events(d.id())).extracting(DeploymentEvent::type).contains("marked");
+        assertThatThrownBy(() -> history.mark(d.id(), DeploymentStatus.SUCCESS, "oops", null))
+                .isInstanceOf(IllegalTransitionException.class);
+        assertThatThrownBy(() -> history.mark(999_999, DeploymentStatus.SUCCESS, "x", null))
+                .isInstanceOf(DeploymentNotFoundException.class);
+        assertThatThrownBy(() -> history.mark(d.id(), DeploymentStatus.SUCCESS, " ", null))
+                .hasMessageContaining("reason");
+
+        Deployment t = store.create(draft("api", "abc1234", null), "me", Duration.ofSeconds(30)).deployment();
+        store.update(new DeploymentUpdate(t.id(), DeploymentStatus.RUNNING, DeploymentStatus.TIMED_OUT, null, null,
+                clock.instant(), "scripted", "no terminal status", List.of(), List.of()));
+        Deployment reconciled = history.mark(t.id(), DeploymentStatus.SUCCESS, "NCP shows success at 10:05", clock.instant());
+        assertThat(reconciled.status()).isEqualTo(DeploymentStatus.SUCCESS);
+        assertThat(reconciled.deployedAt()).isNotNull();
+    }
+
+    @Test
+    void unknownSourceTypesAndBadChecksWriteNothing() {
+        DeploymentTracker tracker = started(trackerBuilder(store, scheduler).source(new ScriptedSource()));
+        assertThatThrownBy(() -> tracker.track(request("web", "abc1234"), CheckRef.of("nope", "id", "1")))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("'nope'").hasMessageContaining("scripted");
+        assertThatThrownBy(() -> tracker.track(request("web", "abc1234"), List.of()))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("at least one check");
+        assertThat(store.list(HistoryQuery.all(10))).isEmpty();
+    }
+}
