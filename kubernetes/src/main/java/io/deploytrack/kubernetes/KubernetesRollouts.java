@@ -101,7 +101,8 @@ public final class KubernetesRollouts {
             updated = Workloads.edit(client, kind, namespace, name, current -> {
                 HasMetadata edited = edit.apply(current);
                 // Refuse before anything is sent: a rollout nobody can follow must not be started by us.
-                if (edited != null) {
+                // (Null or another type is refused by Workloads.edit with its own message.)
+                if (kind.type().isInstance(edited)) {
                     checkFollowable(edited);
                 }
                 return edited;

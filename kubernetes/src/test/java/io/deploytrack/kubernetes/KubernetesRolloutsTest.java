@@ -359,6 +359,9 @@ class KubernetesRolloutsTest {
         assertThatThrownBy(() -> KubernetesRollouts.patch(client, WorkloadKind.DEPLOYMENT, NS, "web",
                 w -> statefulSet("web", "RollingUpdate")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected the edited Deployment");
+        assertThatThrownBy(() -> KubernetesRollouts.patch(client, WorkloadKind.DEPLOYMENT, NS, "web",
+                w -> statefulSet("web", "OnDelete")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected the edited Deployment");
         assertThat(latest("web").getMetadata().getGeneration()).isEqualTo(1L);
     }
 
