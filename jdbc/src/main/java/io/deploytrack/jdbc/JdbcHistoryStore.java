@@ -1,0 +1,698 @@
+package io.deploytrack.jdbc;
+
+import io.deploytrack.core.CheckRef;
+import io.deploytrack.core.CreateResult;
+import io.deploytrack.core.Deployment;
+import io.deploytrack.core.DeploymentCheck;
+import io.deploytrack.core.DeploymentEvent;
+import io.deploytrack.core.DeploymentStatus;
+import io.deploytrack.core.DeploymentUpdate;
+import io.deploytrack.core.HistoryQuery;
+import io.deploytrack.core.HistoryStore;
+import io.deploytrack.core.LeaseInfo;
+import io.deploytrack.jdbc.internal.Connections;
+import io.deploytrack.jdbc.internal.Dialect;
+import io.deploytrack.jdbc.internal.KeyValues;
+import io.deploytrack.jdbc.internal.Migrations;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.StringJoiner;
+
+/**
+ * The history in a relational database: SQLite (the embedded default: one file, nothing to install) or PostgreSQL
+ * (when several instances share it). Migrations run at open. Every status change is a compare-and-set.
+ *
+ * <pre>{@code
+ * HistoryStore store = JdbcHistoryStore.sqlite(Path.of("deploytrack.db"));      // embedded
+ * HistoryStore shared = JdbcHistoryStore.builder().dataSource(hikari).build();  // PostgreSQL through a pool
+ * }</pre>
+ */
+public final class JdbcHistoryStore implements HistoryStore {
+
+    static final String COLUMNS = "id, github_owner, github_repo, environment, github_commit_sha, is_rollback, "
+            + "rollback_of, idempotency_key, status, started_at, deployed_at, completed_at, total_duration, error_stage, "
+            + "error_message, attributes, lease_owner";
+    private static final String CHECK_COLUMNS = "deployment_id, position, name, source_type, source_ref, status, "
+            + "started_at, completed_at, deadline_at, last_source_status, awaiting_approval, message, timeout_ms, "
+            + "approval_timeout_ms";
+    private static final int CHUNK = 500;
+
+    private final Connections connections;
+    private final Dialect dialect;
+    private final Clock clock;
+    private final String description;
+
+    JdbcHistoryStore(Connections connections, Clock clock, String description) {
+        this.connections = connections;
+        this.dialect = connections.dialect();
+        this.clock = clock;
+        this.description = description;
+    }
+
+    /**
+     * The embedded default: a SQLite file (created with its folder's permission if absent) in WAL mode, migrated to
+     * the current schema.
+     *
+     * @throws StoreException when the file cannot be opened or written, naming the path and the fix
+     */
+    public static JdbcHistoryStore sqlite(Path file) {
+        return builder().sqlite(file).build();
+    }
+
+    /**
+     * Opens a store from a SQLite file path or a JDBC URL ({@code jdbc:sqlite:...}, {@code jdbc:postgresql://...}).
+     */
+    public static JdbcHistoryStore open(String pathOrJdbcUrl) {
+        return builder().url(pathOrJdbcUrl).build();
+    }
+
+    /** A builder for every other case: a host's {@link javax.sql.DataSource}, a clock, timeouts. */
+    public static JdbcHistoryStoreBuilder builder() {
+        return new JdbcHistoryStoreBuilder();
+    }
+
+    /** Which database this store uses: {@code sqlite} or {@code postgresql}. */
+    public String databaseType() {
+        return dialect.name();
+    }
+
+    /** The schema version the database has now. */
+    public int schemaVersion() {
+        return call("read the schema version", () -> connections.read(Migrations::currentVersion));
+    }
+
+    // ------------------------------------------------------------------ create
+
+    @Override
+    public CreateResult create(Deployment draft, String leaseOwner, Duration leaseDuration) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return connections.write(c -> createIn(c, draft, leaseOwner, leaseDuration));
+            } catch (SQLException e) {
+                // Two instances inserted the same key at once: the loser's retry finds the winner's row.
+                if (dialect.isUniqueViolation(e) && attempt < 3) {
+                    continue;
+                }
+                throw fail("record deployment of " + draft.project() + " at " + draft.shortSha(), e);
+            }
+        }
+    }
+
+    private CreateResult createIn(Connection c, Deployment d, String leaseOwner, Duration lease) throws SQLException {
+        Optional<Row> existing = Optional.empty();
+        if (d.idempotencyKey() != null) {
+            existing = selectRows(c, "WHERE idempotency_key = ?", ps -> ps.setString(1, d.idempotencyKey()))
+                    .stream().findFirst();
+        }
+        if (existing.isEmpty()) {
+            existing = selectRows(c, "WHERE github_owner = ? AND github_repo = ? AND environment = ? AND "
+                    + "github_commit_sha = ? AND is_rollback = ? AND status = 'running'", ps -> {
+                ps.setString(1, d.owner());
+                ps.setString(2, d.repo());
+                ps.setString(3, d.environment());
+                ps.setString(4, d.commitSha());
+                dialect.setBoolean(ps, 5, d.rollback());
+            }).stream().findFirst();
+        }
+        if (existing.isPresent()) {
+            Row r = existing.get();
+            Deployment found = withChecks(c, List.of(r)).get(0);
+            return new CreateResult(found, false, found.isTerminal() ? null : r.leaseOwner);
+        }
+        Instant now = clock.instant();
+        long id;
+        String sql = "INSERT INTO deployment_histories (github_owner, github_repo, environment, github_commit_sha, "
+                + "is_rollback, rollback_of, idempotency_key, status, started_at, attributes, created_at, updated_at, "
+                + "lease_owner, lease_until, completion_notified) VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, "
+                + dialect.nowPlusMillisExpression() + ", ?) RETURNING id";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            ps.setString(i++, d.owner());
+            ps.setString(i++, d.repo());
+            ps.setString(i++, d.environment());
+            ps.setString(i++, d.commitSha());
+            dialect.setBoolean(ps, i++, d.rollback());
+            if (d.rollbackOf() == null) {
+                ps.setNull(i++, java.sql.Types.BIGINT);
+            } else {
+                ps.setLong(i++, d.rollbackOf());
+            }
+            ps.setString(i++, d.idempotencyKey());
+            dialect.setInstant(ps, i++, d.startedAt());
+            ps.setString(i++, KeyValues.encode(d.attributes()));
+            dialect.setInstant(ps, i++, now);
+            dialect.setInstant(ps, i++, now);
+            ps.setString(i++, leaseOwner);
+            i = dialect.bindNowPlusMillis(ps, i, now, lease.toMillis());
+            dialect.setBoolean(ps, i, false);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                id = rs.getLong(1);
+            }
+        }
+        int pos = 0;
+        for (DeploymentCheck ch : d.checks()) {
+            insertCheck(c, id, pos++, ch);
+        }
+        insertEvent(c, DeploymentEvent.of(id, d.startedAt(), "started", null, null, DeploymentStatus.RUNNING, null, null));
+        Deployment stored = withChecks(c, selectRows(c, "WHERE id = ?", ps -> ps.setLong(1, id))).get(0);
+        return new CreateResult(stored, true, leaseOwner);
+    }
+
+    private void insertCheck(Connection c, long deploymentId, int position, DeploymentCheck ch) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO deployment_checks (" + CHECK_COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setLong(1, deploymentId);
+            ps.setInt(2, position);
+            ps.setString(3, ch.name());
+            ps.setString(4, ch.sourceType());
+            ps.setString(5, ch.ref().encodeFields());
+            ps.setString(6, ch.status().word());
+            dialect.setInstant(ps, 7, ch.startedAt());
+            dialect.setInstant(ps, 8, ch.completedAt());
+            dialect.setInstant(ps, 9, ch.deadlineAt());
+            ps.setString(10, ch.lastSourceStatus());
+            dialect.setBoolean(ps, 11, ch.awaitingApproval());
+            ps.setString(12, ch.message());
+            ps.setLong(13, ch.timeout().toMillis());
+            ps.setLong(14, ch.approvalTimeout().toMillis());
+            ps.executeUpdate();
+        }
+    }
+
+    private void insertEvent(Connection c, DeploymentEvent e) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO deployment_events (deployment_id, at, type, "
+                + "check_name, from_status, to_status, source_status, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setLong(1, e.deploymentId());
+            dialect.setInstant(ps, 2, e.at());
+            ps.setString(3, e.type());
+            ps.setString(4, e.checkName());
+            ps.setString(5, e.fromStatus() == null ? null : e.fromStatus().word());
+            ps.setString(6, e.toStatus() == null ? null : e.toStatus().word());
+            ps.setString(7, e.sourceStatus());
+            ps.setString(8, e.message());
+            ps.executeUpdate();
+        }
+    }
+
+    // ------------------------------------------------------------------ update
+
+    @Override
+    public boolean update(DeploymentUpdate u) {
+        return call("update deployment " + u.id(), () -> connections.write(c -> updateIn(c, u)));
+    }
+
+    private boolean updateIn(Connection c, DeploymentUpdate u) throws SQLException {
+        Instant startedAt;
+        try (PreparedStatement ps = c.prepareStatement("SELECT status, started_at FROM deployment_histories WHERE id = ?")) {
+            ps.setLong(1, u.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || !u.expectedStatus().word().equals(rs.getString("status"))) {
+                    return false;
+                }
+                startedAt = dialect.getInstant(rs, "started_at");
+            }
+        }
+        if (u.startedAt() != null) {
+            startedAt = u.startedAt();
+        }
+        List<String> sets = new ArrayList<>();
+        List<SqlBinder> binders = new ArrayList<>();
+        if (u.newStatus() != null) {
+            sets.add("status = ?");
+            binders.add((ps, i) -> ps.setString(i, u.newStatus().word()));
+        }
+        if (u.startedAt() != null) {
+            sets.add("started_at = ?");
+            binders.add((ps, i) -> dialect.setInstant(ps, i, u.startedAt()));
+        }
+        if (u.deployedAt() != null) {
+            sets.add("deployed_at = ?");
+            binders.add((ps, i) -> dialect.setInstant(ps, i, u.deployedAt()));
+        }
+        if (u.completedAt() != null) {
+            sets.add("completed_at = ?");
+            binders.add((ps, i) -> dialect.setInstant(ps, i, u.completedAt()));
+            long seconds = Math.round(Duration.between(startedAt, u.completedAt()).toMillis() / 1000.0);
+            sets.add("total_duration = ?");
+            binders.add((ps, i) -> ps.setLong(i, seconds));
+        }
+        if (u.errorStage() != null) {
+            sets.add("error_stage = ?");
+            binders.add((ps, i) -> ps.setString(i, u.errorStage()));
+        }
+        if (u.errorMessage() != null) {
+            sets.add("error_message = ?");
+            binders.add((ps, i) -> ps.setString(i, truncate(u.errorMessage(), 4000)));
+        }
+        sets.add("updated_at = ?");
+        Instant now = clock.instant();
+        binders.add((ps, i) -> dialect.setInstant(ps, i, now));
+        try (PreparedStatement ps = c.prepareStatement("UPDATE deployment_histories SET " + String.join(", ", sets)
+                + " WHERE id = ? AND status = ?")) {
+            int i = 1;
+            for (SqlBinder b : binders) {
+                b.bind(ps, i++);
+            }
+            ps.setLong(i++, u.id());
+            ps.setString(i, u.expectedStatus().word());
+            if (ps.executeUpdate() != 1) {
+                return false;
+            }
+        }
+        for (DeploymentCheck ch : u.checks()) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE deployment_checks SET status = ?, started_at = ?, "
+                    + "completed_at = ?, deadline_at = ?, last_source_status = ?, awaiting_approval = ?, message = ? "
+                    + "WHERE deployment_id = ? AND name = ?")) {
+                ps.setString(1, ch.status().word());
+                dialect.setInstant(ps, 2, ch.startedAt());
+                dialect.setInstant(ps, 3, ch.completedAt());
+                dialect.setInstant(ps, 4, ch.deadlineAt());
+                ps.setString(5, ch.lastSourceStatus());
+                dialect.setBoolean(ps, 6, ch.awaitingApproval());
+                ps.setString(7, truncate(ch.message(), 4000));
+                ps.setLong(8, u.id());
+                ps.setString(9, ch.name());
+                if (ps.executeUpdate() == 0) {
+                    insertCheck(c, u.id(), checkCount(c, u.id()), ch);
+                }
+            }
+        }
+        for (DeploymentEvent e : u.events()) {
+            insertEvent(c, e);
+        }
+        return true;
+    }
+
+    private int checkCount(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM deployment_checks WHERE deployment_id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    @Override
+    public Optional<Deployment> find(long id) {
+        return call("read deployment " + id, () -> connections.read(c ->
+                withChecks(c, selectRows(c, "WHERE id = ?", ps -> ps.setLong(1, id))).stream().findFirst()));
+    }
+
+    @Override
+    public Optional<Deployment> findByIdempotencyKey(String key) {
+        return call("read deployment by idempotency key", () -> connections.read(c ->
+                withChecks(c, selectRows(c, "WHERE idempotency_key = ?", ps -> ps.setString(1, key))).stream().findFirst()));
+    }
+
+    @Override
+    public List<Deployment> list(HistoryQuery q) {
+        StringBuilder where = new StringBuilder("WHERE 1 = 1");
+        List<String> args = new ArrayList<>();
+        if (q.owner() != null) {
+            where.append(" AND github_owner = ?");
+            args.add(q.owner());
+        }
+        if (q.repo() != null) {
+            where.append(" AND github_repo = ?");
+            args.add(q.repo());
+        }
+        if (q.environment() != null) {
+            where.append(" AND environment = ?");
+            args.add(q.environment());
+        }
+        if (q.status() != null) {
+            where.append(" AND status = ?");
+            args.add(q.status().word());
+        }
+        where.append(" ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?");
+        return call("list history", () -> connections.read(c -> withChecks(c, selectRows(c, where.toString(), ps -> {
+            int i = 1;
+            for (String a : args) {
+                ps.setString(i++, a);
+            }
+            ps.setInt(i++, q.limit());
+            ps.setInt(i, q.offset());
+        }))));
+    }
+
+    @Override
+    public Optional<Deployment> latestSuccess(String owner, String repo, String environment, Deployment before,
+                                              String excludingCommit) {
+        StringBuilder where = new StringBuilder("WHERE github_owner = ? AND github_repo = ? AND environment = ? "
+                + "AND status = 'success' AND deployed_at IS NOT NULL");
+        if (excludingCommit != null) {
+            where.append(" AND github_commit_sha <> ?");
+        }
+        if (before != null) {
+            where.append(" AND (deployed_at < ? OR (deployed_at = ? AND id < ?))");
+        }
+        where.append(" ORDER BY deployed_at DESC, id DESC LIMIT 1");
+        return call("find the latest success of " + owner + "/" + repo, () -> connections.read(c ->
+                withChecks(c, selectRows(c, where.toString(), ps -> {
+                    int i = 1;
+                    ps.setString(i++, owner);
+                    ps.setString(i++, repo);
+                    ps.setString(i++, environment);
+                    if (excludingCommit != null) {
+                        ps.setString(i++, excludingCommit);
+                    }
+                    if (before != null) {
+                        dialect.setInstant(ps, i++, before.deployedAt());
+                        dialect.setInstant(ps, i++, before.deployedAt());
+                        ps.setLong(i, before.id());
+                    }
+                })).stream().findFirst()));
+    }
+
+    @Override
+    public List<DeploymentEvent> events(long deploymentId) {
+        return call("read events of deployment " + deploymentId, () -> connections.read(c -> {
+            List<DeploymentEvent> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, deployment_id, at, type, check_name, from_status, "
+                    + "to_status, source_status, message FROM deployment_events WHERE deployment_id = ? ORDER BY id")) {
+                ps.setLong(1, deploymentId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new DeploymentEvent(rs.getLong("id"), rs.getLong("deployment_id"),
+                                dialect.getInstant(rs, "at"), rs.getString("type"), rs.getString("check_name"),
+                                status(rs.getString("from_status")), status(rs.getString("to_status")),
+                                rs.getString("source_status"), rs.getString("message")));
+                    }
+                }
+            }
+            return out;
+        }));
+    }
+
+    @Override
+    public void appendEvent(DeploymentEvent event) {
+        call("append an event to deployment " + event.deploymentId(), () -> connections.write(c -> {
+            insertEvent(c, event);
+            return null;
+        }));
+    }
+
+    @Override
+    public int pruneEvents(Instant olderThan) {
+        String newestSuccess = "SELECT h.id FROM deployment_histories h WHERE h.status = 'success' AND h.deployed_at IS NOT NULL "
+                + "AND NOT EXISTS (SELECT 1 FROM deployment_histories n WHERE n.github_owner = h.github_owner "
+                + "AND n.github_repo = h.github_repo AND n.environment = h.environment AND n.status = 'success' "
+                + "AND n.deployed_at IS NOT NULL AND (n.deployed_at > h.deployed_at OR (n.deployed_at = h.deployed_at AND n.id > h.id)))";
+        return call("prune events", () -> connections.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM deployment_events WHERE at < ? AND deployment_id NOT IN "
+                    + "(SELECT id FROM deployment_histories WHERE status = 'running') AND deployment_id NOT IN (" + newestSuccess + ")")) {
+                dialect.setInstant(ps, 1, olderThan);
+                return ps.executeUpdate();
+            }
+        }));
+    }
+
+    // ------------------------------------------------------------------ leases
+
+    @Override
+    public List<Deployment> claim(String owner, Duration leaseDuration, int limit, Set<String> sourceTypes) {
+        return call("claim deployments", () -> connections.write(c -> {
+            Instant now = clock.instant();
+            StringBuilder sql = new StringBuilder("SELECT h.id FROM deployment_histories h WHERE (h.status = 'running' "
+                    + "OR h.completion_notified = ?) AND (h.lease_owner IS NULL OR h.lease_until IS NULL OR h.lease_until <= "
+                    + dialect.nowExpression() + ") AND (h.status <> 'running' OR NOT EXISTS (SELECT 1 FROM deployment_checks k "
+                    + "WHERE k.deployment_id = h.id AND k.status = 'running'");
+            List<String> types = new ArrayList<>(sourceTypes);
+            if (!types.isEmpty()) {
+                sql.append(" AND k.source_type NOT IN (").append(placeholders(types.size())).append(")");
+            }
+            sql.append(")) ORDER BY h.id LIMIT ?").append(dialect.claimLockClause());
+            List<Long> ids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                int i = 1;
+                dialect.setBoolean(ps, i++, false);
+                i = dialect.bindNow(ps, i, now);
+                for (String t : types) {
+                    ps.setString(i++, t);
+                }
+                ps.setInt(i, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
+            }
+            if (ids.isEmpty()) {
+                return List.of();
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE deployment_histories SET lease_owner = ?, lease_until = "
+                    + dialect.nowPlusMillisExpression() + " WHERE id IN (" + placeholders(ids.size()) + ")")) {
+                int i = 1;
+                ps.setString(i++, owner);
+                i = dialect.bindNowPlusMillis(ps, i, now, leaseDuration.toMillis());
+                for (Long id : ids) {
+                    ps.setLong(i++, id);
+                }
+                ps.executeUpdate();
+            }
+            return withChecks(c, selectRows(c, "WHERE id IN (" + placeholders(ids.size()) + ") ORDER BY id", ps -> {
+                int i = 1;
+                for (Long id : ids) {
+                    ps.setLong(i++, id);
+                }
+            }));
+        }));
+    }
+
+    @Override
+    public Set<Long> renew(String owner, Collection<Long> ids, Duration leaseDuration) {
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
+        return call("renew leases", () -> connections.write(c -> {
+            Set<Long> held = new HashSet<>();
+            Instant now = clock.instant();
+            for (List<Long> chunk : chunks(ids)) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE deployment_histories SET lease_until = "
+                        + dialect.nowPlusMillisExpression() + " WHERE lease_owner = ? AND id IN ("
+                        + placeholders(chunk.size()) + ") RETURNING id")) {
+                    int i = dialect.bindNowPlusMillis(ps, 1, now, leaseDuration.toMillis());
+                    ps.setString(i++, owner);
+                    for (Long id : chunk) {
+                        ps.setLong(i++, id);
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            held.add(rs.getLong(1));
+                        }
+                    }
+                }
+            }
+            return held;
+        }));
+    }
+
+    @Override
+    public void release(String owner, Collection<Long> ids) {
+        call("release leases", () -> connections.write(c -> {
+            if (ids == null) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE deployment_histories SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?")) {
+                    ps.setString(1, owner);
+                    ps.executeUpdate();
+                }
+                return null;
+            }
+            for (List<Long> chunk : chunks(ids)) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE deployment_histories SET lease_owner = NULL, "
+                        + "lease_until = NULL WHERE lease_owner = ? AND id IN (" + placeholders(chunk.size()) + ")")) {
+                    ps.setString(1, owner);
+                    int i = 2;
+                    for (Long id : chunk) {
+                        ps.setLong(i++, id);
+                    }
+                    ps.executeUpdate();
+                }
+            }
+            return null;
+        }));
+    }
+
+    @Override
+    public Optional<LeaseInfo> lease(long id) {
+        return call("read the lease of deployment " + id, () -> connections.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT lease_owner, lease_until FROM deployment_histories WHERE id = ?")) {
+                ps.setLong(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || rs.getString("lease_owner") == null) {
+                        return Optional.empty();
+                    }
+                    return Optional.of(new LeaseInfo(rs.getString("lease_owner"), dialect.getInstant(rs, "lease_until")));
+                }
+            }
+        }));
+    }
+
+    @Override
+    public void markNotified(long id) {
+        call("mark deployment " + id + " notified", () -> connections.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE deployment_histories SET completion_notified = ?, "
+                    + "lease_owner = NULL, lease_until = NULL WHERE id = ?")) {
+                dialect.setBoolean(ps, 1, true);
+                ps.setLong(2, id);
+                ps.executeUpdate();
+            }
+            return null;
+        }));
+    }
+
+    @Override
+    public void close() {
+        connections.close();
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcHistoryStore[" + description + "]";
+    }
+
+    // ------------------------------------------------------------------ rows
+
+    private record Row(Deployment deployment, String leaseOwner) {
+    }
+
+    @FunctionalInterface
+    private interface SqlBinder {
+        void bind(PreparedStatement ps, int index) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface Params {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private List<Row> selectRows(Connection c, String whereAndOrder, Params params) throws SQLException {
+        List<Row> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM deployment_histories " + whereAndOrder)) {
+            params.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Row(readDeployment(rs), rs.getString("lease_owner")));
+                }
+            }
+        }
+        return out;
+    }
+
+    private Deployment readDeployment(ResultSet rs) throws SQLException {
+        Instant started = dialect.getInstant(rs, "started_at");
+        Instant completed = dialect.getInstant(rs, "completed_at");
+        long storedTotal = rs.getLong("total_duration");
+        Duration total = started != null && completed != null ? Duration.between(started, completed)
+                : rs.wasNull() ? null : Duration.ofSeconds(storedTotal);
+        long rollbackOf = rs.getLong("rollback_of");
+        Long rollbackOfValue = rs.wasNull() ? null : rollbackOf;
+        return new Deployment(rs.getLong("id"), rs.getString("github_owner"), rs.getString("github_repo"),
+                rs.getString("environment"), rs.getString("github_commit_sha"), rs.getBoolean("is_rollback"),
+                rollbackOfValue, rs.getString("idempotency_key"), DeploymentStatus.fromWord(rs.getString("status")),
+                started, dialect.getInstant(rs, "deployed_at"), completed, total, rs.getString("error_stage"),
+                rs.getString("error_message"), List.of(), KeyValues.decode(rs.getString("attributes")));
+    }
+
+    private List<Deployment> withChecks(Connection c, List<Row> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        Map<Long, List<DeploymentCheck>> checks = new HashMap<>();
+        List<Long> ids = rows.stream().map(r -> r.deployment.id()).toList();
+        for (List<Long> chunk : chunks(ids)) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + CHECK_COLUMNS + " FROM deployment_checks WHERE "
+                    + "deployment_id IN (" + placeholders(chunk.size()) + ") ORDER BY deployment_id, position")) {
+                int i = 1;
+                for (Long id : chunk) {
+                    ps.setLong(i++, id);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String type = rs.getString("source_type");
+                        checks.computeIfAbsent(rs.getLong("deployment_id"), k -> new ArrayList<>()).add(new DeploymentCheck(
+                                rs.getString("name"), CheckRef.decode(type, rs.getString("source_ref")),
+                                DeploymentStatus.fromWord(rs.getString("status")), dialect.getInstant(rs, "started_at"),
+                                dialect.getInstant(rs, "completed_at"), dialect.getInstant(rs, "deadline_at"),
+                                rs.getString("last_source_status"), rs.getBoolean("awaiting_approval"),
+                                rs.getString("message"), Duration.ofMillis(rs.getLong("timeout_ms")),
+                                Duration.ofMillis(rs.getLong("approval_timeout_ms"))));
+                    }
+                }
+            }
+        }
+        List<Deployment> out = new ArrayList<>(rows.size());
+        for (Row r : rows) {
+            out.add(r.deployment.withChecks(checks.getOrDefault(r.deployment.id(), List.of())));
+        }
+        return out;
+    }
+
+    private static DeploymentStatus status(String word) {
+        return word == null ? null : DeploymentStatus.fromWord(word);
+    }
+
+    private static String placeholders(int n) {
+        StringJoiner j = new StringJoiner(", ");
+        for (int i = 0; i < n; i++) {
+            j.add("?");
+        }
+        return j.toString();
+    }
+
+    private static List<List<Long>> chunks(Collection<Long> ids) {
+        List<Long> all = new ArrayList<>(ids);
+        if (all.size() <= CHUNK) {
+            return Collections.singletonList(all);
+        }
+        List<List<Long>> out = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += CHUNK) {
+            out.add(all.subList(i, Math.min(all.size(), i + CHUNK)));
+        }
+        return out;
+    }
+
+    private static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max - 3) + "...";
+    }
+
+    @FunctionalInterface
+    private interface SqlCall<T> {
+        T call() throws SQLException;
+    }
+
+    private <T> T call(String what, SqlCall<T> body) {
+        try {
+            return body.call();
+        } catch (SQLException e) {
+            throw fail(what, e);
+        }
+    }
+
+    private StoreException fail(String what, SQLException e) {
+        return new StoreException("cannot " + what + " in " + description + ": " + e.getMessage(), e);
+    }
+
+}

@@ -1,0 +1,125 @@
+package io.deploytrack.jdbc.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * Versioned, additive migrations: {@code V<n>__<what>.sql} files in the dialect's folder, applied in order inside one
+ * write transaction at open, each recorded in {@code deploytrack_schema_version}. Never destructive. Not public API.
+ */
+public final class Migrations {
+    /** The migrations this version of deploytrack ships, by dialect folder: version to file name. */
+    private static final String[] FILES = {
+            "V1__history_checks_events.sql",
+            "V2__leases_and_notification.sql",
+    };
+
+    private Migrations() {
+    }
+
+    /** The newest schema version this build knows. */
+    public static int latestVersion() {
+        return FILES.length;
+    }
+
+    /** Applies every migration newer than the database's version, up to {@code target}; returns the version reached. */
+    public static int apply(Connections connections, Clock clock, int target) throws SQLException {
+        Dialect dialect = connections.dialect();
+        TreeMap<Integer, String> scripts = new TreeMap<>();
+        for (String f : FILES) {
+            int v = Integer.parseInt(f.substring(1, f.indexOf("__")));
+            if (v <= target) {
+                scripts.put(v, f);
+            }
+        }
+        return connections.write(c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE IF NOT EXISTS deploytrack_schema_version (version INTEGER PRIMARY KEY, "
+                        + "description VARCHAR(200) NOT NULL, applied_at VARCHAR(40) NOT NULL)");
+            }
+            int current = currentVersion(c);
+            if (current > latestVersion()) {
+                throw new SQLException("the database's schema is version " + current + ", newer than this deploytrack ("
+                        + latestVersion() + "): upgrade deploytrack, never downgrade a database");
+            }
+            for (var e : scripts.entrySet()) {
+                if (e.getKey() <= current) {
+                    continue;
+                }
+                for (String sql : statements(read(dialect.migrationsFolder() + "/" + e.getValue()))) {
+                    try (Statement s = c.createStatement()) {
+                        s.execute(sql);
+                    } catch (SQLException ex) {
+                        throw new SQLException("migration " + e.getValue() + " failed at: " + firstLine(sql) + ": "
+                                + ex.getMessage(), ex);
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO deploytrack_schema_version (version, description, applied_at) VALUES (?, ?, ?)")) {
+                    ps.setInt(1, e.getKey());
+                    ps.setString(2, e.getValue());
+                    ps.setString(3, Times.format(clock.instant()));
+                    ps.executeUpdate();
+                }
+                current = e.getKey();
+            }
+            return current;
+        });
+    }
+
+    /** The version recorded in the database (0 when none). */
+    public static int currentVersion(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM deploytrack_schema_version")) {
+            return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+
+    private static String read(String resource) throws SQLException {
+        try (InputStream in = Migrations.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new SQLException("migration " + resource + " is missing from the deploytrack-jdbc jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new SQLException("cannot read migration " + resource, e);
+        }
+    }
+
+    /** Splits a script at semicolons that end a line; comment lines are dropped. */
+    static List<String> statements(String script) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        for (String line : script.split("\n")) {
+            String t = line.strip();
+            if (t.startsWith("--") || t.isEmpty()) {
+                continue;
+            }
+            cur.append(line).append('\n');
+            if (t.endsWith(";")) {
+                String sql = cur.toString().strip();
+                out.add(sql.substring(0, sql.length() - 1));
+                cur.setLength(0);
+            }
+        }
+        if (!cur.toString().isBlank()) {
+            out.add(cur.toString().strip());
+        }
+        return out;
+    }
+
+    private static String firstLine(String sql) {
+        int nl = sql.indexOf('\n');
+        return nl < 0 ? sql : sql.substring(0, nl);
+    }
+}

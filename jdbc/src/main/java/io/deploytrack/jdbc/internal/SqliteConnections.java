@@ -1,0 +1,150 @@
+package io.deploytrack.jdbc.internal;
+
+import org.sqlite.SQLiteConfig;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * SQLite connections: one writer connection per process (writes queue on a lock here instead of contending inside
+ * SQLite), and a few reader connections, which WAL lets read while the writer writes. Every connection gets
+ * {@code busy_timeout}, {@code synchronous=NORMAL} and {@code foreign_keys=ON}; the file is put in WAL mode once.
+ */
+public final class SqliteConnections implements Connections {
+    private static final int READERS = 4;
+
+    private final String url;
+    private final SQLiteConfig config;
+    private final Dialect dialect = new SqliteDialect();
+    private final ReentrantLock writeLock = new ReentrantLock(true);
+    private final Connection writer;
+    private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
+    private final List<Connection> all = new ArrayList<>();
+    private int readersOpened;
+    private volatile boolean closed;
+
+    /** Opens the writer at once (so a bad path fails here) and readers on demand. */
+    public SqliteConnections(String url, int busyTimeoutMillis) throws SQLException {
+        this.url = url;
+        this.config = new SQLiteConfig();
+        config.setBusyTimeout(busyTimeoutMillis);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        config.enforceForeignKeys(true);
+        this.writer = open();
+        try (Statement s = writer.createStatement(); ResultSet rs = s.executeQuery("PRAGMA journal_mode=WAL")) {
+            String mode = rs.next() ? rs.getString(1) : "";
+            if (!"wal".equalsIgnoreCase(mode) && !url.contains(":memory:") && !url.contains("mode=memory")) {
+                throw new SQLException("SQLite refused WAL mode (journal_mode is '" + mode + "') for " + url);
+            }
+        } catch (SQLException e) {
+            writer.close();
+            throw e;
+        }
+    }
+
+    private Connection open() throws SQLException {
+        Connection c = DriverManager.getConnection(url, config.toProperties());
+        synchronized (all) {
+            all.add(c);
+        }
+        return c;
+    }
+
+    @Override
+    public <T> T write(SqlWork<T> work) throws SQLException {
+        writeLock.lock();
+        try {
+            ensureOpen();
+            dialect.beginWrite(writer);
+            try {
+                T result = work.apply(writer);
+                dialect.commit(writer);
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                dialect.rollbackQuietly(writer);
+                throw e;
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public <T> T read(SqlWork<T> work) throws SQLException {
+        ensureOpen();
+        Connection c = borrow();
+        try {
+            dialect.beginRead(c);
+            try {
+                T result = work.apply(c);
+                dialect.commit(c);
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                dialect.rollbackQuietly(c);
+                throw e;
+            }
+        } finally {
+            if (!readers.offer(c)) {
+                c.close();
+            }
+        }
+    }
+
+    private Connection borrow() throws SQLException {
+        Connection c = readers.poll();
+        if (c != null) {
+            return c;
+        }
+        synchronized (this) {
+            if (readersOpened < READERS) {
+                readersOpened++;
+                return open();
+            }
+        }
+        try {
+            return readers.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while waiting for a SQLite reader connection", e);
+        }
+    }
+
+    private void ensureOpen() throws SQLException {
+        if (closed) {
+            throw new SQLException("the history store is closed");
+        }
+    }
+
+    @Override
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        writeLock.lock();
+        try {
+            synchronized (all) {
+                for (Connection c : all) {
+                    try {
+                        c.close();
+                    } catch (SQLException ignored) {
+                        // closing anyway
+                    }
+                }
+                all.clear();
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+}
