@@ -43,6 +43,8 @@ public final class Migrations {
             }
         }
         return connections.write(c -> {
+            // A deployment_histories table with no version table (an early version, a host's own code) is adopted first.
+            LegacyAdoption.adoptIfNeeded(c, dialect, clock, scripts);
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE IF NOT EXISTS deploytrack_schema_version (version INTEGER PRIMARY KEY, "
                         + "description VARCHAR(200) NOT NULL, applied_at VARCHAR(40) NOT NULL)");
