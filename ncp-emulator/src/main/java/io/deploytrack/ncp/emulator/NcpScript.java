@@ -34,7 +34,13 @@ public record NcpScript(List<Step> steps) {
      * @param end      true for the final step, which is never left
      */
     public record Step(String word, Duration duration, boolean end) {
-        /** Validates the word and the duration. */
+        /**
+         * Validates the word and the duration.
+         *
+         * @param word     lowercase letters and underscores
+         * @param duration zero or more
+         * @param end      whether this is the final step
+         */
         public Step {
             Objects.requireNonNull(word, "word");
             Objects.requireNonNull(duration, "duration");
@@ -51,13 +57,17 @@ public record NcpScript(List<Step> steps) {
             }
         }
 
-        /** True when the step holds until the deployment is approved. */
+        /** @return true when the step holds until the deployment is approved */
         public boolean awaitsApproval() {
             return !end && word.equals("pending");
         }
     }
 
-    /** Validates that the script is non-empty and ends with exactly one end step. */
+    /**
+     * Validates that the script is non-empty and ends with exactly one end step.
+     *
+     * @param steps the steps, copied
+     */
     public NcpScript {
         steps = List.copyOf(steps);
         if (steps.isEmpty()) {

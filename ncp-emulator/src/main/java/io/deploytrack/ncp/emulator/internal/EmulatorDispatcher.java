@@ -79,7 +79,10 @@ public final class EmulatorDispatcher extends Dispatcher {
         return log.snapshot();
     }
 
-    /** @return how many requests of a kind arrived */
+    /**
+     * @param kind a call kind
+     * @return how many requests of that kind arrived
+     */
     public long count(RequestKind kind) {
         return log.count(kind);
     }

@@ -94,6 +94,10 @@ public final class EmulatorState {
     /**
      * Creates a history directly, registering its project and scenario when needed.
      *
+     * @param projectId  project id
+     * @param stageId    stage id
+     * @param scenarioId scenario id
+     * @param script     what it goes through
      * @return the new history's id
      */
     public long createHistory(long projectId, long stageId, long scenarioId, NcpScript script) {
@@ -106,6 +110,8 @@ public final class EmulatorState {
      * Creates a history directly in the project's first scenario (stage 1, scenario 1 when the
      * project has none).
      *
+     * @param projectId project id
+     * @param script    what it goes through
      * @return the new history's id
      */
     public long createHistory(long projectId, NcpScript script) {
@@ -184,6 +190,9 @@ public final class EmulatorState {
     /**
      * Direct control: the history reports {@code word} from now on.
      *
+     * @param projectId project id
+     * @param historyId history id
+     * @param word      the status word
      * @throws IllegalArgumentException when the project or history does not exist
      */
     public void setStatus(long projectId, long historyId, String word) {
@@ -191,6 +200,8 @@ public final class EmulatorState {
     }
 
     /**
+     * @param projectId project id
+     * @param historyId history id
      * @return the status the history reports now
      * @throws IllegalArgumentException when the project or history does not exist
      */
@@ -201,6 +212,8 @@ public final class EmulatorState {
     /**
      * Direct control: approves a pending history.
      *
+     * @param projectId project id
+     * @param historyId history id
      * @throws IllegalArgumentException when it does not exist or is not pending
      */
     public void approveDirectly(long projectId, long historyId) {

@@ -1,0 +1,6 @@
+/**
+ * NCP SourceDeploy: the asynchronous {@link io.deploytrack.ncp.NcpClient}, API Gateway signature
+ * v2 ({@link io.deploytrack.ncp.NcpSignature}), the status words ({@link io.deploytrack.ncp.NcpStatus})
+ * and the typed error ({@link io.deploytrack.ncp.NcpApiException}).
+ */
+package io.deploytrack.ncp;
