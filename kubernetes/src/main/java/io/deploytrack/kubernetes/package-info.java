@@ -1,7 +1,8 @@
 /**
  * Kubernetes rollouts for deploytrack: kubectl's rules ({@link io.deploytrack.kubernetes.RolloutStatus}),
  * image references ({@link io.deploytrack.kubernetes.ImageReference}), what identifies one rollout attempt
- * ({@link io.deploytrack.kubernetes.RolloutTarget}) and how to start and judge one
- * ({@link io.deploytrack.kubernetes.KubernetesRollouts}).
+ * ({@link io.deploytrack.kubernetes.RolloutTarget}), how to start and judge one
+ * ({@link io.deploytrack.kubernetes.KubernetesRollouts}), and the status source that follows one for a
+ * {@link io.deploytrack.core.DeploymentTracker} ({@link io.deploytrack.kubernetes.KubernetesStatusSource}).
  */
 package io.deploytrack.kubernetes;

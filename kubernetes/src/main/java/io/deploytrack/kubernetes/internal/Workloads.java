@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.dsl.Resource;
 
 import java.util.ArrayList;
@@ -59,6 +60,37 @@ public final class Workloads {
                     .edit(s -> as(StatefulSet.class, edit.apply(s)));
             case DAEMONSET -> client.apps().daemonSets().inNamespace(namespace).withName(name)
                     .edit(ds -> as(DaemonSet.class, edit.apply(ds)));
+        };
+    }
+
+    /**
+     * The one named workload as something an informer can follow: the list and watch carry a
+     * {@code metadata.name} field selector, so the informer caches this object only.
+     *
+     * @param client    the client
+     * @param kind      the workload kind
+     * @param namespace the namespace
+     * @param name      the workload name
+     * @return the informable operation
+     */
+    public static Informable<? extends HasMetadata> informable(KubernetesClient client, WorkloadKind kind,
+                                                               String namespace, String name) {
+        return switch (kind) {
+            case DEPLOYMENT -> client.apps().deployments().inNamespace(namespace).withName(name);
+            case STATEFULSET -> client.apps().statefulSets().inNamespace(namespace).withName(name);
+            case DAEMONSET -> client.apps().daemonSets().inNamespace(namespace).withName(name);
+        };
+    }
+
+    /**
+     * @param kind the workload kind
+     * @return the API resource name for RBAC rules and messages, e.g. {@code deployments.apps}
+     */
+    public static String resourceName(WorkloadKind kind) {
+        return switch (kind) {
+            case DEPLOYMENT -> "deployments.apps";
+            case STATEFULSET -> "statefulsets.apps";
+            case DAEMONSET -> "daemonsets.apps";
         };
     }
 
