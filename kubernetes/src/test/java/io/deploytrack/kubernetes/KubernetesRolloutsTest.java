@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Starting and judging rollouts against fabric8's mock API server in CRUD mode. CRUD mode runs no
  * controllers, so each test writes {@code status} the way the workload controller would.
  */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 class KubernetesRolloutsTest {
 
     static final String NS = "shop";
