@@ -82,7 +82,7 @@ final class PollDriver {
         boolean anyDue = false;
         List<Entry> batch = new ArrayList<>();
         for (Entry e : entries.values()) {
-            if (e.inFlight || e.nextPollAtMillis > horizon) {
+            if (e.inFlight || e.nextPollAtMillis > horizon || e.tracked.leaseValidUntilMillis <= nowMs) {
                 continue;
             }
             anyDue |= e.nextPollAtMillis <= nowMs;

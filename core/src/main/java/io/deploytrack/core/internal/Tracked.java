@@ -21,6 +21,11 @@ final class Tracked {
     /** A resumed check's deadline waits until the source has had a chance to answer. */
     volatile Instant deadlineGraceUntil;
     volatile boolean done;
+    /**
+     * Until when this instance may act on the row by its own reckoning: the last confirmed lease minus a safety
+     * margin. Polls stop past it, so two instances never poll one deployment within a lease period.
+     */
+    volatile long leaseValidUntilMillis = Long.MAX_VALUE;
 
     Tracked(Deployment d) {
         this.id = d.id();

@@ -247,6 +247,7 @@ public final class TrackerEngine {
         }
         if (r.created()) {
             Tracked t = tracked.computeIfAbsent(d.id(), id -> new Tracked(d));
+            t.leaseValidUntilMillis = leaseValidFrom(now);
             synchronized (t) {
                 Log.event(LOG, Level.INFO, "deployment_started", "deployment_id", d.id(), "project", d.project(),
                         "environment", d.environment(), "commit", d.shortSha(), "rollback", d.rollback(),
@@ -661,10 +662,15 @@ public final class TrackerEngine {
                 }
             });
             if (!ids.isEmpty()) {
+                Instant renewedAt = now();
                 Set<Long> held = store.renew(instanceId, ids, leaseDuration);
+                long validUntil = leaseValidFrom(renewedAt);
                 for (Long id : ids) {
+                    Tracked t = tracked.get(id);
                     if (!held.contains(id)) {
-                        loseLease(tracked.get(id));
+                        loseLease(t);
+                    } else if (t != null) {
+                        t.leaseValidUntilMillis = validUntil;
                     }
                 }
             }
@@ -695,6 +701,7 @@ public final class TrackerEngine {
 
     private void claimAll() {
         while (!closed) {
+            Instant claimedAt = now();
             List<Deployment> claimed = store.claim(instanceId, leaseDuration, claimBatch, sources.keySet());
             for (Deployment d : claimed) {
                 if (d.isTerminal()) {
@@ -708,6 +715,7 @@ public final class TrackerEngine {
                     continue;
                 }
                 Tracked t = tracked.computeIfAbsent(d.id(), id -> new Tracked(d));
+                t.leaseValidUntilMillis = leaseValidFrom(claimedAt);
                 synchronized (t) {
                     if (t.followings.isEmpty() && !t.done) {
                         Log.event(LOG, Level.INFO, "deployment_resumed", "deployment_id", d.id(), "project", d.project(),
@@ -735,6 +743,11 @@ public final class TrackerEngine {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** A lease taken at {@code at} is safe to act on until a sixth of it before it expires. */
+    private long leaseValidFrom(Instant at) {
+        return at.plus(leaseDuration).minus(leaseDuration.dividedBy(6)).toEpochMilli();
+    }
 
     Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
