@@ -32,6 +32,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.StringJoiner;
 
@@ -116,6 +117,41 @@ public final class JdbcHistoryStore implements HistoryStore {
     }
 
     private CreateResult createIn(Connection c, Deployment d, String leaseOwner, Duration lease) throws SQLException {
+        if (dialect.createsWithOnConflict()) {
+            return createOnConflict(c, d, leaseOwner, lease);
+        }
+        // SQLite: the transaction holds the file's write lock from BEGIN IMMEDIATE, so nobody inserts in between.
+        Optional<CreateResult> existing = existing(c, d);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        long id = insertHistory(c, d, leaseOwner, lease, false).orElseThrow(
+                () -> new SQLException("the database returned no id for the new deployment row"));
+        return inserted(c, d, id, leaseOwner);
+    }
+
+    /**
+     * PostgreSQL: insert first, letting both unique indexes (idempotency key, one running row per identity) arbitrate
+     * with {@code ON CONFLICT DO NOTHING}; a concurrent inserter of the same deployment makes this wait until it
+     * commits, then do nothing. Nothing inserted: return the row it collided with. That row can end (no longer
+     * running) between the insert and the read, in which case the insert is tried again.
+     */
+    private CreateResult createOnConflict(Connection c, Deployment d, String leaseOwner, Duration lease) throws SQLException {
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            OptionalLong id = insertHistory(c, d, leaseOwner, lease, true);
+            if (id.isPresent()) {
+                return inserted(c, d, id.getAsLong(), leaseOwner);
+            }
+            Optional<CreateResult> existing = existing(c, d);
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+        }
+        throw new SQLException("the deployment it duplicates kept changing while it was being recorded; try again");
+    }
+
+    /** The row with the same idempotency key or, failing that, the running row with the same identity. */
+    private Optional<CreateResult> existing(Connection c, Deployment d) throws SQLException {
         Optional<Row> existing = Optional.empty();
         if (d.idempotencyKey() != null) {
             existing = selectRows(c, "WHERE idempotency_key = ?", ps -> ps.setString(1, d.idempotencyKey()))
@@ -131,17 +167,23 @@ public final class JdbcHistoryStore implements HistoryStore {
                 dialect.setBoolean(ps, 5, d.rollback());
             }).stream().findFirst();
         }
-        if (existing.isPresent()) {
-            Row r = existing.get();
-            Deployment found = withChecks(c, List.of(r)).get(0);
-            return new CreateResult(found, false, found.isTerminal() ? null : r.leaseOwner);
+        if (existing.isEmpty()) {
+            return Optional.empty();
         }
+        Row r = existing.get();
+        Deployment found = withChecks(c, List.of(r)).get(0);
+        return Optional.of(new CreateResult(found, false, found.isTerminal() ? null : r.leaseOwner));
+    }
+
+    /** Inserts the history row; empty when {@code onConflictDoNothing} and a unique index already holds it. */
+    private OptionalLong insertHistory(Connection c, Deployment d, String leaseOwner, Duration lease,
+                                       boolean onConflictDoNothing) throws SQLException {
         Instant now = clock.instant();
-        long id;
         String sql = "INSERT INTO deployment_histories (github_owner, github_repo, environment, github_commit_sha, "
                 + "is_rollback, rollback_of, idempotency_key, status, started_at, attributes, created_at, updated_at, "
                 + "lease_owner, lease_until, completion_notified) VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, "
-                + dialect.nowPlusMillisExpression() + ", ?) RETURNING id";
+                + dialect.nowPlusMillisExpression() + ", ?)" + (onConflictDoNothing ? " ON CONFLICT DO NOTHING" : "")
+                + " RETURNING id";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
             ps.setString(i++, d.owner());
@@ -163,10 +205,13 @@ public final class JdbcHistoryStore implements HistoryStore {
             i = dialect.bindNowPlusMillis(ps, i, now, lease.toMillis());
             dialect.setBoolean(ps, i, false);
             try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                id = rs.getLong(1);
+                return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
             }
         }
+    }
+
+    /** Adds the checks and the "started" event of a row just inserted, and reads it back. */
+    private CreateResult inserted(Connection c, Deployment d, long id, String leaseOwner) throws SQLException {
         int pos = 0;
         for (DeploymentCheck ch : d.checks()) {
             insertCheck(c, id, pos++, ch);

@@ -1,6 +1,7 @@
 package io.deploytrack.jdbc;
 
 import io.deploytrack.jdbc.internal.Connections;
+import io.deploytrack.jdbc.internal.Dialect;
 import io.deploytrack.jdbc.internal.Dialects;
 import io.deploytrack.jdbc.internal.Migrations;
 import io.deploytrack.jdbc.internal.PooledConnections;
@@ -25,6 +26,7 @@ public final class JdbcHistoryStoreBuilder {
     private Clock clock = Clock.systemUTC();
     private Duration busyTimeout = Duration.ofSeconds(30);
     private int schemaVersion = Migrations.latestVersion();
+    private LeaseTime leaseTime = LeaseTime.DATABASE;
 
     JdbcHistoryStoreBuilder() {
     }
@@ -37,7 +39,10 @@ public final class JdbcHistoryStoreBuilder {
 
     /**
      * A SQLite path or a JDBC URL: {@code jdbc:sqlite:/var/lib/app/deploytrack.db} or
-     * {@code jdbc:postgresql://db:5432/app?user=...} (unpooled: for a service, prefer {@link #dataSource}).
+     * {@code jdbc:postgresql://db:5432/app?user=...}. A PostgreSQL URL is unpooled: every transaction opens a new
+     * connection through {@link java.sql.DriverManager}, which suits a command-line tool; a service should pass its
+     * pool (HikariCP recommended) to {@link #dataSource} instead. The PostgreSQL driver ({@code org.postgresql:postgresql})
+     * must be on the classpath. A password in the URL never appears in messages or logs.
      */
     public JdbcHistoryStoreBuilder url(String pathOrUrl) {
         Objects.requireNonNull(pathOrUrl, "pathOrUrl");
@@ -56,15 +61,31 @@ public final class JdbcHistoryStoreBuilder {
         return this;
     }
 
-    /** A host's pool (HikariCP recommended); the database type is detected from the connection. */
+    /**
+     * A host's pool (HikariCP recommended); the database type (SQLite or PostgreSQL) is detected from the connection's
+     * product name. Each transaction borrows one connection and gives it back. The store never closes this pool.
+     */
     public JdbcHistoryStoreBuilder dataSource(DataSource dataSource) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         return this;
     }
 
-    /** The clock for leases and stamps on SQLite (PostgreSQL measures leases with its own {@code now()}). */
+    /**
+     * The clock for the times the store stamps ({@code created_at}, {@code updated_at}) and, on SQLite or with
+     * {@link LeaseTime#STORE_CLOCK}, for leases. Default: the system clock in UTC.
+     */
     public JdbcHistoryStoreBuilder clock(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+    }
+
+    /**
+     * Which clock measures leases: {@link LeaseTime#DATABASE} (default: PostgreSQL's {@code now()}, one clock for every
+     * instance) or {@link LeaseTime#STORE_CLOCK} (the {@link #clock}: for tests that expire leases by moving a manual
+     * clock, or a single instance). SQLite always uses the store's clock, as every process on the file shares a machine.
+     */
+    public JdbcHistoryStoreBuilder leaseTime(LeaseTime leaseTime) {
+        this.leaseTime = Objects.requireNonNull(leaseTime, "leaseTime");
         return this;
     }
 
@@ -112,10 +133,11 @@ public final class JdbcHistoryStoreBuilder {
                 connections = new SqliteConnections(url, (int) busyTimeout.toMillis());
             } else if (url != null) {
                 description = Dialects.redact(url);
-                connections = Dialects.forUrl(url);
+                connections = Dialects.forUrl(url, leaseTime == LeaseTime.DATABASE);
             } else {
-                description = "DataSource " + dataSource.getClass().getSimpleName();
-                connections = new PooledConnections(dataSource, Dialects.detect(dataSource), null);
+                Dialect dialect = Dialects.detect(dataSource, leaseTime == LeaseTime.DATABASE);
+                description = dialect.name() + " through " + dataSource.getClass().getSimpleName();
+                connections = new PooledConnections(dataSource, dialect, null);
             }
         } catch (SQLException e) {
             throw new StoreException("cannot open the history store " + (sqliteFile != null ? "at " + sqliteFile.toAbsolutePath()

@@ -58,4 +58,23 @@ public interface Dialect {
 
     /** Whether this database stored the failure as a unique-key violation. */
     boolean isUniqueViolation(SQLException e);
+
+    /**
+     * Whether idempotent creation is one {@code INSERT ... ON CONFLICT DO NOTHING RETURNING id} (then a read of the
+     * row it collided with) instead of select-then-insert. PostgreSQL: a unique violation aborts the whole
+     * transaction, and concurrent inserts from several instances are normal there. SQLite: its single writer lock
+     * already serialises creators, so select-then-insert cannot race.
+     */
+    default boolean createsWithOnConflict() {
+        return false;
+    }
+
+    /**
+     * Serialises migrations between processes, inside the migration transaction, before anything is read. SQLite:
+     * nothing to do, {@code BEGIN IMMEDIATE} holds the file's write lock. PostgreSQL: a transaction-scoped advisory
+     * lock, so instances that start at once migrate one after the other.
+     */
+    default void lockForMigration(Connection c) throws SQLException {
+        // the write transaction is lock enough
+    }
 }

@@ -43,6 +43,8 @@ public final class Migrations {
             }
         }
         return connections.write(c -> {
+            // Before anything is read: a second instance starting now waits here, then sees the version this one wrote.
+            dialect.lockForMigration(c);
             // A deployment_histories table with no version table (an early version, a host's own code) is adopted first.
             LegacyAdoption.adoptIfNeeded(c, dialect, clock, scripts);
             try (Statement s = c.createStatement()) {
