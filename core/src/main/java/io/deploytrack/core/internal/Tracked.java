@@ -21,6 +21,9 @@ final class Tracked {
     /** A resumed check's deadline waits until the source has had a chance to answer. */
     volatile Instant deadlineGraceUntil;
     volatile boolean done;
+    /** Pushed observations wait here, so a deployment's observations are applied one at a time, in order. */
+    final java.util.Queue<Object[]> mailbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
     /**
      * Until when this instance may act on the row by its own reckoning: the last confirmed lease minus a safety
      * margin. Polls stop past it, so two instances never poll one deployment within a lease period.

@@ -308,7 +308,7 @@ public final class TrackerEngine {
             } else if (src instanceof WatchingSource w) {
                 String name = c.name();
                 try {
-                    t.followings.put(name, w.follow(c.ref(), o -> execute(() -> onObservation(t, name, o))));
+                    t.followings.put(name, w.follow(c.ref(), o -> submit(t, name, o)));
                 } catch (RuntimeException e) {
                     Log.event(LOG, Level.WARN, "deployment_follow_failed", "deployment_id", t.id, "check", name,
                             "source", c.sourceType(), "error", e);
@@ -340,6 +340,27 @@ public final class TrackerEngine {
             }
         }
         t.followings.clear();
+    }
+
+    /** Queues a pushed observation; one worker at a time drains a deployment's queue, keeping their order. */
+    private void submit(Tracked t, String checkName, Observation o) {
+        t.mailbox.add(new Object[]{checkName, o});
+        if (t.draining.compareAndSet(false, true)) {
+            execute(() -> drain(t));
+        }
+    }
+
+    private void drain(Tracked t) {
+        while (true) {
+            Object[] next;
+            while ((next = t.mailbox.poll()) != null) {
+                onObservation(t, (String) next[0], (Observation) next[1]);
+            }
+            t.draining.set(false);
+            if (t.mailbox.isEmpty() || !t.draining.compareAndSet(false, true)) {
+                return;
+            }
+        }
     }
 
     /** Applies one observation of one check: the state machine, the store write, the listeners. Worker thread. */
