@@ -1,0 +1,92 @@
+package io.deploytrack.cli.internal;
+
+import io.deploytrack.core.DeploymentStatus;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Converters for option values: durations, projects, instants, terminal statuses. Not public API. */
+final class Options {
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+    private static final Pattern PROJECT = Pattern.compile("([A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38})/([A-Za-z0-9._-]{1,100})");
+
+    private Options() {
+    }
+
+    /** {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}. */
+    static final class DurationConverter implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            Matcher m = DURATION.matcher(value == null ? "" : value.strip());
+            if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+                throw new TypeConversionException("'" + value + "' is not a duration: expected a positive number "
+                        + "followed by ms, s, m or h, e.g. 500ms, 10s, 5m, 1h");
+            }
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            };
+        }
+    }
+
+    /** {@code OWNER/REPO}. */
+    record Project(String owner, String repo) {
+        @Override
+        public String toString() {
+            return owner + "/" + repo;
+        }
+    }
+
+    static final class ProjectConverter implements ITypeConverter<Project> {
+        @Override
+        public Project convert(String value) {
+            Matcher m = PROJECT.matcher(value == null ? "" : value.strip());
+            if (!m.matches() || m.group(2).equals(".") || m.group(2).equals("..")) {
+                throw new TypeConversionException("'" + value + "' is not a project: expected OWNER/REPO as on GitHub, "
+                        + "e.g. acme/web");
+            }
+            return new Project(m.group(1), m.group(2));
+        }
+    }
+
+    /** An ISO-8601 instant ({@code 2026-03-01T10:00:00Z}) or date-time with an offset. */
+    static final class InstantConverter implements ITypeConverter<Instant> {
+        @Override
+        public Instant convert(String value) {
+            try {
+                return Instant.parse(value.strip());
+            } catch (DateTimeParseException e) {
+                try {
+                    return OffsetDateTime.parse(value.strip()).toInstant();
+                } catch (DateTimeParseException e2) {
+                    throw new TypeConversionException("'" + value + "' is not a time: expected ISO-8601 with a zone, "
+                            + "e.g. 2026-03-01T10:00:00Z or 2026-03-01T19:00:00+09:00");
+                }
+            }
+        }
+    }
+
+    /** {@code success}, {@code failed} or {@code cancelled}: what an operator may mark. */
+    static final class MarkStatusConverter implements ITypeConverter<DeploymentStatus> {
+        @Override
+        public DeploymentStatus convert(String value) {
+            String v = value == null ? "" : value.strip();
+            return switch (v) {
+                case "success" -> DeploymentStatus.SUCCESS;
+                case "failed" -> DeploymentStatus.FAILED;
+                case "cancelled" -> DeploymentStatus.CANCELLED;
+                default -> throw new TypeConversionException("'" + value
+                        + "' cannot be marked: expected success, failed or cancelled");
+            };
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package io.deploytrack.cli.internal;
+
+import io.deploytrack.core.DeploymentNotFoundException;
+import io.deploytrack.core.IllegalTransitionException;
+import io.deploytrack.core.InvalidRequestException;
+import io.deploytrack.core.NoRollbackTargetException;
+import io.deploytrack.jdbc.StoreException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+/** The root of the {@code deploytrack} command: global options, subcommands, error handling. Not public API. */
+@Command(name = "deploytrack", mixinStandardHelpOptions = true, versionProvider = TopCommand.Version.class,
+        description = "Deployment history for operators: inspect, repair, track, report.",
+        subcommands = {HistoryCommand.class, ShowCommand.class, DoctorCommand.class, RepairCommand.class,
+                MarkCommand.class, RollbackTargetCommand.class, ResumeCommand.class, ReportCommand.class},
+        footer = {"", "Exit codes: 0 done (doctor: healthy); 1 a failure, or problems found by doctor;",
+                "2 a usage error; 3 no rollback target; 4 no such deployment; 5 transition not allowed;",
+                "6 the tracked deployment failed, was cancelled or timed out."})
+public final class TopCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--db", scope = ScopeType.INHERIT, paramLabel = "PATH|JDBC_URL",
+            description = "A SQLite file or a JDBC URL (jdbc:sqlite:..., jdbc:postgresql://...); "
+                    + "default: $DEPLOYTRACK_DB, else ./deploytrack.db")
+    String db;
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+            description = "Log what happens, and print the stack trace of a failure.")
+    boolean verbose;
+
+    private final Context context;
+
+    TopCommand(Context context) {
+        this.context = context;
+    }
+
+    /** The command line over {@code context}, with deploytrack's error handling and exit codes. */
+    public static CommandLine commandLine(Context context) {
+        CommandLine cl = new CommandLine(new TopCommand(context));
+        cl.setParameterExceptionHandler(TopCommand::usageError);
+        cl.setExecutionExceptionHandler(TopCommand::failure);
+        cl.setExecutionStrategy(parseResult -> {
+            TopCommand top = parseResult.commandSpec().commandLine().getCommand();
+            Logging.configure(top.verbose);
+            return new CommandLine.RunLast().execute(parseResult);
+        });
+        return cl;
+    }
+
+    /** The environment, terminal flag and clock. */
+    Context context() {
+        return context;
+    }
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "a command is needed: one of "
+                + String.join(", ", spec.subcommands().keySet()));
+    }
+
+    private static int usageError(ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        PrintWriter err = cl.getErr();
+        String synopsis = cl.getHelp().synopsis(0).replaceAll("\\s+", " ").strip();
+        err.println(cl.getCommandSpec().qualifiedName() + ": " + oneLine(e.getMessage()) + " (usage: " + synopsis
+                + "; see --help)");
+        TopCommand top = cl.getCommandSpec().root().commandLine().getCommand();
+        if (top.verbose) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return ExitCodes.USAGE;
+    }
+
+    private static int failure(Exception e, CommandLine cl, CommandLine.ParseResult parseResult) {
+        PrintWriter err = cl.getErr();
+        int code;
+        String message;
+        if (e instanceof CliException ce) {
+            code = ce.exitCode();
+            message = ce.getMessage();
+        } else if (e instanceof DeploymentNotFoundException) {
+            code = ExitCodes.NOT_FOUND;
+            message = e.getMessage();
+        } else if (e instanceof IllegalTransitionException) {
+            code = ExitCodes.NOT_ALLOWED;
+            message = e.getMessage();
+        } else if (e instanceof NoRollbackTargetException) {
+            code = ExitCodes.NO_ROLLBACK_TARGET;
+            message = e.getMessage();
+        } else if (e instanceof InvalidRequestException) {
+            code = ExitCodes.USAGE;
+            message = e.getMessage();
+        } else if (e instanceof StoreException) {
+            code = ExitCodes.FAILURE;
+            message = e.getMessage();
+        } else {
+            code = ExitCodes.FAILURE;
+            message = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        }
+        err.println(cl.getCommandSpec().qualifiedName() + ": " + oneLine(message));
+        TopCommand top = cl.getCommandSpec().root().commandLine().getCommand();
+        if (top.verbose) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return code;
+    }
+
+    static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("\\s*\\R\\s*", " ").strip();
+    }
+
+    /** The version from the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = TopCommand.class.getPackage().getImplementationVersion();
+            return new String[]{"deploytrack " + (v == null ? "(development build)" : v)};
+        }
+    }
+}
