@@ -77,7 +77,7 @@ final class HtmlReport {
     private static void chart(StringBuilder h, List<Deployment> all, Instant now) {
         List<Deployment> ds = all.stream().filter(d -> d.startedAt() != null)
                 .sorted(Comparator.comparing(Deployment::startedAt).thenComparingLong(Deployment::id)).toList();
-        h.append("<svg id=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH).append("\" height=\"")
+        h.append("<svg id=\"chart\" width=\"").append(WIDTH).append("\" height=\"")
                 .append(HEIGHT).append("\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(HEIGHT)
                 .append("\" role=\"img\" aria-label=\"deployments over time: start time against duration\">\n");
         int plotW = WIDTH - LEFT - RIGHT;
@@ -107,7 +107,8 @@ final class HtmlReport {
             double x = LEFT + plotW * i / 5.0;
             Instant t = min.plusMillis(span * i / 5);
             h.append("<text class=\"tick\" x=\"").append(fmt(x)).append("\" y=\"").append(TOP + plotH + 18)
-                    .append("\" text-anchor=\"middle\">").append(esc(DAY.format(t))).append("</text>\n");
+                    .append("\" text-anchor=\"").append(i == 0 ? "start" : i == 5 ? "end" : "middle").append("\">")
+                    .append(esc(DAY.format(t))).append("</text>\n");
         }
         h.append("<line class=\"axis\" x1=\"").append(LEFT).append("\" y1=\"").append(TOP + plotH).append("\" x2=\"")
                 .append(LEFT + plotW).append("\" y2=\"").append(TOP + plotH).append("\"/>\n");

@@ -459,7 +459,8 @@ final class Repair {
         }
         String text = "resolved #" + id + " " + r.label() + ": running -> " + res.status()
                 + (res.message() == null ? "" : " (" + res.message() + ")");
-        event(c, dialect, id, res.errorStage(), "running", res.status(), null, text);
+        event(c, dialect, id, res.errorStage(), "running", res.status(), null, res.message() != null ? res.message()
+                : "resolved by deploytrack repair: the source says it ended " + res.status());
         done.add(text);
     }
 
