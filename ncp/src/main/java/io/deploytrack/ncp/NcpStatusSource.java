@@ -1,0 +1,593 @@
+package io.deploytrack.ncp;
+
+import io.deploytrack.core.CheckRef;
+import io.deploytrack.core.CheckSpec;
+import io.deploytrack.core.DeploymentHandle;
+import io.deploytrack.core.DeploymentRequest;
+import io.deploytrack.core.DeploymentTracker;
+import io.deploytrack.core.InvalidRequestException;
+import io.deploytrack.core.Observation;
+import io.deploytrack.core.PollingSource;
+import io.deploytrack.core.SourceException;
+import io.deploytrack.ncp.internal.NcpTarget;
+import io.deploytrack.ncp.internal.TrackExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+
+/**
+ * Follows NCP SourceDeploy deployments for a {@link DeploymentTracker}: the {@code ncp} status source.
+ *
+ * <pre>{@code
+ * NcpStatusSource ncp = NcpStatusSource.fromEnvironment();        // NCP_ACCESS_KEY / NCP_SECRET_KEY, VPC endpoint
+ * DeploymentTracker tracker = DeploymentTracker.builder(JdbcHistoryStore.sqlite(Path.of("deploytrack.db")))
+ *         .source(ncp).build().start();
+ * // start a SourceDeploy deployment and track it in one call:
+ * DeploymentHandle h = ncp.deployAndTrack(tracker, request, projectId, stageId, scenarioId).join();
+ * // or track one started elsewhere:
+ * tracker.track(request, NcpStatusSource.ref(projectId, historyId));
+ * }</pre>
+ *
+ * <p>Each of NCP's status words is mapped exactly: {@code success} succeeds; {@code fail}, {@code error},
+ * {@code reject}, {@code canary_reject} and {@code canary_waiting_timeout} fail (the word is in the message);
+ * {@code canceled} is cancelled; {@code pending} waits for a human's approval (the approval deadline applies, not the
+ * rollout deadline); every other word, an undocumented one included (logged once), keeps polling. NCP's
+ * {@code startTime} and {@code endTime} become the check's times, so durations are exact whatever the poll interval.
+ *
+ * <p>Errors are classified for the tracker: 5xx, 429 (with its {@code Retry-After}), timeouts, dropped connections
+ * and malformed answers are transient (back off, keep polling); 401 and 403 end the check at once with a message
+ * saying the access key, secret key or the machine's clock are wrong; 404 is "not found" (retried a few times, then
+ * the check fails).
+ *
+ * <p>When two or more checks of one NCP project are due together, one list call
+ * ({@code GET .../history?pageNo=1&pageSize=100}) serves them, each matched by its history id (never by its position:
+ * the list's order is not documented). An id not on that page gets its own detail call, and so does an id whose list
+ * entry shows a terminal status, because only the detail carries {@code endTime}. A single due check uses the detail
+ * call.
+ *
+ * <p>Stateless apart from its client; thread-safe; never blocks the caller.
+ */
+public final class NcpStatusSource implements PollingSource {
+
+    /** The source type stored with every NCP check: {@value}. */
+    public static final String TYPE = NcpTarget.TYPE;
+    /** The default page size of the list call that serves several checks of a project at once: {@value}. */
+    public static final int DEFAULT_LIST_PAGE_SIZE = 100;
+    /** Attribute {@link #deployAndTrack} records: the NCP project id. */
+    public static final String ATTRIBUTE_PROJECT_ID = "ncp_project_id";
+    /** Attribute {@link #deployAndTrack} records: the NCP stage id. */
+    public static final String ATTRIBUTE_STAGE_ID = "ncp_stage_id";
+    /** Attribute {@link #deployAndTrack} records: the NCP scenario id. */
+    public static final String ATTRIBUTE_SCENARIO_ID = "ncp_scenario_id";
+    /** Attribute {@link #deployAndTrack} records: the NCP history id of the deployment. */
+    public static final String ATTRIBUTE_HISTORY_ID = "ncp_history_id";
+
+    private static final Logger log = LoggerFactory.getLogger(NcpStatusSource.class);
+
+    private final NcpClient client;
+    private final int listPageSize;
+    private final boolean listBatching;
+    private final Duration pollInterval;
+    private final Executor trackExecutor;
+
+    private NcpStatusSource(Builder b) {
+        this.client = b.client;
+        this.listPageSize = b.listPageSize;
+        this.listBatching = b.listBatching;
+        this.pollInterval = b.pollInterval;
+        this.trackExecutor = b.trackExecutor != null ? b.trackExecutor : TrackExecutor.shared();
+    }
+
+    /**
+     * A builder around a client.
+     *
+     * @param client the SourceDeploy client every poll goes through
+     * @return the builder
+     */
+    public static Builder builder(NcpClient client) {
+        return new Builder(client);
+    }
+
+    /**
+     * A source with the defaults (list batching on, page size {@value #DEFAULT_LIST_PAGE_SIZE}, the tracker's poll
+     * interval).
+     *
+     * @param client the SourceDeploy client
+     * @return the source
+     */
+    public static NcpStatusSource of(NcpClient client) {
+        return builder(client).build();
+    }
+
+    /**
+     * A source on a client to the VPC endpoint with the credentials of the environment variables
+     * {@code NCP_ACCESS_KEY} and {@code NCP_SECRET_KEY}.
+     *
+     * @return the source
+     * @throws IllegalStateException naming the variable that is missing
+     */
+    public static NcpStatusSource fromEnvironment() {
+        return of(NcpClient.builder().credentials(NcpCredentials.fromEnvironment()).build());
+    }
+
+    /**
+     * The reference of one SourceDeploy deployment, to pass to {@link DeploymentTracker#track}.
+     *
+     * @param projectId the project, positive
+     * @param historyId the deployment's history id, positive
+     * @return {@code CheckRef("ncp", {projectId, historyId})}
+     * @throws InvalidRequestException when an id is not positive
+     */
+    public static CheckRef ref(long projectId, long historyId) {
+        return checked(CheckRef.of(TYPE, NcpTarget.PROJECT_ID, Long.toString(projectId), NcpTarget.HISTORY_ID,
+                Long.toString(historyId)));
+    }
+
+    /**
+     * The reference of one SourceDeploy deployment, with the stage and scenario it runs in.
+     *
+     * @param projectId  the project, positive
+     * @param historyId  the deployment's history id, positive
+     * @param stageId    the stage, positive
+     * @param scenarioId the scenario, positive
+     * @return {@code CheckRef("ncp", {projectId, historyId, stageId, scenarioId})}
+     * @throws InvalidRequestException when an id is not positive
+     */
+    public static CheckRef ref(long projectId, long historyId, long stageId, long scenarioId) {
+        return checked(CheckRef.of(TYPE, NcpTarget.PROJECT_ID, Long.toString(projectId), NcpTarget.HISTORY_ID,
+                Long.toString(historyId), NcpTarget.STAGE_ID, Long.toString(stageId), NcpTarget.SCENARIO_ID,
+                Long.toString(scenarioId)));
+    }
+
+    /**
+     * The idempotency key of a SourceDeploy deployment, as {@link #idempotencyKey(CheckRef)} derives it.
+     *
+     * @param projectId the project
+     * @param historyId the history id
+     * @return {@code ncp:{projectId}:{historyId}}
+     */
+    public static String keyOf(long projectId, long historyId) {
+        return NcpTarget.key(projectId, historyId);
+    }
+
+    private static CheckRef checked(CheckRef ref) {
+        NcpTarget.parse(ref, true);
+        return ref;
+    }
+
+    /** @return the client polls go through */
+    public NcpClient client() {
+        return client;
+    }
+
+    /** @return {@value #TYPE} */
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    /**
+     * Checks an NCP reference: {@code projectId} and {@code historyId} positive numbers, {@code stageId} and
+     * {@code scenarioId} positive numbers when present, no other field.
+     *
+     * @throws InvalidRequestException naming the field that is missing or wrong
+     */
+    @Override
+    public void validate(CheckRef ref) {
+        NcpTarget.parse(ref, true);
+    }
+
+    /** @return {@code ncp:{projectId}:{historyId}} */
+    @Override
+    public String idempotencyKey(CheckRef ref) {
+        return NcpTarget.parse(ref, false).idempotencyKey();
+    }
+
+    /** @return the poll interval given to the builder, or null for the tracker's */
+    @Override
+    public Duration pollInterval() {
+        return pollInterval;
+    }
+
+    /** What NCP says now about one deployment: one detail call. */
+    @Override
+    public CompletionStage<Observation> poll(CheckRef ref) {
+        NcpTarget target;
+        try {
+            target = NcpTarget.parse(ref, false);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(SourceException.permanent(e.getMessage(), e));
+        }
+        return detail(target);
+    }
+
+    /**
+     * Several deployments at once: for each project with two or more of them, one list call, matched by history id;
+     * detail calls for the rest (single ones, ids not on the first page, terminal entries whose {@code endTime} only
+     * the detail has). When the list call fails, the detail calls serve its deployments, except after a 429 (every
+     * deployment of the project backs off, honouring {@code Retry-After}) or a 401/403 (they fail).
+     */
+    @Override
+    public Map<CheckRef, CompletionStage<Observation>> pollAll(Collection<CheckRef> refs) {
+        Map<CheckRef, CompletionStage<Observation>> out = new LinkedHashMap<>();
+        Map<Long, List<NcpTarget>> byProject = new LinkedHashMap<>();
+        for (CheckRef ref : refs) {
+            try {
+                NcpTarget t = NcpTarget.parse(ref, false);
+                byProject.computeIfAbsent(t.projectId(), p -> new ArrayList<>()).add(t);
+            } catch (IllegalArgumentException e) {
+                out.put(ref, CompletableFuture.failedFuture(SourceException.permanent(e.getMessage(), e)));
+            }
+        }
+        for (Map.Entry<Long, List<NcpTarget>> group : byProject.entrySet()) {
+            List<NcpTarget> targets = group.getValue();
+            if (!listBatching || targets.size() < 2) {
+                targets.forEach(t -> out.put(t.ref(), detail(t)));
+            } else {
+                listed(group.getKey(), targets, out);
+            }
+        }
+        return out;
+    }
+
+    private void listed(long projectId, List<NcpTarget> targets, Map<CheckRef, CompletionStage<Observation>> out) {
+        CompletableFuture<NcpHistoryPage> page;
+        try {
+            page = client.listHistories(projectId, 1, listPageSize);
+        } catch (RuntimeException e) {
+            page = CompletableFuture.failedFuture(e);
+        }
+        // One answer, shared: the list's outcome is logged once, each target then goes its own way.
+        CompletableFuture<NcpHistoryPage> logged = page.whenComplete((p, error) -> {
+            if (error != null) {
+                NcpApiException api = NcpClient.apiException(error);
+                log.debug("ncp_history_list_failed project_id={} checks={} error_kind={} fallback={}", projectId,
+                        targets.size(), api == null ? "OTHER" : api.kind(), listFailureIsShared(error) ? "none" : "detail");
+            } else {
+                long found = targets.stream().filter(t -> p.find(t.historyId()).isPresent()).count();
+                log.debug("ncp_history_list_checked project_id={} checks={} found_on_first_page={} entries={}",
+                        projectId, targets.size(), found, p.histories().size());
+            }
+        });
+        for (NcpTarget t : targets) {
+            CompletableFuture<Observation> result = new CompletableFuture<>();
+            logged.whenComplete((p, error) -> {
+                CompletableFuture<Observation> next;
+                if (error != null) {
+                    next = listFailureIsShared(error)
+                            ? CompletableFuture.failedFuture(classify(error, t))
+                            : detail(t);
+                } else {
+                    NcpHistorySummary summary = p.find(t.historyId()).orElse(null);
+                    if (summary == null || summary.status().map(NcpStatus::isTerminal).orElse(false)) {
+                        // Not on the first page, or terminal: only the detail has endTime, and times stay exact.
+                        next = detail(t);
+                    } else {
+                        next = CompletableFuture.completedFuture(fromSummary(summary, t));
+                    }
+                }
+                relay(next, result);
+            });
+            out.put(t.ref(), result);
+        }
+    }
+
+    /** Completes {@code to} as {@code from} completes, with the failure unwrapped. */
+    private static void relay(CompletableFuture<Observation> from, CompletableFuture<Observation> to) {
+        from.whenComplete((o, e) -> {
+            if (e != null) {
+                to.completeExceptionally(unwrap(e));
+            } else {
+                to.complete(o);
+            }
+        });
+    }
+
+    /** A list failure that the detail calls would only repeat: throttling and authentication. */
+    private static boolean listFailureIsShared(Throwable error) {
+        NcpApiException api = NcpClient.apiException(error);
+        return api != null && (api.kind() == NcpApiException.Kind.THROTTLED
+                || api.kind() == NcpApiException.Kind.AUTHENTICATION);
+    }
+
+    private CompletableFuture<Observation> detail(NcpTarget t) {
+        CompletableFuture<NcpHistory> call;
+        try {
+            call = client.getHistory(t.projectId(), t.historyId());
+        } catch (RuntimeException e) {
+            call = CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<Observation> result = new CompletableFuture<>();
+        call.whenComplete((history, error) -> {
+            if (error != null) {
+                result.completeExceptionally(classify(error, t));
+                return;
+            }
+            try {
+                Observation o = observation(history, t.projectId());
+                log.debug("deployment_status_checked project_id={} history_id={} ncp_status={} via=detail",
+                        t.projectId(), t.historyId(), history.statusWord());
+                result.complete(o);
+            } catch (RuntimeException e) {
+                result.completeExceptionally(SourceException.transientFailure(
+                        "NCP SourceDeploy history " + t.historyId() + " could not be read: " + e.getMessage(), null, e));
+            }
+        });
+        return result;
+    }
+
+    private static Observation fromSummary(NcpHistorySummary summary, NcpTarget t) {
+        log.debug("deployment_status_checked project_id={} history_id={} ncp_status={} via=list", t.projectId(),
+                t.historyId(), summary.statusWord());
+        return observation(summary.statusWord(), summary.startTime(), null, t.projectId(), t.historyId());
+    }
+
+    /**
+     * Translates one SourceDeploy deployment into an observation: the state its status word means and NCP's own
+     * start and end times.
+     *
+     * @param history   what the detail call returned
+     * @param projectId the project it belongs to (named in messages)
+     * @return the observation
+     */
+    public static Observation observation(NcpHistory history, long projectId) {
+        Objects.requireNonNull(history, "history");
+        return observation(history.statusWord(), history.startTime(), history.endTime(), projectId, history.id());
+    }
+
+    private static Observation observation(String word, Instant start, Instant end, long projectId, long historyId) {
+        String shown = word == null ? "(none)" : word;
+        String what = "NCP SourceDeploy deployment " + historyId + " of project " + projectId;
+        NcpStatus status = NcpStatus.fromWord(word).orElse(null);
+        if (status == null) {
+            // Undocumented (the client logs each such word once): not terminal, the deadline still ends it.
+            return Observation.inProgress(shown).withTimes(start, null);
+        }
+        String w = status.word();
+        Observation o = switch (status) {
+            case SUCCESS -> Observation.succeeded(w);
+            case FAIL -> Observation.failed(w, what + " ended with status 'fail': the deployment failed");
+            case ERROR -> Observation.failed(w, what + " ended with status 'error': the deployment ended in an error");
+            case REJECT -> Observation.failed(w, what + " ended with status 'reject': the approval was rejected");
+            case CANARY_REJECT -> Observation.failed(w, what + " ended with status 'canary_reject': the canary was rejected");
+            case CANARY_WAITING_TIMEOUT -> Observation.failed(w,
+                    what + " ended with status 'canary_waiting_timeout': the canary decision timed out");
+            case CANCELED -> Observation.cancelled(w, what + " was canceled (status 'canceled')");
+            case PENDING -> Observation.awaitingApproval(w);
+            case INPROGRESS, WAITING, CANCELING, CANARY_PENDING, CANARY_ANALYZING, CANARY_REJECTING ->
+                    Observation.inProgress(w);
+        };
+        return o.withTimes(start, status.isTerminal() ? end : null);
+    }
+
+    /** Classifies a failure of a call about {@code t} for the tracker. */
+    private static SourceException classify(Throwable error, NcpTarget t) {
+        Throwable cause = unwrap(error);
+        if (cause instanceof SourceException se) {
+            return se;
+        }
+        if (cause instanceof NcpApiException api) {
+            return switch (api.kind()) {
+                case AUTHENTICATION -> SourceException.permanent("NCP refused the credentials while checking deployment "
+                        + t.historyId() + " of project " + t.projectId()
+                        + ": the access key, the secret key or this machine's clock is wrong (" + api.getMessage() + ")", api);
+                case NOT_FOUND -> SourceException.notFound("NCP SourceDeploy does not know deployment " + t.historyId()
+                        + " of project " + t.projectId() + " (" + api.getMessage() + ")", api);
+                case BAD_REQUEST -> SourceException.permanent("NCP SourceDeploy refused the status request for deployment "
+                        + t.historyId() + " of project " + t.projectId() + ": " + api.getMessage(), api);
+                case THROTTLED, SERVER_ERROR, TRANSPORT, MALFORMED_RESPONSE -> SourceException.transientFailure(
+                        api.getMessage(), api.retryAfter().orElse(null), api);
+            };
+        }
+        if (cause instanceof IllegalArgumentException) {
+            return SourceException.permanent("NCP deployment " + t.historyId() + " of project " + t.projectId()
+                    + " cannot be checked: " + cause.getMessage(), cause);
+        }
+        return SourceException.transientFailure("checking NCP deployment " + t.historyId() + " of project "
+                + t.projectId() + " failed: " + cause, null, cause);
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        Throwable c = t;
+        while ((c instanceof CompletionException || c instanceof ExecutionException) && c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c;
+    }
+
+    // ---------------------------------------------------------------- deploy and track
+
+    /**
+     * Starts a SourceDeploy deployment ({@code POST .../scenario/{scenarioId}/deploy}) and tracks it: the request is
+     * recorded with the idempotency key {@code ncp:{projectId}:{historyId}} (unless it carries its own) and the
+     * attributes {@value #ATTRIBUTE_PROJECT_ID}, {@value #ATTRIBUTE_STAGE_ID}, {@value #ATTRIBUTE_SCENARIO_ID} and
+     * {@value #ATTRIBUTE_HISTORY_ID}, with one check named {@code ncp} and the tracker's default deadlines.
+     *
+     * <p>The tracker must have an {@code ncp} source (this one or another). The record is written on a worker thread,
+     * never on the HTTP client's.
+     *
+     * @param tracker    the tracker that records and follows it
+     * @param request    what is deployed (owner, repo, environment, commit)
+     * @param projectId  the SourceDeploy project
+     * @param stageId    the stage
+     * @param scenarioId the scenario
+     * @return the handle, once NCP accepted the deployment and the tracker recorded it; fails with the
+     *         {@link NcpApiException} when NCP refused to start it
+     */
+    public CompletableFuture<DeploymentHandle> deployAndTrack(DeploymentTracker tracker, DeploymentRequest request,
+                                                              long projectId, long stageId, long scenarioId) {
+        return startAndTrack(tracker, request, projectId, stageId, scenarioId, false, null, null);
+    }
+
+    /**
+     * As {@link #deployAndTrack(DeploymentTracker, DeploymentRequest, long, long, long)}, with a rollout deadline for
+     * this deployment.
+     *
+     * @param tracker    the tracker that records and follows it
+     * @param request    what is deployed
+     * @param projectId  the SourceDeploy project
+     * @param stageId    the stage
+     * @param scenarioId the scenario
+     * @param timeout    the rollout deadline, or null for the tracker's default
+     * @return the handle, once NCP accepted the deployment and the tracker recorded it
+     */
+    public CompletableFuture<DeploymentHandle> deployAndTrack(DeploymentTracker tracker, DeploymentRequest request,
+                                                              long projectId, long stageId, long scenarioId,
+                                                              Duration timeout) {
+        return startAndTrack(tracker, request, projectId, stageId, scenarioId, false, timeout, null);
+    }
+
+    /**
+     * Starts a SourceDeploy deployment that needs a human's approval ({@code POST .../deploy/request}) and tracks it
+     * as {@link #deployAndTrack(DeploymentTracker, DeploymentRequest, long, long, long)} does. While NCP reports
+     * {@code pending}, the approval deadline applies (the tracker's default, 24 hours), not the rollout deadline.
+     *
+     * @param tracker    the tracker that records and follows it
+     * @param request    what is deployed
+     * @param projectId  the SourceDeploy project
+     * @param stageId    the stage
+     * @param scenarioId the scenario
+     * @return the handle, once NCP accepted the request and the tracker recorded it
+     */
+    public CompletableFuture<DeploymentHandle> requestAndTrack(DeploymentTracker tracker, DeploymentRequest request,
+                                                               long projectId, long stageId, long scenarioId) {
+        return startAndTrack(tracker, request, projectId, stageId, scenarioId, true, null, null);
+    }
+
+    /**
+     * As {@link #requestAndTrack(DeploymentTracker, DeploymentRequest, long, long, long)}, with this deployment's
+     * deadlines.
+     *
+     * @param tracker         the tracker that records and follows it
+     * @param request         what is deployed
+     * @param projectId       the SourceDeploy project
+     * @param stageId         the stage
+     * @param scenarioId      the scenario
+     * @param timeout         the rollout deadline once approved, or null for the tracker's default
+     * @param approvalTimeout how long it may wait for the approval, or null for the tracker's default
+     * @return the handle, once NCP accepted the request and the tracker recorded it
+     */
+    public CompletableFuture<DeploymentHandle> requestAndTrack(DeploymentTracker tracker, DeploymentRequest request,
+                                                               long projectId, long stageId, long scenarioId,
+                                                               Duration timeout, Duration approvalTimeout) {
+        return startAndTrack(tracker, request, projectId, stageId, scenarioId, true, timeout, approvalTimeout);
+    }
+
+    private CompletableFuture<DeploymentHandle> startAndTrack(DeploymentTracker tracker, DeploymentRequest request,
+                                                              long projectId, long stageId, long scenarioId,
+                                                              boolean approval, Duration timeout,
+                                                              Duration approvalTimeout) {
+        Objects.requireNonNull(tracker, "tracker");
+        Objects.requireNonNull(request, "request");
+        // Everything that can be refused is refused before NCP starts anything.
+        new CheckSpec(TYPE, ref(projectId, 1, stageId, scenarioId), timeout, approvalTimeout);
+        CompletableFuture<Long> started = approval
+                ? client.requestDeployment(projectId, stageId, scenarioId)
+                : client.startDeployment(projectId, stageId, scenarioId);
+        return started.thenApplyAsync(historyId -> {
+            log.info("ncp_deployment_started project_id={} stage_id={} scenario_id={} history_id={} approval_required={}",
+                    projectId, stageId, scenarioId, historyId, approval);
+            CheckSpec check = new CheckSpec(TYPE, ref(projectId, historyId, stageId, scenarioId), timeout,
+                    approvalTimeout);
+            DeploymentRequest r = request.withAttribute(ATTRIBUTE_PROJECT_ID, Long.toString(projectId))
+                    .withAttribute(ATTRIBUTE_STAGE_ID, Long.toString(stageId))
+                    .withAttribute(ATTRIBUTE_SCENARIO_ID, Long.toString(scenarioId))
+                    .withAttribute(ATTRIBUTE_HISTORY_ID, Long.toString(historyId));
+            if (r.idempotencyKey() == null) {
+                r = r.withIdempotencyKey(keyOf(projectId, historyId));
+            }
+            try {
+                return tracker.track(r, check);
+            } catch (RuntimeException e) {
+                log.error("ncp_deployment_untracked project_id={} history_id={} error=\"{}\"", projectId, historyId,
+                        e.getMessage());
+                throw new IllegalStateException("NCP SourceDeploy started deployment " + historyId + " of project "
+                        + projectId + " but it could not be tracked (" + e.getMessage() + "); it runs at NCP: track it "
+                        + "with tracker.track(request, NcpStatusSource.ref(" + projectId + ", " + historyId + "))", e);
+            }
+        }, trackExecutor);
+    }
+
+    @Override
+    public String toString() {
+        return "NcpStatusSource[client=" + client + ", listBatching=" + listBatching + ", listPageSize=" + listPageSize
+                + (pollInterval == null ? "" : ", pollInterval=" + pollInterval) + "]";
+    }
+
+    /** Configuration of an {@link NcpStatusSource}. */
+    public static final class Builder {
+        private final NcpClient client;
+        private int listPageSize = DEFAULT_LIST_PAGE_SIZE;
+        private boolean listBatching = true;
+        private Duration pollInterval;
+        private Executor trackExecutor;
+
+        private Builder(NcpClient client) {
+            this.client = Objects.requireNonNull(client, "client");
+        }
+
+        /**
+         * @param size the page size of the list call that serves several deployments of one project, 1 to 100
+         *             (default {@value NcpStatusSource#DEFAULT_LIST_PAGE_SIZE}); deployments not on the first page
+         *             get a detail call
+         * @return this builder
+         */
+        public Builder listPageSize(int size) {
+            if (size < 1 || size > 100) {
+                throw new IllegalArgumentException("listPageSize must be from 1 to 100 (NCP's limit), got " + size);
+            }
+            this.listPageSize = size;
+            return this;
+        }
+
+        /**
+         * @param enabled whether one list call serves the due deployments of a project (default true); off, every
+         *                deployment gets its own detail call
+         * @return this builder
+         */
+        public Builder listBatching(boolean enabled) {
+            this.listBatching = enabled;
+            return this;
+        }
+
+        /**
+         * @param interval how often NCP checks are polled, or null for the tracker's poll interval (the default)
+         * @return this builder
+         */
+        public Builder pollInterval(Duration interval) {
+            if (interval != null && (interval.isZero() || interval.isNegative())) {
+                throw new IllegalArgumentException("pollInterval must be positive, got " + interval);
+            }
+            this.pollInterval = interval;
+            return this;
+        }
+
+        /**
+         * @param executor where {@link NcpStatusSource#deployAndTrack} records a started deployment (a store write);
+         *                 default a small shared pool of daemon threads that end when idle
+         * @return this builder
+         */
+        public Builder trackExecutor(Executor executor) {
+            this.trackExecutor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /** @return the source */
+        public NcpStatusSource build() {
+            return new NcpStatusSource(this);
+        }
+    }
+}
