@@ -1,0 +1,109 @@
+package io.deploytrack.ncp;
+
+import io.deploytrack.core.Deployment;
+import io.deploytrack.core.DeploymentRequest;
+import io.deploytrack.core.DeploymentTracker;
+import io.deploytrack.jdbc.JdbcHistoryStore;
+import io.deploytrack.ncp.emulator.ManualClock;
+import io.deploytrack.ncp.emulator.NcpEmulator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * The real thing, wired for tests: an emulator on a real port, a client and the status source over HTTP, a real
+ * tracker (its own scheduler and workers, 50 ms polls without jitter) on a real SQLite file.
+ */
+abstract class TrackerFixture {
+
+    static final Duration POLL = Duration.ofMillis(50);
+    static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+
+    /** The emulator's clock: a minute in the past, so NCP's times come before the tracker's own. */
+    final ManualClock ncpClock = ManualClock.at(Instant.now().minus(Duration.ofMinutes(1)).truncatedTo(ChronoUnit.MILLIS));
+    final Instant t0 = ncpClock.instant();
+
+    private final List<AutoCloseable> closing = new ArrayList<>();
+    private final AtomicInteger commits = new AtomicInteger();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = closing.size() - 1; i >= 0; i--) {
+            closing.get(i).close();
+        }
+    }
+
+    <T extends AutoCloseable> T closeLater(T resource) {
+        closing.add(resource);
+        return resource;
+    }
+
+    NcpEmulator emulator(Clock clock) {
+        return closeLater(NcpEmulator.builder().clock(clock).credentials("TRACKERTESTKEY", "tracker-test-secret-4d2").start());
+    }
+
+    NcpEmulator emulator() {
+        return emulator(ncpClock);
+    }
+
+    static NcpClient client(NcpEmulator emulator, String secret) {
+        return NcpClient.builder().baseUri(emulator.baseUri())
+                .credentials(NcpCredentials.of(emulator.accessKey(), secret)).clock(emulator.clock())
+                .requestTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    static NcpStatusSource source(NcpEmulator emulator) {
+        return NcpStatusSource.of(client(emulator, emulator.secretKey()));
+    }
+
+    JdbcHistoryStore store(String name) {
+        return closeLater(JdbcHistoryStore.sqlite(dir.resolve(name)));
+    }
+
+    static DeploymentTracker.Builder trackerBuilder(JdbcHistoryStore store, NcpStatusSource source) {
+        return DeploymentTracker.builder(store).discoverSources(false).source(source).pollInterval(POLL)
+                .pollJitter(0).maxBackoff(Duration.ofMillis(200));
+    }
+
+    DeploymentTracker tracker(NcpStatusSource source) {
+        return closeLater(trackerBuilder(store("history.db"), source).build().start());
+    }
+
+    /** A request for a new commit each time. */
+    DeploymentRequest request() {
+        String sha = String.format("%07x", 0xabc0000 + commits.incrementAndGet());
+        return DeploymentRequest.builder("acme", "web", sha).build();
+    }
+
+    static Deployment done(CompletableFuture<Deployment> completion) {
+        return completion.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+    }
+
+    /** Bounded polling: waits until the condition holds, or fails after {@link #WAIT}. */
+    static void eventually(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("waited " + WAIT.toSeconds() + " s for: " + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+    }
+}
