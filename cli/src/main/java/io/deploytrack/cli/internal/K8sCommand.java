@@ -1,0 +1,127 @@
+package io.deploytrack.cli.internal;
+
+import io.deploytrack.core.CheckRef;
+import io.deploytrack.core.CheckSpec;
+import io.deploytrack.core.DeploymentRequest;
+import io.deploytrack.core.StatusSource;
+import io.deploytrack.kubernetes.KubernetesStatusSource;
+import io.deploytrack.kubernetes.RolloutTarget;
+import io.deploytrack.kubernetes.UnfollowableWorkloadException;
+import io.deploytrack.kubernetes.WorkloadKind;
+import io.deploytrack.kubernetes.WorkloadNotFoundException;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
+
+import java.time.Duration;
+
+/** {@code k8s}: Kubernetes rollouts. */
+@Command(name = "k8s", mixinStandardHelpOptions = true, description = "Kubernetes rollouts.",
+        subcommands = K8sCommand.Track.class)
+final class K8sCommand extends BaseCommand {
+
+    @Override
+    public Integer call() {
+        throw usage("a k8s command is needed: track");
+    }
+
+    /** {@code k8s track}: follows a rollout (kubeconfig or in-cluster config, as fabric8 finds it). */
+    @Command(name = "track", mixinStandardHelpOptions = true,
+            description = {"Tracks a Kubernetes rollout to the end by kubectl's rules (kubeconfig or in-cluster config, "
+                    + "as fabric8 finds it).", "Exit code 0: success; 6: failed, cancelled (superseded) or timed out."})
+    static final class Track extends BaseCommand {
+
+        @Option(names = "--namespace", required = true, paramLabel = "N", description = "The workload's namespace.")
+        String namespace;
+
+        @Option(names = "--name", required = true, paramLabel = "NAME", description = "The workload's name.")
+        String name;
+
+        @Option(names = "--kind", paramLabel = "deployment|statefulset|daemonset", defaultValue = "deployment",
+                converter = KindConverter.class, description = "The workload's kind (default ${DEFAULT-VALUE}).")
+        WorkloadKind kind;
+
+        @Option(names = "--generation", paramLabel = "G", description = "The metadata.generation your update produced "
+                + "(default: the workload's current generation).")
+        Long generation;
+
+        @Option(names = "--repo", required = true, paramLabel = "OWNER/REPO", converter = Options.ProjectConverter.class,
+                description = "The GitHub repository deployed.")
+        Options.Project project;
+
+        @Option(names = "--commit", required = true, paramLabel = "SHA", description = "The commit deployed (7 to 40 hex characters).")
+        String commit;
+
+        @Option(names = "--env", paramLabel = "ENV", defaultValue = DeploymentRequest.DEFAULT_ENVIRONMENT,
+                description = "The environment (default ${DEFAULT-VALUE}).")
+        String environment;
+
+        @Option(names = "--rollback", description = "This rollout rolls back to an earlier version.")
+        boolean rollback;
+
+        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5m", converter = Options.DurationConverter.class,
+                description = "The rollout deadline (default ${DEFAULT-VALUE}).")
+        Duration timeout;
+
+        @Option(names = "--json", description = "Print the final deployment as a JSON object.")
+        boolean json;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            if (generation != null && generation < 1) {
+                throw usage("--generation " + generation + " is not usable: expected the workload's metadata.generation, 1 or more");
+            }
+            DeploymentRequest request = DeploymentRequest.builder().owner(project.owner()).repo(project.repo())
+                    .environment(environment).commitSha(commit).rollback(rollback)
+                    .attribute("kubernetes.workload", kind.word() + " " + namespace + "/" + name).build();
+            StatusSource given = context().sources().stream()
+                    .filter(s -> KubernetesStatusSource.TYPE.equals(s.type())).findFirst().orElse(null);
+            KubernetesStatusSource source;
+            boolean owned = false;
+            if (given instanceof KubernetesStatusSource k) {
+                source = k;
+            } else {
+                try {
+                    source = KubernetesStatusSource.fromDefaultConfig();
+                    owned = true;
+                } catch (KubernetesClientException e) {
+                    throw new CliException(ExitCodes.FAILURE, "cannot configure a Kubernetes client (kubeconfig or "
+                            + "in-cluster service account): " + e.getMessage(), e);
+                }
+            }
+            try (Database db = openOrCreate()) {
+                CheckRef ref;
+                try {
+                    ref = generation != null ? KubernetesStatusSource.ref(new RolloutTarget(kind, namespace, name, generation))
+                            : source.currentRef(kind, namespace, name);
+                } catch (WorkloadNotFoundException | UnfollowableWorkloadException e) {
+                    throw new CliException(ExitCodes.FAILURE, e.getMessage(), e);
+                } catch (KubernetesClientException e) {
+                    throw new CliException(ExitCodes.FAILURE, "cannot read " + kind.word() + " " + namespace + "/" + name
+                            + " from the Kubernetes API at " + source.client().getMasterUrl() + ": " + e.getMessage(), e);
+                }
+                return Tracking.track(this, db, source, new Tracking.Plan(request,
+                        CheckSpec.of(KubernetesStatusSource.TYPE, ref).withTimeout(timeout), null, timeout, null, json));
+            } finally {
+                if (owned) {
+                    source.close();
+                }
+            }
+        }
+    }
+
+    /** {@code deployment}, {@code statefulset}, {@code daemonset}. */
+    static final class KindConverter implements ITypeConverter<WorkloadKind> {
+        @Override
+        public WorkloadKind convert(String value) {
+            try {
+                return WorkloadKind.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("'" + value + "' is not a workload kind: expected deployment, "
+                        + "statefulset or daemonset");
+            }
+        }
+    }
+}

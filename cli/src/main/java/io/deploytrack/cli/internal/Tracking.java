@@ -1,0 +1,89 @@
+package io.deploytrack.cli.internal;
+
+import io.deploytrack.core.CheckSpec;
+import io.deploytrack.core.Deployment;
+import io.deploytrack.core.DeploymentHandle;
+import io.deploytrack.core.DeploymentRequest;
+import io.deploytrack.core.DeploymentStatus;
+import io.deploytrack.core.DeploymentTracker;
+import io.deploytrack.core.InvalidRequestException;
+import io.deploytrack.core.StatusSource;
+import io.deploytrack.core.TrackerClosedException;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Records one deployment and follows it to the end with the real tracker, showing progress; the exit code says how
+ * it ended: 0 success, 6 failed, cancelled or timed out. Not public API.
+ */
+final class Tracking {
+    private Tracking() {
+    }
+
+    /** What to track and how. */
+    record Plan(DeploymentRequest request, CheckSpec check, Duration pollInterval, Duration timeout,
+                Duration approvalTimeout, boolean json) {
+    }
+
+    static int track(BaseCommand cmd, Database db, StatusSource source, Plan plan) throws InterruptedException {
+        PrintWriter out = cmd.out();
+        Context ctx = cmd.context();
+        // JSON goes to standard output alone; progress then goes to standard error.
+        PrintWriter progressOut = plan.json() ? cmd.err() : out;
+        try (Progress progress = new Progress(progressOut, ctx.terminal(), ctx.clock())) {
+            DeploymentTracker.Builder b = DeploymentTracker.builder(db.store()).discoverSources(false).source(source)
+                    .clock(ctx.clock()).listener(progress).defaultTimeout(plan.timeout());
+            if (plan.pollInterval() != null) {
+                b.pollInterval(plan.pollInterval());
+            }
+            if (plan.approvalTimeout() != null) {
+                b.defaultApprovalTimeout(plan.approvalTimeout());
+            }
+            try (DeploymentTracker tracker = b.build()) {
+                Thread hook = new Thread(tracker::close, "deploytrack-track-shutdown");
+                Runtime.getRuntime().addShutdownHook(hook);
+                try {
+                    DeploymentHandle h;
+                    try {
+                        h = tracker.track(plan.request(), plan.check());
+                    } catch (InvalidRequestException e) {
+                        if (plan.check().ref().type().equals(e.field()) || "ref".equals(e.field()) || "checks".equals(e.field())) {
+                            throw new CliException(ExitCodes.FAILURE, e.getMessage(), e);
+                        }
+                        throw e;
+                    }
+                    if (!h.created()) {
+                        progressOut.println("#" + h.id() + " " + Format.label(h.deployment()) + " was already recorded ("
+                                + h.deployment().status().word() + "); following that record");
+                    }
+                    progress.follow(h.deployment());
+                    Deployment done;
+                    try {
+                        done = h.completion().get();
+                    } catch (ExecutionException e) {
+                        if (e.getCause() instanceof TrackerClosedException) {
+                            throw new CliException(ExitCodes.FAILURE, "stopped before deployment #" + h.id()
+                                    + " ended; it stays running and 'deploytrack resume' follows it on", e.getCause());
+                        }
+                        throw new CliException(ExitCodes.FAILURE, "tracking deployment #" + h.id() + " failed: "
+                                + e.getCause().getMessage(), e.getCause());
+                    }
+                    progress.onCompleted(done);
+                    if (plan.json()) {
+                        out.println(Json.write(Json.deployment(done)));
+                    }
+                    out.flush();
+                    return done.status() == DeploymentStatus.SUCCESS ? ExitCodes.OK : ExitCodes.DEPLOYMENT_DID_NOT_SUCCEED;
+                } finally {
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(hook);
+                    } catch (IllegalStateException shuttingDown) {
+                        // the hook is running: it closes the tracker
+                    }
+                }
+            }
+        }
+    }
+}
