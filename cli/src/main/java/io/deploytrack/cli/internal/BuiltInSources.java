@@ -2,6 +2,10 @@ package io.deploytrack.cli.internal;
 
 import io.deploytrack.core.StatusSource;
 import io.deploytrack.kubernetes.KubernetesStatusSource;
+import io.deploytrack.ncp.NcpClient;
+import io.deploytrack.ncp.NcpCredentials;
+import io.deploytrack.ncp.NcpEndpoint;
+import io.deploytrack.ncp.NcpStatusSource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
 import java.nio.file.Files;
@@ -16,7 +20,43 @@ final class BuiltInSources {
     }
 
     static List<Sources.Factory> factories() {
-        return List.of(new Kubernetes());
+        return List.of(new Ncp(), new Kubernetes());
+    }
+
+    /** NCP SourceDeploy, when NCP_ACCESS_KEY and NCP_SECRET_KEY are set (endpoint: NCP_ENDPOINT, else VPC). */
+    static final class Ncp implements Sources.Factory {
+        @Override
+        public String type() {
+            return NcpStatusSource.TYPE;
+        }
+
+        @Override
+        public Optional<StatusSource> create(Context context, Duration pollInterval) {
+            String access = context.env(NcpCommand.ACCESS_KEY);
+            String secret = context.env(NcpCommand.SECRET_KEY);
+            if (access == null || secret == null) {
+                return Optional.empty();
+            }
+            try {
+                String url = context.env(NcpCommand.ENDPOINT);
+                NcpClient client = NcpClient.builder().endpoint(url == null ? NcpEndpoint.VPC : NcpEndpoint.of(url))
+                        .credentials(NcpCredentials.of(access, secret)).build();
+                NcpStatusSource.Builder b = NcpStatusSource.builder(client);
+                if (pollInterval != null) {
+                    b.pollInterval(pollInterval);
+                }
+                return Optional.of(b.build());
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
+        }
+
+        @Override
+        public String unavailableReason(Context context) {
+            return context.env(NcpCommand.ACCESS_KEY) == null || context.env(NcpCommand.SECRET_KEY) == null
+                    ? "NCP credentials are not set: export NCP_ACCESS_KEY and NCP_SECRET_KEY"
+                    : "NCP_ENDPOINT is not a usable http(s) URL";
+        }
     }
 
     /** Kubernetes, when a kubeconfig or an in-cluster service account is there. */

@@ -102,8 +102,8 @@ final class K8sCommand extends BaseCommand {
                     throw new CliException(ExitCodes.FAILURE, "cannot read " + kind.word() + " " + namespace + "/" + name
                             + " from the Kubernetes API at " + source.client().getMasterUrl() + ": " + e.getMessage(), e);
                 }
-                return Tracking.track(this, db, source, new Tracking.Plan(request,
-                        CheckSpec.of(KubernetesStatusSource.TYPE, ref).withTimeout(timeout), null, timeout, null, json));
+                return Tracking.track(this, db, source, new Tracking.Plan(Tracking.recordAndFollow(request,
+                        CheckSpec.of(KubernetesStatusSource.TYPE, ref).withTimeout(timeout)), null, timeout, null, json));
             } finally {
                 if (owned) {
                     source.close();

@@ -13,6 +13,7 @@ import io.deploytrack.core.TrackerClosedException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
 
 /**
  * Records one deployment and follows it to the end with the real tracker, showing progress; the exit code says how
@@ -23,8 +24,20 @@ final class Tracking {
     }
 
     /** What to track and how. */
-    record Plan(DeploymentRequest request, CheckSpec check, Duration pollInterval, Duration timeout,
+    record Plan(Function<DeploymentTracker, DeploymentHandle> start, Duration pollInterval, Duration timeout,
                 Duration approvalTimeout, boolean json) {
+    }
+
+    /** Records {@code request} with one check and follows it. */
+    static Function<DeploymentTracker, DeploymentHandle> recordAndFollow(DeploymentRequest request, CheckSpec check) {
+        return tracker -> {
+            try {
+                return tracker.track(request, check);
+            } catch (InvalidRequestException e) {
+                // the request was validated when it was built: what is refused now is the target (the source said so)
+                throw new CliException(ExitCodes.FAILURE, e.getMessage(), e);
+            }
+        };
     }
 
     static int track(BaseCommand cmd, Database db, StatusSource source, Plan plan) throws InterruptedException {
@@ -45,15 +58,7 @@ final class Tracking {
                 Thread hook = new Thread(tracker::close, "deploytrack-track-shutdown");
                 Runtime.getRuntime().addShutdownHook(hook);
                 try {
-                    DeploymentHandle h;
-                    try {
-                        h = tracker.track(plan.request(), plan.check());
-                    } catch (InvalidRequestException e) {
-                        if (plan.check().ref().type().equals(e.field()) || "ref".equals(e.field()) || "checks".equals(e.field())) {
-                            throw new CliException(ExitCodes.FAILURE, e.getMessage(), e);
-                        }
-                        throw e;
-                    }
+                    DeploymentHandle h = plan.start().apply(tracker);
                     if (!h.created()) {
                         progressOut.println("#" + h.id() + " " + Format.label(h.deployment()) + " was already recorded ("
                                 + h.deployment().status().word() + "); following that record");

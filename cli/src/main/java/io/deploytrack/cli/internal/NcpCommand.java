@@ -1,0 +1,192 @@
+package io.deploytrack.cli.internal;
+
+import io.deploytrack.core.CheckSpec;
+import io.deploytrack.core.DeploymentHandle;
+import io.deploytrack.core.DeploymentRequest;
+import io.deploytrack.core.DeploymentTracker;
+import io.deploytrack.core.StatusSource;
+import io.deploytrack.ncp.NcpApiException;
+import io.deploytrack.ncp.NcpClient;
+import io.deploytrack.ncp.NcpCredentials;
+import io.deploytrack.ncp.NcpEndpoint;
+import io.deploytrack.ncp.NcpStatusSource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+
+/** {@code ncp}: NCP SourceDeploy deployments. */
+@Command(name = "ncp", mixinStandardHelpOptions = true, description = "NCP SourceDeploy deployments.",
+        subcommands = {NcpCommand.Deploy.class, NcpCommand.Track.class})
+final class NcpCommand extends BaseCommand {
+    static final String ACCESS_KEY = "NCP_ACCESS_KEY";
+    static final String SECRET_KEY = "NCP_SECRET_KEY";
+    static final String ENDPOINT = "NCP_ENDPOINT";
+
+    @Override
+    public Integer call() {
+        throw usage("an ncp command is needed: deploy or track");
+    }
+
+    /** The options both ncp commands take. */
+    static final class Shared {
+        @Option(names = "--project-id", required = true, paramLabel = "P", description = "The SourceDeploy project id.")
+        long projectId;
+
+        @Option(names = "--repo", required = true, paramLabel = "OWNER/REPO", converter = Options.ProjectConverter.class,
+                description = "The GitHub repository deployed.")
+        Options.Project project;
+
+        @Option(names = "--commit", required = true, paramLabel = "SHA", description = "The commit deployed (7 to 40 hex characters).")
+        String commit;
+
+        @Option(names = "--env", paramLabel = "ENV", defaultValue = DeploymentRequest.DEFAULT_ENVIRONMENT,
+                description = "The environment (default ${DEFAULT-VALUE}).")
+        String environment;
+
+        @Option(names = "--rollback", description = "This deployment rolls back to an earlier version.")
+        boolean rollback;
+
+        @Option(names = "--endpoint", paramLabel = "URL",
+                description = "The SourceDeploy API (default: $NCP_ENDPOINT, else the VPC gateway https://vpcsourcedeploy.apigw.ntruss.com).")
+        String endpoint;
+
+        @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "10s", converter = Options.DurationConverter.class,
+                description = "How often NCP is asked (default ${DEFAULT-VALUE}).")
+        Duration interval;
+
+        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5m", converter = Options.DurationConverter.class,
+                description = "The rollout deadline (default ${DEFAULT-VALUE}).")
+        Duration timeout;
+
+        @Option(names = "--approval-timeout", paramLabel = "DURATION", defaultValue = "24h",
+                converter = Options.DurationConverter.class,
+                description = "How long it may wait for a human's approval (default ${DEFAULT-VALUE}).")
+        Duration approvalTimeout;
+
+        @Option(names = "--json", description = "Print the final deployment as a JSON object.")
+        boolean json;
+
+        DeploymentRequest request() {
+            return DeploymentRequest.builder().owner(project.owner()).repo(project.repo()).environment(environment)
+                    .commitSha(commit).rollback(rollback).build();
+        }
+    }
+
+    /** Credentials from the environment, endpoint from the option, the environment or the default. */
+    static NcpStatusSource source(BaseCommand cmd, String endpointOption, Duration interval) {
+        Context ctx = cmd.context();
+        for (StatusSource s : ctx.sources()) {
+            if (s instanceof NcpStatusSource n) {
+                return n;
+            }
+        }
+        String access = ctx.env(ACCESS_KEY);
+        String secret = ctx.env(SECRET_KEY);
+        if (access == null || secret == null) {
+            throw cmd.usage("NCP credentials are missing: set the environment variables " + ACCESS_KEY + " and "
+                    + SECRET_KEY + " (an API access key and its secret key)");
+        }
+        String url = endpointOption != null ? endpointOption : ctx.env(ENDPOINT);
+        NcpEndpoint endpoint;
+        try {
+            endpoint = url == null ? NcpEndpoint.VPC : NcpEndpoint.of(url);
+        } catch (IllegalArgumentException e) {
+            throw cmd.usage((endpointOption != null ? "--endpoint" : ENDPOINT) + ": " + e.getMessage()
+                    + "; expected an http or https base URL such as https://vpcsourcedeploy.apigw.ntruss.com");
+        }
+        NcpClient client = NcpClient.builder().endpoint(endpoint).credentials(NcpCredentials.of(access, secret)).build();
+        return NcpStatusSource.builder(client).pollInterval(interval).build();
+    }
+
+    static void checkIds(BaseCommand cmd, String what, long... ids) {
+        for (long id : ids) {
+            if (id < 1) {
+                throw cmd.usage(what + " " + id + " is not an id: expected a positive number");
+            }
+        }
+    }
+
+    /** Waits for NCP to accept the start, turning its refusal into one line. */
+    static DeploymentHandle started(java.util.concurrent.CompletableFuture<DeploymentHandle> f, String what) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            Throwable c = e.getCause() == null ? e : e.getCause();
+            if (c instanceof CliException ce) {
+                throw ce;
+            }
+            String reason = c instanceof NcpApiException ? c.getMessage() : c.getClass().getSimpleName() + ": " + c.getMessage();
+            throw new CliException(ExitCodes.FAILURE, "NCP SourceDeploy did not start " + what + ": " + reason, c);
+        }
+    }
+
+    /** {@code ncp deploy}: starts a SourceDeploy deployment and tracks it to the end. */
+    @Command(name = "deploy", mixinStandardHelpOptions = true,
+            description = {"Starts an NCP SourceDeploy deployment and tracks it to the end. Credentials come from "
+                    + "NCP_ACCESS_KEY and NCP_SECRET_KEY only.",
+                    "Exit code 0: success; 6: failed, cancelled or timed out."})
+    static final class Deploy extends BaseCommand {
+        @Mixin
+        Shared shared;
+
+        @Option(names = "--stage-id", required = true, paramLabel = "S", description = "The stage id.")
+        long stageId;
+
+        @Option(names = "--scenario-id", required = true, paramLabel = "C", description = "The scenario id.")
+        long scenarioId;
+
+        @Option(names = "--request-approval", description = "Start it as a request that a human approves in the "
+                + "console (deploy/request); the approval timeout applies while it waits.")
+        boolean requestApproval;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            checkIds(this, "--project-id", shared.projectId);
+            checkIds(this, "--stage-id", stageId);
+            checkIds(this, "--scenario-id", scenarioId);
+            DeploymentRequest request = shared.request();
+            NcpStatusSource source = source(this, shared.endpoint, shared.interval);
+            String what = "scenario " + scenarioId + " of project " + shared.projectId;
+            Function<DeploymentTracker, DeploymentHandle> start = tracker -> started(requestApproval
+                    ? source.requestAndTrack(tracker, request, shared.projectId, stageId, scenarioId, shared.timeout,
+                    shared.approvalTimeout)
+                    : source.deployAndTrack(tracker, request, shared.projectId, stageId, scenarioId, shared.timeout), what);
+            try (Database db = openOrCreate()) {
+                return Tracking.track(this, db, source, new Tracking.Plan(start, shared.interval, shared.timeout,
+                        shared.approvalTimeout, shared.json));
+            }
+        }
+    }
+
+    /** {@code ncp track}: tracks a SourceDeploy deployment already started. */
+    @Command(name = "track", mixinStandardHelpOptions = true,
+            description = {"Tracks an NCP SourceDeploy deployment that was already started (by the console, a pipeline).",
+                    "Exit code 0: success; 6: failed, cancelled or timed out."})
+    static final class Track extends BaseCommand {
+        @Mixin
+        Shared shared;
+
+        @Option(names = "--history-id", required = true, paramLabel = "H", description = "The deployment's history id.")
+        long historyId;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            checkIds(this, "--project-id", shared.projectId);
+            checkIds(this, "--history-id", historyId);
+            DeploymentRequest request = shared.request()
+                    .withAttribute(NcpStatusSource.ATTRIBUTE_PROJECT_ID, Long.toString(shared.projectId))
+                    .withAttribute(NcpStatusSource.ATTRIBUTE_HISTORY_ID, Long.toString(historyId));
+            NcpStatusSource source = source(this, shared.endpoint, shared.interval);
+            CheckSpec check = new CheckSpec(NcpStatusSource.TYPE, NcpStatusSource.ref(shared.projectId, historyId),
+                    shared.timeout, shared.approvalTimeout);
+            try (Database db = openOrCreate()) {
+                return Tracking.track(this, db, source, new Tracking.Plan(Tracking.recordAndFollow(request, check),
+                        shared.interval, shared.timeout, shared.approvalTimeout, shared.json));
+            }
+        }
+    }
+}
