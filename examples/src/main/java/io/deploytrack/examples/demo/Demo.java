@@ -1,7 +1,5 @@
 package io.deploytrack.examples.demo;
 
-import io.deploytrack.core.CheckRef;
-import io.deploytrack.core.CheckSpec;
 import io.deploytrack.core.Deployment;
 import io.deploytrack.core.DeploymentCheck;
 import io.deploytrack.core.DeploymentHandle;
@@ -12,6 +10,12 @@ import io.deploytrack.core.HistoryQuery;
 import io.deploytrack.core.NoRollbackTargetException;
 import io.deploytrack.core.RollbackTarget;
 import io.deploytrack.jdbc.JdbcHistoryStore;
+import io.deploytrack.ncp.NcpClient;
+import io.deploytrack.ncp.NcpCredentials;
+import io.deploytrack.ncp.NcpStatusSource;
+import io.deploytrack.ncp.emulator.NcpEmulator;
+import io.deploytrack.ncp.emulator.NcpScript;
+import io.deploytrack.ncp.emulator.RequestKind;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -22,15 +26,21 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import static io.deploytrack.examples.demo.DemoSource.Step;
+import static io.deploytrack.ncp.emulator.NcpScript.end;
+import static io.deploytrack.ncp.emulator.NcpScript.step;
 
 /**
- * The demo: about twenty deployments of a few projects tracked through the real tracker into an embedded SQLite
- * file in the working folder; a line per change while they run; then the history and a rollback target.
+ * The demo: about twenty NCP SourceDeploy deployments of a few projects, each started and tracked in one call
+ * ({@link NcpStatusSource#deployAndTrack}) and followed over HTTP by the real {@link NcpStatusSource} against an NCP
+ * emulator started in-process (signature v2 checked on every call, NCP's real status words), into an embedded SQLite
+ * file in the working folder; a line per change while they run; then the history, a rollback target and how many NCP
+ * calls it took.
  *
  * <p>Run: {@code java -jar examples/target/deploytrack-demo.jar [database-file]} (default {@code deploytrack-demo.db}).
  */
@@ -53,69 +63,91 @@ public final class Demo {
             Files.deleteIfExists(Path.of(db + suffix));
         }
         Clock clock = Clock.systemUTC();
-        DemoSource target = new DemoSource(clock);
-        out.println("deploytrack demo: tracking deployments into " + db);
-        try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(db);
-             DeploymentTracker tracker = DeploymentTracker.builder(store)
-                     .source(target)
-                     .clock(clock)
-                     .pollInterval(Duration.ofMillis(250))
-                     .listener(progress(out))
-                     .build()
-                     .start()) {
-            List<CompletableFuture<Deployment>> running = new ArrayList<>();
-            List<String> expected = new ArrayList<>();
-            int n = 0;
-            for (Plan p : plans()) {
-                DeploymentRequest.Builder r = DeploymentRequest.builder().project(p.project).commitSha(p.sha)
-                        .environment(p.environment).attribute("requested_by", "demo");
-                if (p.rollback) {
-                    long replaced = tracker.history().current(owner(p.project), repo(p.project), p.environment)
-                            .map(Deployment::id).orElseThrow();
-                    r.rollbackOf(replaced);
-                }
-                CheckRef ref = target.start("run-" + (++n), p.steps, p.end);
-                CheckSpec check = CheckSpec.of("deploy", ref);
-                if (p.timeout != null) {
-                    check = check.withTimeout(p.timeout);
-                }
-                DeploymentHandle h = tracker.track(r.build(), check);
-                expected.add(p.expected);
-                if (p.waitForIt) {
-                    h.completion().get(1, TimeUnit.MINUTES);
-                }
-                running.add(h.completion());
+        try (NcpEmulator ncp = NcpEmulator.builder().clock(clock).cancelDuration(Duration.ofMillis(400)).start()) {
+            // The host's side: a SourceDeploy client and the status source, pointed at the emulator instead of NCP.
+            NcpClient client = NcpClient.builder().baseUri(ncp.baseUri())
+                    .credentials(NcpCredentials.of(ncp.accessKey(), ncp.secretKey())).clock(clock).build();
+            NcpStatusSource source = NcpStatusSource.of(client);
+            out.println("deploytrack demo: NCP SourceDeploy emulator at " + ncp.baseUri() + ", history in " + db);
+            try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(db);
+                 DeploymentTracker tracker = DeploymentTracker.builder(store)
+                         .source(source)
+                         .clock(clock)
+                         .pollInterval(Duration.ofMillis(250))
+                         .listener(progress(out))
+                         .listener(approver(client, out))
+                         .build()
+                         .start()) {
+                return deployAll(ncp, source, tracker, out);
             }
-            CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
-            int wrong = 0;
-            for (int i = 0; i < running.size(); i++) {
-                if (!running.get(i).join().status().word().equals(expected.get(i))) {
-                    wrong++;
-                }
-            }
-            out.println();
-            printHistory(out, tracker.history().list(HistoryQuery.all(100)));
-            out.println();
-            try {
-                RollbackTarget t = tracker.history().rollbackTarget("acme", "web", "production");
-                out.printf("acme/web in production runs %s (#%d); roll back to %s (#%d, deployed %s)%n",
-                        t.current().shortSha(), t.current().id(), t.target().shortSha(), t.target().id(),
-                        TIME.format(t.target().deployedAt()));
-            } catch (NoRollbackTargetException e) {
-                out.println(e.getMessage());
-            }
-            out.printf("%d deployments, %d ended differently than scripted; %d status polls%n", running.size(), wrong,
-                    target.polls());
-            return wrong == 0 ? 0 : 1;
         }
+    }
+
+    private static int deployAll(NcpEmulator ncp, NcpStatusSource source, DeploymentTracker tracker, PrintStream out)
+            throws Exception {
+        Map<String, Long> ncpProjects = new LinkedHashMap<>();
+        List<CompletableFuture<Deployment>> running = new ArrayList<>();
+        List<String> expected = new ArrayList<>();
+        for (Plan p : plans()) {
+            // One NCP project per repository; one stage and one scenario per environment.
+            long projectId = ncpProjects.computeIfAbsent(p.project, k -> 100L + ncpProjects.size() + 1);
+            long stageId = projectId * 10 + (p.environment.equals("production") ? 1 : 2);
+            long scenarioId = stageId * 10 + 1;
+            ncp.addScenario(projectId, stageId, p.environment, scenarioId, "deploy-" + p.environment);
+            ncp.onDeploy(scenarioId, p.script);
+
+            DeploymentRequest.Builder r = DeploymentRequest.builder().project(p.project).commitSha(p.sha)
+                    .environment(p.environment).attribute("requested_by", "demo");
+            if (p.rollback) {
+                long replaced = tracker.history().current(owner(p.project), repo(p.project), p.environment)
+                        .map(Deployment::id).orElseThrow();
+                r.rollbackOf(replaced);
+            }
+            // POST .../deploy (or .../deploy/request) over HTTP, then the tracker records and follows the history id.
+            CompletableFuture<DeploymentHandle> started = p.approval
+                    ? source.requestAndTrack(tracker, r.build(), projectId, stageId, scenarioId, p.timeout, null)
+                    : source.deployAndTrack(tracker, r.build(), projectId, stageId, scenarioId, p.timeout);
+            // Waiting for the start keeps one scenario's script with its own deployment.
+            DeploymentHandle h = started.get(30, TimeUnit.SECONDS);
+            expected.add(p.expected);
+            if (p.waitForIt) {
+                h.completion().get(1, TimeUnit.MINUTES);
+            }
+            running.add(h.completion());
+        }
+        CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
+        int wrong = 0;
+        for (int i = 0; i < running.size(); i++) {
+            if (!running.get(i).join().status().word().equals(expected.get(i))) {
+                wrong++;
+            }
+        }
+        out.println();
+        printHistory(out, tracker.history().list(HistoryQuery.all(100)));
+        out.println();
+        try {
+            RollbackTarget t = tracker.history().rollbackTarget("acme", "web", "production");
+            out.printf("acme/web in production runs %s (#%d); roll back to %s (#%d, deployed %s)%n",
+                    t.current().shortSha(), t.current().id(), t.target().shortSha(), t.target().id(),
+                    TIME.format(t.target().deployedAt()));
+        } catch (NoRollbackTargetException e) {
+            out.println(e.getMessage());
+        }
+        out.printf("%d deployments, %d ended differently than scripted%n", running.size(), wrong);
+        long deploys = ncp.requests(RequestKind.DEPLOY).size() + ncp.requests(RequestKind.DEPLOY_REQUEST).size();
+        out.printf("NCP SourceDeploy calls over HTTP: %d deploy, %d approve, %d list, %d detail (%d in all)%n",
+                deploys, ncp.requests(RequestKind.APPROVE).size(), ncp.listCalls(), ncp.detailCalls(),
+                ncp.requestCount());
+        return wrong == 0 ? 0 : 1;
     }
 
     private static DeploymentListener progress(PrintStream out) {
         return new DeploymentListener() {
             @Override
             public void onStarted(Deployment d) {
-                out.printf("%s  #%-3d %-14s %-11s %s%s  started%n", TIME.format(Instant.now()), d.id(), d.project(),
-                        d.environment(), d.shortSha(), d.rollback() ? " (rollback)" : "");
+                out.printf("%s  #%-3d %-14s %-11s %s%s  started (NCP history %s)%n", TIME.format(Instant.now()),
+                        d.id(), d.project(), d.environment(), d.shortSha(), d.rollback() ? " (rollback)" : "",
+                        d.attributes().get(NcpStatusSource.ATTRIBUTE_HISTORY_ID));
             }
 
             @Override
@@ -135,50 +167,104 @@ public final class Demo {
         };
     }
 
+    /** Plays the human who approves a deployment waiting in {@code pending}: one asynchronous call to NCP. */
+    private static DeploymentListener approver(NcpClient client, PrintStream out) {
+        return new DeploymentListener() {
+            @Override
+            public void onStatusChanged(Deployment d, DeploymentCheck c) {
+                if (!d.isTerminal() && "pending".equals(c.lastSourceStatus())) {
+                    long projectId = Long.parseLong(d.attributes().get(NcpStatusSource.ATTRIBUTE_PROJECT_ID));
+                    long historyId = Long.parseLong(d.attributes().get(NcpStatusSource.ATTRIBUTE_HISTORY_ID));
+                    client.approve(projectId, historyId).whenComplete((v, e) -> out.printf(
+                            "%s  #%-3d %-14s %-11s %s  %s%n", TIME.format(Instant.now()), d.id(), d.project(),
+                            d.environment(), d.shortSha(), e == null ? "approved in NCP" : "approval failed: " + e.getMessage()));
+                }
+            }
+        };
+    }
+
     static void printHistory(PrintStream out, List<Deployment> history) {
-        out.printf("%-4s %-14s %-11s %-8s %-9s %-10s %-9s %s%n", "ID", "PROJECT", "ENV", "COMMIT", "ROLLBACK",
-                "STATUS", "DURATION", "ERROR");
+        out.printf("%-4s %-14s %-11s %-8s %-8s %-9s %-10s %-9s %s%n", "ID", "PROJECT", "ENV", "COMMIT", "NCP",
+                "ROLLBACK", "STATUS", "DURATION", "ERROR");
         for (Deployment d : history) {
-            out.printf("%-4d %-14s %-11s %-8s %-9s %-10s %-9s %s%n", d.id(), d.project(), d.environment(),
-                    d.shortSha(), d.rollback() ? "yes" : "", d.status().word(),
+            out.printf("%-4d %-14s %-11s %-8s %-8s %-9s %-10s %-9s %s%n", d.id(), d.project(), d.environment(),
+                    d.shortSha(), d.attributes().getOrDefault(NcpStatusSource.ATTRIBUTE_HISTORY_ID, ""),
+                    d.rollback() ? "yes" : "", d.status().word(),
                     d.totalDuration() == null ? "" : String.format("%.1fs", d.totalDuration().toMillis() / 1000.0),
                     d.errorMessage() == null ? "" : d.errorMessage());
         }
     }
 
-    private record Plan(String project, String environment, String sha, boolean rollback, List<Step> steps, String end,
-                        String expected, Duration timeout, boolean waitForIt) {
+    private record Plan(String project, String environment, String sha, boolean rollback, NcpScript script,
+                        String expected, Duration timeout, boolean approval, boolean waitForIt) {
+
+        /** The demo waits for this one to end before starting the next. */
+        Plan awaited() {
+            return new Plan(project, environment, sha, rollback, script, expected, timeout, approval, true);
+        }
+
+        /** A rollback of the deployment that runs now. */
+        Plan asRollback() {
+            return new Plan(project, environment, sha, true, script, expected, timeout, approval, waitForIt);
+        }
+
+        /** Started with deploy/request: waits for an approval. */
+        Plan needsApproval() {
+            return new Plan(project, environment, sha, rollback, script, expected, timeout, true, waitForIt);
+        }
+
+        /** With its own rollout deadline. */
+        Plan withTimeout(Duration d) {
+            return new Plan(project, environment, sha, rollback, script, expected, d, approval, waitForIt);
+        }
     }
 
-    private static List<Step> steps(double waiting, double inprogress) {
-        return List.of(new Step("waiting", Duration.ofMillis((long) (waiting * 1000))),
-                new Step("inprogress", Duration.ofMillis((long) (inprogress * 1000))));
+    private static Plan plan(String project, String environment, String sha, NcpScript script, String expected) {
+        return new Plan(project, environment, sha, false, script, expected, null, false, false);
+    }
+
+    /** waiting, inprogress, then the final word (seconds on the emulator's clock, which is the real one here). */
+    private static NcpScript script(double waiting, double inprogress, String end) {
+        return NcpScript.of(step("waiting", seconds(waiting)), step("inprogress", seconds(inprogress)), end(end));
+    }
+
+    /** A deployment a user cancels while it runs: canceling, then canceled. */
+    private static NcpScript canceled(double waiting, double inprogress) {
+        return NcpScript.of(step("waiting", seconds(waiting)), step("inprogress", seconds(inprogress)),
+                step("canceling", seconds(0.4)), end("canceled"));
+    }
+
+    private static Duration seconds(double s) {
+        return Duration.ofMillis((long) (s * 1000));
     }
 
     private static List<Plan> plans() {
         List<Plan> p = new ArrayList<>();
         // acme/web: two good releases, a broken one, then a rollback to the first: the rollback target is clear.
-        p.add(new Plan("acme/web", "production", "a1b2c3d4e5f6", false, steps(0.3, 1.0), "success", "success", null, true));
-        p.add(new Plan("acme/web", "production", "b2c3d4e5f6a7", false, steps(0.3, 1.2), "success", "success", null, true));
-        p.add(new Plan("acme/web", "production", "c3d4e5f6a7b8", false, steps(0.2, 0.8), "fail", "failed", null, true));
-        p.add(new Plan("acme/web", "production", "a1b2c3d4e5f6", true, steps(0.2, 0.8), "success", "success", null, false));
-        p.add(new Plan("acme/web", "staging", "d4e5f6a7b8c9", false, steps(0.5, 1.5), "success", "success", null, false));
-        p.add(new Plan("acme/api", "production", "e5f6a7b8c9d0", false, steps(0.4, 2.0), "success", "success", null, false));
-        p.add(new Plan("acme/api", "staging", "f6a7b8c9d0e1", false, steps(0.2, 1.0), "canceled", "cancelled", null, false));
-        p.add(new Plan("acme/api", "production", "0a1b2c3d4e5f", false, steps(0.2, 60), "inprogress", "timed_out",
-                Duration.ofSeconds(4), false));
-        p.add(new Plan("globex/billing", "production", "1b2c3d4e5f60", false, steps(0.6, 2.4), "success", "success", null, false));
-        p.add(new Plan("globex/billing", "staging", "2c3d4e5f6071", false, steps(0.3, 1.1), "fail", "failed", null, false));
-        p.add(new Plan("globex/search", "production", "3d4e5f607182", false, steps(0.2, 1.7), "success", "success", null, false));
-        p.add(new Plan("globex/search", "staging", "4e5f60718293", false, steps(0.5, 0.9), "success", "success", null, false));
-        p.add(new Plan("initech/tps", "production", "5f60718293a4", false, steps(0.3, 2.2), "success", "success", null, false));
-        p.add(new Plan("initech/tps", "staging", "60718293a4b5", false, steps(0.1, 0.6), "success", "success", null, false));
-        p.add(new Plan("initech/portal", "production", "718293a4b5c6", false, steps(0.4, 1.3), "fail", "failed", null, false));
-        p.add(new Plan("initech/portal", "staging", "8293a4b5c6d7", false, steps(0.2, 1.9), "success", "success", null, false));
-        p.add(new Plan("umbrella/lab", "production", "93a4b5c6d7e8", false, steps(0.3, 2.6), "success", "success", null, false));
-        p.add(new Plan("umbrella/lab", "staging", "a4b5c6d7e8f9", false, steps(0.2, 0.7), "success", "success", null, false));
-        p.add(new Plan("umbrella/hive", "production", "b5c6d7e8f90a", false, steps(0.4, 1.4), "success", "success", null, false));
-        p.add(new Plan("umbrella/hive", "staging", "c6d7e8f90a1b", false, steps(0.3, 0.9), "canceled", "cancelled", null, false));
+        p.add(plan("acme/web", "production", "a1b2c3d4e5f6", script(0.3, 1.0, "success"), "success").awaited());
+        p.add(plan("acme/web", "production", "b2c3d4e5f6a7", script(0.3, 1.2, "success"), "success").awaited());
+        p.add(plan("acme/web", "production", "c3d4e5f6a7b8", script(0.2, 0.8, "fail"), "failed").awaited());
+        p.add(plan("acme/web", "production", "a1b2c3d4e5f6", script(0.2, 0.8, "success"), "success").asRollback());
+        p.add(plan("acme/web", "staging", "d4e5f6a7b8c9", script(0.5, 1.5, "success"), "success"));
+        // Needs a human's approval: it waits in 'pending' (the approval deadline applies) until approved.
+        p.add(plan("acme/api", "production", "e5f6a7b8c9d0", script(0.4, 2.0, "success"), "success").needsApproval());
+        p.add(plan("acme/api", "staging", "f6a7b8c9d0e1", canceled(0.2, 1.0), "cancelled"));
+        // Never ends at NCP: the 4 s rollout deadline ends it as timed_out, naming the last status seen.
+        p.add(plan("acme/api", "production", "0a1b2c3d4e5f",
+                NcpScript.of(step("waiting", seconds(0.2)), step("inprogress", Duration.ofHours(1)), end("success")),
+                "timed_out").withTimeout(Duration.ofSeconds(4)));
+        p.add(plan("globex/billing", "production", "1b2c3d4e5f60", script(0.6, 2.4, "success"), "success"));
+        p.add(plan("globex/billing", "staging", "2c3d4e5f6071", script(0.3, 1.1, "error"), "failed"));
+        p.add(plan("globex/search", "production", "3d4e5f607182", script(0.2, 1.7, "success"), "success"));
+        p.add(plan("globex/search", "staging", "4e5f60718293", script(0.5, 0.9, "success"), "success"));
+        p.add(plan("initech/tps", "production", "5f60718293a4", script(0.3, 2.2, "success"), "success"));
+        p.add(plan("initech/tps", "staging", "60718293a4b5", script(0.1, 0.6, "success"), "success"));
+        p.add(plan("initech/portal", "production", "718293a4b5c6", script(0.4, 1.3, "fail"), "failed"));
+        p.add(plan("initech/portal", "staging", "8293a4b5c6d7", script(0.2, 1.9, "success"), "success"));
+        p.add(plan("umbrella/lab", "production", "93a4b5c6d7e8", script(0.3, 2.6, "success"), "success"));
+        p.add(plan("umbrella/lab", "staging", "a4b5c6d7e8f9", script(0.2, 0.7, "success"), "success"));
+        p.add(plan("umbrella/hive", "production", "b5c6d7e8f90a", script(0.4, 1.4, "success"), "success"));
+        p.add(plan("umbrella/hive", "staging", "c6d7e8f90a1b", canceled(0.3, 0.9), "cancelled"));
         return p;
     }
 

@@ -11,6 +11,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,6 +29,15 @@ class DemoTest {
         String out = buf.toString(StandardCharsets.UTF_8);
         assertThat(code).as(out).isZero();
         assertThat(out).contains("0 ended differently than scripted").contains("roll back to b2c3d4e");
+        // Followed over HTTP: every deployment started with a deploy call, and polled with list and detail calls.
+        Matcher calls = Pattern.compile("NCP SourceDeploy calls over HTTP: (\\d+) deploy, (\\d+) approve, (\\d+) list, "
+                + "(\\d+) detail").matcher(out);
+        assertThat(calls.find()).as(out).isTrue();
+        assertThat(Integer.parseInt(calls.group(1))).isEqualTo(20);
+        assertThat(Integer.parseInt(calls.group(2))).isEqualTo(1);
+        assertThat(Integer.parseInt(calls.group(3))).as("list calls").isPositive();
+        // At least one detail call per deployment: the end time of a finished one comes from it.
+        assertThat(Integer.parseInt(calls.group(4))).as("detail calls").isGreaterThanOrEqualTo(19);
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("SELECT COUNT(*), SUM(status = 'running'), "
                     + "SUM(status = 'success' AND (deployed_at IS NULL OR total_duration IS NULL)), "
@@ -37,6 +48,12 @@ class DemoTest {
                 assertThat(rs.getInt(3)).as("success rows without deployed_at or total_duration").isZero();
                 assertThat(rs.getInt(4)).isEqualTo(1);
                 assertThat(rs.getInt(5)).isEqualTo(1);
+            }
+            try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM deployment_histories h JOIN deployment_checks c "
+                    + "ON c.deployment_id = h.id WHERE c.source_type = 'ncp' AND h.idempotency_key LIKE 'ncp:%' "
+                    + "AND h.attributes LIKE '%ncp_history_id=%'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("rows tracked through the NCP source, with their NCP ids").isEqualTo(20);
             }
         }
     }
