@@ -425,7 +425,9 @@ public final class NcpStatusSource implements PollingSource {
      * @param stageId    the stage
      * @param scenarioId the scenario
      * @return the handle, once NCP accepted the deployment and the tracker recorded it; fails with the
-     *         {@link NcpApiException} when NCP refused to start it
+     *         {@link NcpApiException} when NCP refused to start it, or with an {@link IllegalStateException} naming
+     *         the history id when NCP started it but the tracker could not record it
+     * @throws InvalidRequestException when an id is not positive; nothing is started then
      */
     public CompletableFuture<DeploymentHandle> deployAndTrack(DeploymentTracker tracker, DeploymentRequest request,
                                                               long projectId, long stageId, long scenarioId) {

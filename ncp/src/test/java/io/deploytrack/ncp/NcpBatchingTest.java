@@ -45,7 +45,8 @@ class NcpBatchingTest extends TrackerFixture {
         long lists = ncp.listCalls();
         long details = ncp.detailCalls();
         double intervals = (System.nanoTime() - start) / (double) INTERVAL.toNanos();
-        assertThat(details).as("detail calls while all fifty run").isLessThanOrEqualTo(2);
+        // A few at most: a deployment alone in its batch for one round, until it joins the others' schedule.
+        assertThat(details).as("detail calls while all fifty run").isLessThanOrEqualTo(5);
         assertThat((double) lists).as("list calls over %.1f intervals", intervals).isLessThanOrEqualTo(2 * intervals + 2);
         assertThat(intervals).as("fifty detail calls per interval would have been %d calls", (long) (50 * intervals))
                 .isGreaterThan(4);

@@ -6,7 +6,9 @@ import io.deploytrack.core.DeploymentTracker;
 import io.deploytrack.jdbc.JdbcHistoryStore;
 import io.deploytrack.ncp.emulator.ManualClock;
 import io.deploytrack.ncp.emulator.NcpEmulator;
+import io.deploytrack.ncp.emulator.NcpScript;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -42,6 +44,19 @@ abstract class TrackerFixture {
 
     private final List<AutoCloseable> closing = new ArrayList<>();
     private final AtomicInteger commits = new AtomicInteger();
+
+    /**
+     * Loads the HTTP client, Jackson and the emulator's classes once per JVM, so that a test's first poll is not
+     * slowed by class loading: several tests give a check a deadline of a few hundred milliseconds.
+     */
+    @BeforeAll
+    static void warmUp() {
+        try (NcpEmulator warm = NcpEmulator.start()) {
+            long id = warm.createHistory(1, NcpScript.of(NcpScript.end("success")));
+            NcpStatusSource.of(client(warm, warm.secretKey())).poll(NcpStatusSource.ref(1, id)).toCompletableFuture()
+                    .orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+        }
+    }
 
     @AfterEach
     void closeAll() throws Exception {
@@ -82,6 +97,15 @@ abstract class TrackerFixture {
                 .pollJitter(0).maxBackoff(Duration.ofMillis(200));
     }
 
+    /**
+     * A tracker on a manual clock (real scheduler and workers): deadlines pass when the test moves the clock. Its
+     * lease is long, so that moving the clock by minutes does not make it stop polling until its next renewal.
+     */
+    DeploymentTracker tracker(NcpStatusSource source, io.deploytrack.core.testkit.ManualClock clock, String file) {
+        return closeLater(trackerBuilder(store(file), source).clock(clock).leaseDuration(Duration.ofDays(1))
+                .build().start());
+    }
+
     DeploymentTracker tracker(NcpStatusSource source) {
         return closeLater(trackerBuilder(store("history.db"), source).build().start());
     }
@@ -94,6 +118,20 @@ abstract class TrackerFixture {
 
     static Deployment done(CompletableFuture<Deployment> completion) {
         return completion.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+    }
+
+    /**
+     * Bounded polling on a manual tracker clock: moves the clock one poll interval per check, so that polls keep
+     * coming whenever their answers were handled, until the condition holds (or fails after {@link #WAIT}).
+     */
+    static void eventuallyAdvancing(io.deploytrack.core.testkit.ManualClock clock, String what, BooleanSupplier condition) {
+        eventually(what, () -> {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            clock.advance(POLL);
+            return false;
+        });
     }
 
     /** Bounded polling: waits until the condition holds, or fails after {@link #WAIT}. */
