@@ -188,6 +188,39 @@ class NcpCommandsTest {
         assertThat(badEndpoint.err()).contains("--endpoint", "expected an http or https base URL");
     }
 
+    @Test
+    void repairAsksNcpAboutAStaleRowAndTakesItsTimes() {
+        long ended = ncp.createHistory(P, NcpScript.of(step("inprogress", Duration.ofMillis(200)), end("success")));
+        long unknown = 999_999;
+        await("NCP to end the deployment", () -> "success".equals(ncp.status(P, ended)));
+        java.time.Instant start = java.time.Instant.now().minus(Duration.ofHours(1));
+        Deployment fromNcp;
+        Deployment gone;
+        try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(dir.resolve("history.db"))) {
+            fromNcp = Fixtures.running(store, "acme/web", "production", "aaaaaaa", start,
+                    io.deploytrack.ncp.NcpStatusSource.ref(P, ended), Duration.ofMinutes(5), "crashed", Duration.ofMillis(1));
+            gone = Fixtures.running(store, "acme/api", "production", "bbbbbbb", start,
+                    io.deploytrack.ncp.NcpStatusSource.ref(P, unknown), Duration.ofMinutes(5), "crashed", Duration.ofMillis(1));
+        }
+        Cli ncpCli = cli().env("NCP_ENDPOINT", ncp.baseUri().toString());
+        Cli.Result plan = ncpCli.run("--db", dir.resolve("history.db").toString(), "repair");
+        assertThat(plan.out()).contains("ask ncp about check 'ncp'");
+        Cli.Result r = ncpCli.run("--db", dir.resolve("history.db").toString(), "repair", "--apply");
+        assertThat(r.code()).as(r.toString()).isZero();
+        secretNeverShown(r);
+        try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(dir.resolve("history.db"))) {
+            Deployment ok = store.find(fromNcp.id()).orElseThrow();
+            assertThat(ok.status()).isEqualTo(DeploymentStatus.SUCCESS);
+            assertThat(ok.deployedAt()).isAfter(start.plus(Duration.ofMinutes(30)));
+            assertThat(ok.checks().get(0).lastSourceStatus()).isEqualTo("success");
+            Deployment timedOut = store.find(gone.id()).orElseThrow();
+            assertThat(timedOut.status()).isEqualTo(DeploymentStatus.TIMED_OUT);
+            assertThat(timedOut.errorMessage()).contains("could not be asked");
+        }
+        Cli.Result withoutCredentials = new Cli().run("--db", dir.resolve("history.db").toString(), "repair");
+        assertThat(withoutCredentials.out()).contains("nothing to repair");
+    }
+
     private boolean dbHasAwaitingApproval() {
         Path db = dir.resolve("history.db");
         if (!java.nio.file.Files.exists(db)) {

@@ -279,7 +279,7 @@ final class Repair {
         for (Diagnosis.Check k : running) {
             Optional<StatusSource> src = sources.get(k.sourceType());
             if (src.isEmpty()) {
-                notes.add(k.name() + ": " + sources.whyNot(k.sourceType()));
+                notes.add("check '" + k.name() + "': " + sources.whyNot(k.sourceType()));
                 continue;
             }
             Sources.Answer a;
@@ -289,10 +289,10 @@ final class Repair {
                 a = new Sources.Answer(null, e.getMessage());
             }
             if (a.observation() == null) {
-                notes.add(k.name() + ": " + k.sourceType() + " could not be asked (" + a.failure() + ")");
+                notes.add("check '" + k.name() + "': " + k.sourceType() + " could not be asked (" + a.failure() + ")");
             } else {
                 answers.put(k.id(), a.observation());
-                notes.add(k.name() + ": " + k.sourceType() + " says " + a.observation().sourceStatus());
+                notes.add("check '" + k.name() + "': " + k.sourceType() + " says " + a.observation().sourceStatus());
             }
         }
         Diagnosis.Check failed = null;
