@@ -110,6 +110,9 @@ class InspectCommandsTest {
         assertThat(missing.code()).isEqualTo(4);
         assertThat(missing.err().lines()).hasSize(1);
         assertThat(missing.err()).contains("999");
+        Cli.Result verbose = run("show", "999", "--verbose");
+        assertThat(verbose.code()).isEqualTo(4);
+        assertThat(verbose.err()).contains("DeploymentNotFoundException", "\tat io.deploytrack.");
     }
 
     @Test
@@ -178,6 +181,10 @@ class InspectCommandsTest {
         assertThat(run("history", "--project", "acme").err()).contains("expected OWNER/REPO");
         assertThat(run("report", "--html", "x.html", "--since", "3 days").err()).contains("500ms, 10s, 5m, 1h");
         assertThat(new Cli().run().code()).isEqualTo(2);
+        for (String ok : List.of("500ms", "10s", "5m", "1h")) {
+            assertThat(run("resume", "--until-idle", "--interval", ok).code()).as(ok).isZero();
+        }
+        assertThat(run("resume", "--until-idle", "--interval", "0s").code()).isEqualTo(2);
     }
 
     @Test
