@@ -493,6 +493,17 @@ public final class TrackerEngine {
         String errorStage = cause == null ? null : cause.name();
         String errorMessage = cause == null ? null : errorMessageOf(cause);
         Instant deployed = outcome == DeploymentStatus.SUCCESS ? completed : null;
+        // Ending a deployment and notifying its end happen under a freshly extended lease. Another instance claims an
+        // ended row whose end was never notified once its lease expires (its instance died before onCompleted); if
+        // this instance ended it on a nearly expired lease, or on one another instance had already claimed, both would
+        // notify. A row we no longer hold is left to its holder, which ends and notifies it.
+        Instant renewedAt = now();
+        if (!store.renew(instanceId, List.of(t.id), leaseDuration).contains(t.id)) {
+            Log.event(LOG, Level.WARN, "deployment_lease_lost", "deployment_id", t.id, "instance", instanceId);
+            finishFromStore(t);
+            return;
+        }
+        t.leaseValidUntilMillis = leaseValidFrom(renewedAt);
         boolean ok = store.update(new DeploymentUpdate(t.id, DeploymentStatus.RUNNING, outcome,
                 start.equals(d.startedAt()) ? null : start, deployed, completed, errorStage, errorMessage, written,
                 List.of(DeploymentEvent.of(t.id, now, "completed", finished.name(), DeploymentStatus.RUNNING, outcome,
