@@ -79,10 +79,11 @@ final class PollDriver {
     void tick(Instant now) {
         long nowMs = now.toEpochMilli();
         long horizon = nowMs + interval.toMillis() / 2;
+        long nanoNow = System.nanoTime();
         boolean anyDue = false;
         List<Entry> batch = new ArrayList<>();
         for (Entry e : entries.values()) {
-            if (e.inFlight || e.nextPollAtMillis > horizon || e.tracked.leaseValidUntilMillis <= nowMs) {
+            if (e.inFlight || e.nextPollAtMillis > horizon || e.tracked.leaseValidUntilNanos - nanoNow <= 0) {
                 continue;
             }
             anyDue |= e.nextPollAtMillis <= nowMs;

@@ -26,9 +26,9 @@ final class Tracked {
     final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
     /**
      * Until when this instance may act on the row by its own reckoning: the last confirmed lease minus a safety
-     * margin. Polls stop past it, so two instances never poll one deployment within a lease period.
+     * margin, on {@link System#nanoTime()}. Polls stop past it, so two instances never poll one deployment within a lease period.
      */
-    volatile long leaseValidUntilMillis = Long.MAX_VALUE;
+    volatile long leaseValidUntilNanos = Long.MAX_VALUE;
 
     Tracked(Deployment d) {
         this.id = d.id();

@@ -240,6 +240,7 @@ public final class TrackerEngine {
         Deployment draft = new Deployment(0, request.owner(), request.repo(), request.environment(),
                 request.commitSha(), request.rollback(), request.rollbackOf(), key, DeploymentStatus.RUNNING, startedAt,
                 null, null, null, null, null, checks, request.attributes());
+        long createdNanos = System.nanoTime();
         CreateResult r = store.create(draft, instanceId, leaseDuration);
         Deployment d = r.deployment();
         if (d.isTerminal()) {
@@ -247,7 +248,7 @@ public final class TrackerEngine {
         }
         if (r.created()) {
             Tracked t = tracked.computeIfAbsent(d.id(), id -> new Tracked(d));
-            t.leaseValidUntilMillis = leaseValidFrom(now);
+            t.leaseValidUntilNanos = leaseValidFrom(createdNanos);
             synchronized (t) {
                 Log.event(LOG, Level.INFO, "deployment_started", "deployment_id", d.id(), "project", d.project(),
                         "environment", d.environment(), "commit", d.shortSha(), "rollback", d.rollback(),
@@ -497,13 +498,13 @@ public final class TrackerEngine {
         // ended row whose end was never notified once its lease expires (its instance died before onCompleted); if
         // this instance ended it on a nearly expired lease, or on one another instance had already claimed, both would
         // notify. A row we no longer hold is left to its holder, which ends and notifies it.
-        Instant renewedAt = now();
+        long renewedNanos = System.nanoTime();
         if (!store.renew(instanceId, List.of(t.id), leaseDuration).contains(t.id)) {
             Log.event(LOG, Level.WARN, "deployment_lease_lost", "deployment_id", t.id, "instance", instanceId);
             finishFromStore(t);
             return;
         }
-        t.leaseValidUntilMillis = leaseValidFrom(renewedAt);
+        t.leaseValidUntilNanos = leaseValidFrom(renewedNanos);
         boolean ok = store.update(new DeploymentUpdate(t.id, DeploymentStatus.RUNNING, outcome,
                 start.equals(d.startedAt()) ? null : start, deployed, completed, errorStage, errorMessage, written,
                 List.of(DeploymentEvent.of(t.id, now, "completed", finished.name(), DeploymentStatus.RUNNING, outcome,
@@ -694,15 +695,15 @@ public final class TrackerEngine {
                 }
             });
             if (!ids.isEmpty()) {
-                Instant renewedAt = now();
+                long renewedNanos = System.nanoTime();
                 Set<Long> held = store.renew(instanceId, ids, leaseDuration);
-                long validUntil = leaseValidFrom(renewedAt);
+                long validUntil = leaseValidFrom(renewedNanos);
                 for (Long id : ids) {
                     Tracked t = tracked.get(id);
                     if (!held.contains(id)) {
                         loseLease(t);
                     } else if (t != null) {
-                        t.leaseValidUntilMillis = validUntil;
+                        t.leaseValidUntilNanos = validUntil;
                     }
                 }
             }
@@ -733,7 +734,7 @@ public final class TrackerEngine {
 
     private void claimAll() {
         while (!closed) {
-            Instant claimedAt = now();
+            long claimedNanos = System.nanoTime();
             List<Deployment> claimed = store.claim(instanceId, leaseDuration, claimBatch, sources.keySet());
             for (Deployment d : claimed) {
                 if (d.isTerminal()) {
@@ -747,7 +748,7 @@ public final class TrackerEngine {
                     continue;
                 }
                 Tracked t = tracked.computeIfAbsent(d.id(), id -> new Tracked(d));
-                t.leaseValidUntilMillis = leaseValidFrom(claimedAt);
+                t.leaseValidUntilNanos = leaseValidFrom(claimedNanos);
                 synchronized (t) {
                     if (t.followings.isEmpty() && !t.done) {
                         Log.event(LOG, Level.INFO, "deployment_resumed", "deployment_id", d.id(), "project", d.project(),
@@ -776,9 +777,10 @@ public final class TrackerEngine {
 
     // ---------------------------------------------------------------- helpers
 
-    /** A lease taken at {@code at} is safe to act on until a sixth of it before it expires. */
-    private long leaseValidFrom(Instant at) {
-        return at.plus(leaseDuration).minus(leaseDuration.dividedBy(6)).toEpochMilli();
+    /** A lease taken at {@code takenAtNanos} ({@link System#nanoTime()}) is safe to act on until a sixth of it before it expires. */
+    private long leaseValidFrom(long takenAtNanos) {
+        // Measured on the monotonic clock: a host's wall-clock jump, or a test's manual clock, must not cut it short.
+        return takenAtNanos + leaseDuration.minus(leaseDuration.dividedBy(6)).toNanos();
     }
 
     Instant now() {
