@@ -1,5 +1,6 @@
 package io.deploytrack.ncp;
 
+import io.deploytrack.ncp.internal.HttpExecutor;
 import io.deploytrack.ncp.internal.MalformedResponseException;
 import io.deploytrack.ncp.internal.RequestLimiter;
 import io.deploytrack.ncp.internal.Responses;
@@ -19,6 +20,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -50,6 +53,8 @@ public final class NcpClient {
     private final Duration requestTimeout;
     private final Clock clock;
     private final HttpClient http;
+    /** Where answers are read; null to read them where the HttpClient completes them (a host's client without executor). */
+    private final Executor answers;
     private final String userAgent;
     private final RequestLimiter limiter;
     private final UnknownStatusWords unknownWords = new UnknownStatusWords();
@@ -60,6 +65,7 @@ public final class NcpClient {
         this.requestTimeout = b.requestTimeout;
         this.clock = b.clock;
         this.http = http;
+        this.answers = http.executor().orElse(null);
         this.userAgent = b.userAgent;
         this.limiter = new RequestLimiter(b.maxConcurrentRequests);
     }
@@ -230,7 +236,8 @@ public final class NcpClient {
                 .build();
         long started = System.nanoTime();
         CompletableFuture<T> result = new CompletableFuture<>();
-        http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).whenComplete((response, error) -> {
+        CompletableFuture<HttpResponse<byte[]>> sent = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+        BiConsumer<HttpResponse<byte[]>, Throwable> onAnswer = (response, error) -> {
             long elapsedMs = (System.nanoTime() - started) / 1_000_000;
             int status = response == null ? 0 : response.statusCode();
             try {
@@ -247,7 +254,19 @@ public final class NcpClient {
             } catch (RuntimeException | Error e) {
                 result.completeExceptionally(e);
             }
-        });
+        };
+        if (answers == null) {
+            sent.whenComplete(onAnswer);
+        } else {
+            // Read the answer on the client's executor, not on whatever thread completed the JDK's future.
+            sent.whenComplete((response, error) -> {
+                try {
+                    answers.execute(() -> onAnswer.accept(response, error));
+                } catch (RejectedExecutionException e) {
+                    onAnswer.accept(response, error);
+                }
+            });
+        }
         return result;
     }
 
@@ -409,7 +428,8 @@ public final class NcpClient {
         }
 
         /**
-         * @param executor the executor of the HttpClient the builder creates (answers are handled there)
+         * @param executor the executor of the HttpClient the builder creates (answers are handled there); default a
+         *                 few daemon threads named {@code deploytrack-ncp-http-N}, ended when idle
          * @return this builder
          */
         public Builder executor(Executor executor) {
@@ -467,9 +487,8 @@ public final class NcpClient {
                     // HTTP/2 over TLS (negotiated by ALPN) multiplexes polls on few connections; over
                     // plain http (emulators, proxies) HTTP/1.1 avoids an h2c upgrade attempt per connection.
                     .version(endpoint.isSecure() ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1);
-            if (executor != null) {
-                b.executor(executor);
-            }
+            // Bounded: the JDK's default executor is an unbounded cached pool.
+            b.executor(executor != null ? executor : HttpExecutor.create());
             return b.build();
         }
 
