@@ -27,6 +27,23 @@ public interface Dialect {
     /** Rolls back what {@link #beginWrite} or {@link #beginRead} started; never throws. */
     void rollbackQuietly(Connection c);
 
+    /** Runs {@code work} on {@code c} in one transaction (a write or a read one), committing it or rolling it back. */
+    default <T> T inTransaction(Connection c, boolean write, SqlWork<T> work) throws SQLException {
+        if (write) {
+            beginWrite(c);
+        } else {
+            beginRead(c);
+        }
+        try {
+            T result = work.apply(c);
+            commit(c);
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(c);
+            throw e;
+        }
+    }
+
     /** Binds a time (null allowed). */
     void setInstant(PreparedStatement ps, int index, Instant value) throws SQLException;
 

@@ -31,17 +31,7 @@ public final class PooledConnections implements Connections {
         try (Connection c = dataSource.getConnection()) {
             boolean auto = c.getAutoCommit();
             try {
-                if (write) {
-                    dialect.beginWrite(c);
-                } else {
-                    dialect.beginRead(c);
-                }
-                T result = work.apply(c);
-                dialect.commit(c);
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                dialect.rollbackQuietly(c);
-                throw e;
+                return dialect.inTransaction(c, write, work);
             } finally {
                 if (c.getAutoCommit() != auto) {
                     c.setAutoCommit(auto);

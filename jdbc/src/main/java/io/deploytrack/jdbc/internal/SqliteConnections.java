@@ -63,15 +63,7 @@ public final class SqliteConnections implements Connections {
         writeLock.lock();
         try {
             ensureOpen();
-            dialect.beginWrite(writer);
-            try {
-                T result = work.apply(writer);
-                dialect.commit(writer);
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                dialect.rollbackQuietly(writer);
-                throw e;
-            }
+            return dialect.inTransaction(writer, true, work);
         } finally {
             writeLock.unlock();
         }
@@ -82,15 +74,7 @@ public final class SqliteConnections implements Connections {
         ensureOpen();
         Connection c = borrow();
         try {
-            dialect.beginRead(c);
-            try {
-                T result = work.apply(c);
-                dialect.commit(c);
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                dialect.rollbackQuietly(c);
-                throw e;
-            }
+            return dialect.inTransaction(c, false, work);
         } finally {
             if (!readers.offer(c)) {
                 c.close();
