@@ -1,0 +1,145 @@
+package io.deploytrack.benchmarks;
+
+import io.deploytrack.benchmarks.k8s.K8sDetect;
+import io.deploytrack.benchmarks.query.QueryFigures;
+import io.deploytrack.benchmarks.store.Alternating;
+import io.deploytrack.benchmarks.store.PostgresServer;
+import io.deploytrack.benchmarks.store.StoreFigures;
+import io.deploytrack.benchmarks.tracker.ScaleWorkload;
+import io.deploytrack.benchmarks.tracker.TrackerBaseline;
+import io.deploytrack.benchmarks.tracker.TrackerScale;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Runs the benchmarks and prints one line per figure ({@code NAME key=value ...}) on stdout as each is measured,
+ * then a table with the targets. Notes (progress, query plans, counts) go to stderr.
+ *
+ * <pre>
+ * Main [--only=store,query,k8s,tracker] [--jmh] [--quick]
+ * </pre>
+ * {@code --only} picks groups ({@code store}: store.sqlite, store.postgres, store.sqlite.concurrent; {@code query};
+ * {@code k8s}; {@code tracker}: tracker.scale, tracker.baseline); {@code --jmh} measures store.* with JMH forks
+ * instead of the interleaving harness; {@code --quick} shrinks every workload (a check that everything runs, not a
+ * measurement).
+ */
+public final class Main {
+    private static final List<String> GROUPS = List.of("store", "query", "k8s", "tracker");
+
+    private Main() {
+    }
+
+    /** Sizes of one run. */
+    record Sizes(Alternating.Plan sqlitePlan, Alternating.Plan postgresPlan, StoreFigures.JmhPlan jmhPlan,
+                 int concurrentThreads, int concurrentLifecycles, int queryRows, int queryProjects, int queryWarmup,
+                 int queryMeasured, int rollouts, ScaleWorkload scale) {
+
+        static Sizes standard() {
+            return new Sizes(Alternating.Plan.standard(), new Alternating.Plan(5, 25, 40), StoreFigures.JmhPlan.standard(),
+                    8, 20_000, 1_000_000, 1_000, 2_000, 10_000, 200, ScaleWorkload.standard());
+        }
+
+        static Sizes quick() {
+            return new Sizes(new Alternating.Plan(1, 3, 10), new Alternating.Plan(1, 3, 5),
+                    new StoreFigures.JmhPlan(1, 1, 2, 200), 8, 400, 20_000, 100, 50, 200, 5,
+                    new ScaleWorkload(200, 20, 2, 4, 1L));
+        }
+
+        /** The smoke test's: seconds in all. */
+        static Sizes smoke() {
+            return new Sizes(new Alternating.Plan(0, 2, 4), new Alternating.Plan(0, 2, 2),
+                    new StoreFigures.JmhPlan(1, 1, 1, 100), 8, 80, 5_000, 50, 20, 50, 3,
+                    new ScaleWorkload(20, 2, 1, 2, 1L));
+        }
+    }
+
+    public static void main(String[] args) {
+        Set<String> groups = new LinkedHashSet<>(GROUPS);
+        boolean jmh = false;
+        boolean quick = false;
+        // benchmarks/run passes its arguments as one (Maven property); split them again.
+        for (String a : String.join(" ", args).trim().split("\\s+")) {
+            if (a.startsWith("--only=")) {
+                groups = new LinkedHashSet<>(Arrays.asList(a.substring("--only=".length()).split(",")));
+                if (!GROUPS.containsAll(groups)) {
+                    System.err.println("unknown group in " + a + ": expected some of " + GROUPS);
+                    System.exit(2);
+                }
+            } else if (a.equals("--jmh")) {
+                jmh = true;
+            } else if (a.equals("--quick")) {
+                quick = true;
+            } else if (!a.equals("--all") && !a.isBlank()) {
+                System.err.println("unknown argument " + a + "; usage: Main [--only=" + String.join(",", GROUPS)
+                        + "] [--jmh] [--quick]");
+                System.exit(2);
+            }
+        }
+        Report report = new Report(System.out);
+        long start = System.nanoTime();
+        run(groups, jmh, quick ? Sizes.quick() : Sizes.standard(), report, System.err);
+        report.printTable();
+        System.err.printf(Locale.ROOT, "benchmarks: done in %.0f s%n", (System.nanoTime() - start) / 1e9);
+        System.exit(report.complete() ? 0 : 1);
+    }
+
+    static void run(Set<String> groups, boolean jmh, Sizes sizes, Report report, PrintStream notes) {
+        Consumer<String> log = m -> {
+            notes.println(m);
+            notes.flush();
+        };
+        if (groups.contains("store")) {
+            measure(report, log, "store.sqlite", () -> List.of(jmh ? StoreFigures.sqliteJmh(sizes.jmhPlan())
+                    : StoreFigures.sqlite(sizes.sqlitePlan())));
+            measure(report, log, "store.postgres", () -> {
+                log.accept("store.postgres: starting embedded PostgreSQL");
+                try (PostgresServer pg = PostgresServer.start()) {
+                    return List.of(jmh ? StoreFigures.postgresJmh(sizes.jmhPlan(), pg)
+                            : StoreFigures.postgres(sizes.postgresPlan(), pg));
+                }
+            });
+            measure(report, log, "store.sqlite.concurrent", () -> List.of(
+                    StoreFigures.concurrent(sizes.concurrentThreads(), 1, sizes.concurrentLifecycles())));
+        }
+        if (groups.contains("query")) {
+            measure(report, log, "query.rollback_target,query.history", () -> new QueryFigures(sizes.queryRows(),
+                    sizes.queryProjects(), sizes.queryWarmup(), sizes.queryMeasured(), log).run());
+        }
+        if (groups.contains("k8s")) {
+            measure(report, log, "k8s.detect", () -> List.of(new K8sDetect(sizes.rollouts(), log).run()));
+        }
+        if (groups.contains("tracker")) {
+            measure(report, log, "tracker.scale", () -> List.of(new TrackerScale(sizes.scale(), log).run()));
+            measure(report, log, "tracker.baseline", () -> List.of(new TrackerBaseline(sizes.scale(), log).run()));
+        }
+    }
+
+    @FunctionalInterface
+    interface Measurement {
+        List<Figure> run() throws Exception;
+    }
+
+    private static void measure(Report report, Consumer<String> log, String names, Measurement m) {
+        long t0 = System.nanoTime();
+        log.accept(names + ": running");
+        try {
+            for (Figure f : new ArrayList<>(m.run())) {
+                report.add(f);
+            }
+        } catch (Exception | Error e) {
+            for (String name : names.split(",")) {
+                report.failed(name, e);
+            }
+            log.accept(names + ": failed: " + e);
+            e.printStackTrace(System.err);
+        }
+        log.accept(String.format(Locale.ROOT, "%s: %.1f s", names, (System.nanoTime() - t0) / 1e9));
+    }
+}

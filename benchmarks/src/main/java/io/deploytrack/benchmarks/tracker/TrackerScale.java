@@ -1,0 +1,105 @@
+package io.deploytrack.benchmarks.tracker;
+
+import io.deploytrack.benchmarks.Figure;
+import io.deploytrack.benchmarks.Probe;
+import io.deploytrack.benchmarks.Work;
+import io.deploytrack.benchmarks.store.SqliteFiles;
+import io.deploytrack.core.Deployment;
+import io.deploytrack.core.DeploymentHandle;
+import io.deploytrack.core.DeploymentListener;
+import io.deploytrack.core.DeploymentRequest;
+import io.deploytrack.core.DeploymentTracker;
+import io.deploytrack.jdbc.JdbcHistoryStore;
+import io.deploytrack.ncp.NcpClient;
+import io.deploytrack.ncp.NcpCredentials;
+import io.deploytrack.ncp.NcpStatusSource;
+import io.deploytrack.ncp.emulator.NcpEmulator;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * {@code tracker.scale}: the workload in flight at once in this JVM, through the real tracker with the real
+ * {@link NcpStatusSource} (defaults: list batching, page size 100) on the real {@link NcpClient} (defaults: the JDK
+ * HttpClient it creates, 64 requests in flight at most) against the NCP emulator over HTTP, stored in SQLite
+ * ({@link JdbcHistoryStore#sqlite}), poll interval 1 s. Threads counted: see {@link #THREADS}.
+ */
+public final class TrackerScale {
+    /**
+     * The thread name prefixes that count: the library's own ({@code deploytrack-}), the JDK HttpClient's it created
+     * ({@code HttpClient-}), and unnamed threads ({@code Thread-}): on a machine with two CPUs or fewer the JDK's
+     * {@code HttpClient.sendAsync} completes every answer on a new unnamed thread (CompletableFuture's default
+     * executor when the common pool has a single thread). Nothing else in this JVM starts unnamed threads.
+     */
+    public static final List<String> THREADS = List.of("deploytrack-", "HttpClient-", "Thread-");
+    /** How long after the last start the run waits for the slowest deployment, beyond its longest life. */
+    static final Duration GRACE = Duration.ofSeconds(60);
+
+    private final ScaleWorkload workload;
+    private final Consumer<String> log;
+
+    public TrackerScale(ScaleWorkload workload, Consumer<String> log) {
+        this.workload = workload;
+        this.log = log;
+    }
+
+    public Figure run() throws Exception {
+        Path file = SqliteFiles.fresh(Work.file("tracker-scale", ".db"));
+        Outcomes outcomes = new Outcomes();
+        DeploymentListener listener = new DeploymentListener() {
+            @Override
+            public void onCompleted(Deployment d) {
+                outcomes.committed(d.id(), System.currentTimeMillis());
+            }
+        };
+        Probe.settle();
+        GatedClock clock = new GatedClock();
+        try (NcpEmulator emulator = NcpEmulator.builder().clock(clock).requestLogCapacity(16).backlog(4096).start();
+             JdbcHistoryStore store = JdbcHistoryStore.sqlite(file)) {
+            Probe probe = Probe.start(THREADS);
+            NcpClient client = NcpClient.builder().baseUri(emulator.baseUri())
+                    .credentials(NcpCredentials.of(emulator.accessKey(), emulator.secretKey())).build();
+            DeploymentTracker tracker = DeploymentTracker.builder(store).source(NcpStatusSource.of(client))
+                    .discoverSources(false).pollInterval(Duration.ofSeconds(1)).listener(listener).build().start();
+            List<CompletableFuture<Deployment>> completions = new ArrayList<>(workload.deployments());
+            long start = System.nanoTime();
+            double wall;
+            try {
+                emulator.clearRequests();
+                for (ScaleWorkload.Item item : workload.items()) {
+                    long historyId = emulator.createHistory(item.projectId(), item.script());
+                    DeploymentHandle h = tracker.track(DeploymentRequest.builder("bench", item.repo(), item.commitSha())
+                            .build(), NcpStatusSource.ref(item.projectId(), historyId));
+                    outcomes.expect(h.id(), item);
+                    completions.add(h.completion());
+                }
+                log.accept(String.format("tracker.scale: %,d deployments tracked in %.1f s", workload.deployments(),
+                        (System.nanoTime() - start) / 1e9));
+                outcomes.released(clock.release(), clock.heldAt());
+                long waitMillis = Duration.ofSeconds(workload.maxSeconds()).plus(GRACE).toMillis();
+                try {
+                    CompletableFuture.allOf(completions.toArray(CompletableFuture[]::new)).get(waitMillis, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    log.accept("tracker.scale: " + (workload.deployments() - outcomes.completions())
+                            + " deployments still running " + waitMillis / 1000 + " s after the last start");
+                }
+                wall = (System.nanoTime() - start) / 1e9;
+            } finally {
+                tracker.close();
+                probe.close();
+            }
+            long calls = emulator.detailCalls() + emulator.listCalls();
+            log.accept(String.format("tracker.scale: %,d detail calls, %,d list calls, %d duplicate completions, "
+                    + "%d collections", emulator.detailCalls(), emulator.listCalls(), outcomes.duplicates(),
+                    probe.collections()));
+            store.close();
+            return outcomes.figure("tracker.scale", file, probe, calls, wall);
+        }
+    }
+}
