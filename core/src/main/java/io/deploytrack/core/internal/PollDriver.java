@@ -100,7 +100,27 @@ final class PollDriver {
         engine.execute(() -> pollBatch(byRef));
     }
 
-    private void pollBatch(Map<CheckRef, List<Entry>> byRef) {
+    private void pollBatch(Map<CheckRef, List<Entry>> due) {
+        // The batch may have waited for a worker past the lease's validity (a busy host): what this instance may no
+        // longer poll stays due, and is polled once the lease is renewed, or left to the instance that claims it.
+        long nanoNow = System.nanoTime();
+        Map<CheckRef, List<Entry>> byRef = new LinkedHashMap<>();
+        for (Map.Entry<CheckRef, List<Entry>> me : due.entrySet()) {
+            List<Entry> held = new ArrayList<>();
+            for (Entry e : me.getValue()) {
+                if (e.removed || e.tracked.leaseValidUntilNanos - nanoNow <= 0) {
+                    e.inFlight = false;
+                } else {
+                    held.add(e);
+                }
+            }
+            if (!held.isEmpty()) {
+                byRef.put(me.getKey(), held);
+            }
+        }
+        if (byRef.isEmpty()) {
+            return;
+        }
         Map<CheckRef, CompletionStage<Observation>> results;
         try {
             results = source.pollAll(List.copyOf(byRef.keySet()));

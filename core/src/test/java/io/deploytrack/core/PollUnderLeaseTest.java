@@ -1,0 +1,62 @@
+package io.deploytrack.core;
+
+import io.deploytrack.core.testkit.ManualClock;
+import io.deploytrack.core.testkit.ManualScheduler;
+import io.deploytrack.core.testkit.ScriptedPollingSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A poll is sent only while this instance's lease is valid, also when the poll waited for a worker: on a busy host a
+ * batch picked on time can reach a worker after the lease's validity ended, and then another instance may already
+ * follow the deployment. Found by the several-instances test on PostgreSQL on an overloaded machine: an instance's
+ * poll reached NCP 134 ms before the poll of the instance that had claimed the row after the lease expired.
+ */
+class PollUnderLeaseTest {
+    private static final Duration LEASE = Duration.ofMillis(600); // valid for 500 ms (a sixth is the safety margin)
+
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
+    private final ManualScheduler scheduler = new ManualScheduler(clock);
+    private final ManualScheduler workers = new ManualScheduler(clock);
+    private final InMemoryHistoryStore store = new InMemoryHistoryStore(clock);
+    private DeploymentTracker tracker;
+
+    @AfterEach
+    void close() {
+        tracker.close();
+    }
+
+    @Test
+    void aBatchThatWaitedPastTheLeaseIsNotSentUntilTheLeaseIsRenewed() {
+        ScriptedPollingSource source = new ScriptedPollingSource();
+        CheckRef ref = source.ref("x");
+        source.script(ref, Observation.inProgress("deploying"));
+        tracker = DeploymentTracker.builder(store).clock(clock).scheduler(scheduler).executor(workers)
+                .discoverSources(false).source(source).instanceId("a").pollInterval(Duration.ofMillis(200))
+                .pollJitter(0).leaseDuration(LEASE).build().start();
+        long tracked = System.nanoTime();
+        tracker.track(DeploymentRequest.builder("acme", "web", "abc1234").build(), ref);
+
+        scheduler.advance(Duration.ofMillis(50)); // the tick picks the due poll and hands it to the (busy) workers
+        assertThat(workers.queued()).as("poll batches waiting for a worker").isEqualTo(1);
+        long validUntil = tracked + LEASE.minus(LEASE.dividedBy(6)).toNanos();
+        while (System.nanoTime() - validUntil <= TimeUnit.MILLISECONDS.toNanos(20)) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // the workers stay busy past the validity
+        }
+        workers.runPending();
+        assertThat(source.polls(ref)).as("polls sent after the lease's validity").isZero();
+
+        scheduler.advance(Duration.ofMillis(200)); // lease work: the renewal restores the validity
+        workers.runPending();
+        scheduler.advance(Duration.ofMillis(50));
+        workers.runPending();
+        assertThat(source.polls(ref)).as("polls once the lease is renewed").isEqualTo(1);
+    }
+}
