@@ -16,7 +16,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * SQLite connections: one writer connection per process (writes queue on a lock here instead of contending inside
  * SQLite), and a few reader connections, which WAL lets read while the writer writes. Every connection gets
- * {@code busy_timeout}, {@code synchronous=NORMAL} and {@code foreign_keys=ON}; the file is put in WAL mode once.
+ * {@code busy_timeout}, {@code synchronous=NORMAL} and {@code foreign_keys=ON}; the file is put in WAL mode once. The
+ * writer keeps its prepared statements ({@link StatementCache}).
  */
 public final class SqliteConnections implements Connections {
     private static final int READERS = 4;
@@ -26,6 +27,7 @@ public final class SqliteConnections implements Connections {
     private final Dialect dialect = new SqliteDialect();
     private final ReentrantLock writeLock = new ReentrantLock(true);
     private final Connection writer;
+    private final StatementCache writerStatements;
     private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
     private final List<Connection> all = new ArrayList<>();
     private int readersOpened;
@@ -48,6 +50,7 @@ public final class SqliteConnections implements Connections {
             writer.close();
             throw e;
         }
+        this.writerStatements = new StatementCache(writer);
     }
 
     private Connection open() throws SQLException {
@@ -63,7 +66,7 @@ public final class SqliteConnections implements Connections {
         writeLock.lock();
         try {
             ensureOpen();
-            return dialect.inTransaction(writer, true, work);
+            return dialect.inTransaction(writerStatements.connection(), true, work);
         } finally {
             writeLock.unlock();
         }
@@ -117,6 +120,7 @@ public final class SqliteConnections implements Connections {
         closed = true;
         writeLock.lock();
         try {
+            writerStatements.clear();
             synchronized (all) {
                 for (Connection c : all) {
                     try {
