@@ -42,7 +42,7 @@ public final class Main {
                  int queryMeasured, int rollouts, ScaleWorkload scale) {
 
         static Sizes standard() {
-            return new Sizes(Alternating.Plan.standard(), new Alternating.Plan(5, 25, 40), StoreFigures.JmhPlan.standard(),
+            return new Sizes(Alternating.Plan.standard(), new Alternating.Plan(4, 20, 30), StoreFigures.JmhPlan.standard(),
                     8, 20_000, 1_000_000, 1_000, 2_000, 10_000, 200, ScaleWorkload.standard());
         }
 
@@ -106,7 +106,7 @@ public final class Main {
                 }
             });
             measure(report, log, "store.sqlite.concurrent", () -> List.of(
-                    StoreFigures.concurrent(sizes.concurrentThreads(), 1, sizes.concurrentLifecycles())));
+                    StoreFigures.concurrent(sizes.concurrentThreads(), 2, sizes.concurrentLifecycles())));
         }
         if (groups.contains("query")) {
             measure(report, log, "query.rollback_target,query.history", () -> new QueryFigures(sizes.queryRows(),

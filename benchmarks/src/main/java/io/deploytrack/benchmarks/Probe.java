@@ -9,7 +9,6 @@ import javax.management.openmbean.CompositeData;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
-import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,11 +108,21 @@ public final class Probe implements AutoCloseable {
         }
     }
 
-    /** How many live threads started during the run have a counted prefix now. */
+    /**
+     * How many live threads started during the run have a counted prefix now. {@link Thread#enumerate} copies
+     * references only: cheap enough every 20 ms even with ten thousand threads (ThreadMXBean's thread infos are not).
+     */
     public int count() {
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        Thread[] all = new Thread[root.activeCount() * 2 + 16];
+        int live = root.enumerate(all, true);
         int n = 0;
-        for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds(), 0)) {
-            if (t != null && !preexisting.contains(t.getThreadId()) && counts(t.getThreadName())) {
+        for (int i = 0; i < live; i++) {
+            Thread t = all[i];
+            if (!preexisting.contains(t.getId()) && counts(t.getName())) {
                 n++;
             }
         }

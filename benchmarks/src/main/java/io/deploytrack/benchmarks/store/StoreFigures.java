@@ -134,8 +134,11 @@ public final class StoreFigures {
 
     /**
      * {@code store.sqlite.concurrent}: {@code threads} threads share {@code stores} store instances on one WAL file
-     * (threads spread evenly over them) and run {@code lifecycles} deployment lives in all. A failure that is
-     * SQLite's "busy"/"locked" counts in {@code busy_errors}; any other failure stops the run.
+     * (threads spread evenly over them) and run {@code lifecycles} deployment lives in all. {@code benchmarks/run}
+     * uses two stores of four threads each: two writer connections contend for the file as two processes would, so
+     * {@code BEGIN IMMEDIATE} and {@code busy_timeout} are what keep {@code busy_errors} at 0. A failure that is
+     * SQLite's "busy"/"locked" counts in {@code busy_errors}; any other failure stops the run. {@code rows}: the
+     * successful deployments in the file afterwards.
      */
     public static Figure concurrent(int threads, int stores, int lifecycles) throws Exception {
         Path file = SqliteFiles.fresh(Work.file("store-concurrent", ".db"));

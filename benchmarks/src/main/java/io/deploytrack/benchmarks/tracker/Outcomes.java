@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * is terminal; {@code lost} are the others. {@code wrong_status} counts completed deployments whose stored status is
  * not what the emulator's final word means, or whose stored completion time is not the emulator's end time (to the
  * millisecond, 2 ms of slack). Detection time: from the emulator's end time (in real time: the clock's release plus
- * the deployment's life) to the commit.
+ * the deployment's life) to the commit. Wall time: from the release (everything in flight) to the last completion.
  */
 public final class Outcomes {
     private final Map<Long, ScaleWorkload.Item> expected = new ConcurrentHashMap<>();

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -33,9 +34,10 @@ import java.util.function.Consumer;
 /**
  * {@code tracker.baseline}: the same workload done the way a host does it by hand: for each deployment, insert a
  * row (plain JDBC, one shared SQLite connection with the store's pragmas, the store's schema), then start a thread
- * that asks the detail endpoint every second (one shared JDK HttpClient, signed requests) until a terminal word, and
- * updates the row. Threads counted: names starting with {@code baseline-} (the pollers) or {@code HttpClient-} (the
- * client's selector and workers).
+ * that asks the detail endpoint every second until a terminal word, and updates the row. HTTP: one shared JDK
+ * HttpClient, signed requests, at most {@value #MAX_CONNECTIONS} at once (as a host's pooled HTTP client allows, and
+ * as many as {@code NcpClient} sends at most): unbounded, ten thousand pollers open a connection each and run this
+ * process out of file descriptors. The pollers start asking when the emulator's clock is released (all registered).
  */
 public final class TrackerBaseline {
     /** The thread name prefixes that count as the host's threads (as {@link TrackerScale#THREADS} counts). */
@@ -43,6 +45,8 @@ public final class TrackerBaseline {
     private static final Set<String> TERMINAL = Set.of("success", "fail", "error", "reject", "canary_reject",
             "canary_waiting_timeout", "canceled");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The most requests in flight at once: a connection pool's size. */
+    static final int MAX_CONNECTIONS = 64;
 
     private final ScaleWorkload workload;
     private final Consumer<String> log;
@@ -64,6 +68,7 @@ public final class TrackerBaseline {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(5)).build();
             Host host = new Host(emulator, http, db, outcomes, errors);
+            CountDownLatch go = new CountDownLatch(1);
             CountDownLatch done = new CountDownLatch(workload.deployments());
             List<Thread> pollers = new ArrayList<>(workload.deployments());
             long start = System.nanoTime();
@@ -76,7 +81,10 @@ public final class TrackerBaseline {
                     outcomes.expect(id, item);
                     Thread t = new Thread(() -> {
                         try {
+                            go.await();
                             host.follow(id, item.projectId(), historyId);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
                         } finally {
                             done.countDown();
                         }
@@ -88,15 +96,22 @@ public final class TrackerBaseline {
                 log.accept(String.format("tracker.baseline: %,d deployments started in %.1f s",
                         workload.deployments(), (System.nanoTime() - start) / 1e9));
                 outcomes.released(clock.release(), clock.heldAt());
+                long released = System.nanoTime();
+                go.countDown();
                 long waitMillis = Duration.ofSeconds(workload.maxSeconds()).plus(TrackerScale.GRACE).toMillis();
                 if (!done.await(waitMillis, TimeUnit.MILLISECONDS)) {
                     log.accept("tracker.baseline: " + done.getCount() + " pollers still running " + waitMillis / 1000
                             + " s after the last start");
                 }
-                wall = (System.nanoTime() - start) / 1e9;
+                wall = (System.nanoTime() - released) / 1e9;
             } finally {
+                long t0 = System.nanoTime();
                 pollers.forEach(Thread::interrupt);
                 probe.close();
+                for (Thread t : pollers) {
+                    t.join(TimeUnit.SECONDS.toMillis(10));
+                }
+                log.accept(String.format("tracker.baseline: pollers stopped in %.1f s", (System.nanoTime() - t0) / 1e9));
             }
             long calls = emulator.detailCalls() + emulator.listCalls();
             log.accept(String.format("tracker.baseline: %,d detail calls, %,d failed polls, %d collections",
@@ -114,6 +129,7 @@ public final class TrackerBaseline {
         private final Connection db;
         private final Outcomes outcomes;
         private final AtomicLong errors;
+        private final Semaphore connections = new Semaphore(MAX_CONNECTIONS);
 
         Host(NcpEmulator emulator, HttpClient http, Connection db, Outcomes outcomes, AtomicLong errors) {
             this.emulator = emulator;
@@ -156,7 +172,13 @@ public final class TrackerBaseline {
                             .header("x-ncp-apigw-signature-v2",
                                     NcpSignature.sign("GET", path, ts, emulator.accessKey(), emulator.secretKey()))
                             .build();
-                    HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                    HttpResponse<byte[]> response;
+                    connections.acquire();
+                    try {
+                        response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                    } finally {
+                        connections.release();
+                    }
                     if (response.statusCode() == 200) {
                         JsonNode result = JSON.readTree(response.body()).path("result");
                         String word = result.path("status").asText();

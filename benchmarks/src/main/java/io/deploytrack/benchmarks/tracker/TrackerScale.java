@@ -20,6 +20,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -38,6 +41,8 @@ public final class TrackerScale {
      * executor when the common pool has a single thread). Nothing else in this JVM starts unnamed threads.
      */
     public static final List<String> THREADS = List.of("deploytrack-", "HttpClient-", "Thread-");
+    /** How many host threads register the deployments. */
+    static final int HOST_THREADS = 4;
     /** How long after the last start the run waits for the slowest deployment, beyond its longest life. */
     static final Duration GRACE = Duration.ofSeconds(60);
 
@@ -69,19 +74,33 @@ public final class TrackerScale {
                     .discoverSources(false).pollInterval(Duration.ofSeconds(1)).listener(listener).build().start();
             List<CompletableFuture<Deployment>> completions = new ArrayList<>(workload.deployments());
             long start = System.nanoTime();
+            long released;
             double wall;
+            // The host registers deployments from a few request threads at once, as a web application would.
+            ExecutorService host = Executors.newFixedThreadPool(HOST_THREADS, r -> {
+                Thread t = new Thread(r, "bench-host");
+                t.setDaemon(true);
+                return t;
+            });
             try {
                 emulator.clearRequests();
+                List<Future<CompletableFuture<Deployment>>> tracked = new ArrayList<>(workload.deployments());
                 for (ScaleWorkload.Item item : workload.items()) {
-                    long historyId = emulator.createHistory(item.projectId(), item.script());
-                    DeploymentHandle h = tracker.track(DeploymentRequest.builder("bench", item.repo(), item.commitSha())
-                            .build(), NcpStatusSource.ref(item.projectId(), historyId));
-                    outcomes.expect(h.id(), item);
-                    completions.add(h.completion());
+                    tracked.add(host.submit(() -> {
+                        long historyId = emulator.createHistory(item.projectId(), item.script());
+                        DeploymentHandle h = tracker.track(DeploymentRequest.builder("bench", item.repo(),
+                                item.commitSha()).build(), NcpStatusSource.ref(item.projectId(), historyId));
+                        outcomes.expect(h.id(), item);
+                        return h.completion();
+                    }));
+                }
+                for (Future<CompletableFuture<Deployment>> f : tracked) {
+                    completions.add(f.get());
                 }
                 log.accept(String.format("tracker.scale: %,d deployments tracked in %.1f s", workload.deployments(),
                         (System.nanoTime() - start) / 1e9));
                 outcomes.released(clock.release(), clock.heldAt());
+                released = System.nanoTime();
                 long waitMillis = Duration.ofSeconds(workload.maxSeconds()).plus(GRACE).toMillis();
                 try {
                     CompletableFuture.allOf(completions.toArray(CompletableFuture[]::new)).get(waitMillis, TimeUnit.MILLISECONDS);
@@ -89,8 +108,9 @@ public final class TrackerScale {
                     log.accept("tracker.scale: " + (workload.deployments() - outcomes.completions())
                             + " deployments still running " + waitMillis / 1000 + " s after the last start");
                 }
-                wall = (System.nanoTime() - start) / 1e9;
+                wall = (System.nanoTime() - released) / 1e9;
             } finally {
+                host.shutdownNow();
                 tracker.close();
                 probe.close();
             }
