@@ -35,6 +35,7 @@ public final class Probe implements AutoCloseable {
     private final CountDownLatch stop = new CountDownLatch(1);
     private final Thread sampler;
     private volatile int threadsPeak;
+    private final java.util.Map<String, Integer> peakByPrefix = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile long usedAtClose;
 
     private Probe(List<String> prefixes) {
@@ -120,22 +121,31 @@ public final class Probe implements AutoCloseable {
         Thread[] all = new Thread[root.activeCount() * 2 + 16];
         int live = root.enumerate(all, true);
         int n = 0;
+        java.util.Map<String, Integer> byPrefix = new java.util.HashMap<>();
         for (int i = 0; i < live; i++) {
             Thread t = all[i];
-            if (!preexisting.contains(t.getId()) && counts(t.getName())) {
+            String prefix = preexisting.contains(t.getId()) ? null : prefixOf(t.getName());
+            if (prefix != null) {
                 n++;
+                byPrefix.merge(prefix, 1, Integer::sum);
             }
         }
+        byPrefix.forEach((k, v) -> peakByPrefix.merge(k, v, Math::max));
         return n;
     }
 
-    private boolean counts(String name) {
+    /** The most threads of each counted prefix seen alive at once (each prefix's own peak). */
+    public java.util.Map<String, Integer> peakByPrefix() {
+        return new java.util.TreeMap<>(peakByPrefix);
+    }
+
+    private String prefixOf(String name) {
         for (String p : prefixes) {
             if (name.startsWith(p)) {
-                return true;
+                return p;
             }
         }
-        return false;
+        return null;
     }
 
     /** The most counted threads seen alive at once. */

@@ -114,8 +114,8 @@ public final class TrackerBaseline {
                 log.accept(String.format("tracker.baseline: pollers stopped in %.1f s", (System.nanoTime() - t0) / 1e9));
             }
             long calls = emulator.detailCalls() + emulator.listCalls();
-            log.accept(String.format("tracker.baseline: %,d detail calls, %,d failed polls, %d collections",
-                    emulator.detailCalls(), errors.get(), probe.collections()));
+            log.accept(String.format("tracker.baseline: %,d detail calls, %,d failed polls, %d collections, threads "
+                    + "peak by prefix %s", emulator.detailCalls(), errors.get(), probe.collections(), probe.peakByPrefix()));
             synchronized (db) {
                 return outcomes.figure("tracker.baseline", file, probe, calls, wall);
             }

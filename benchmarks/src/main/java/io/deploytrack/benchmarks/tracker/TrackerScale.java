@@ -116,8 +116,8 @@ public final class TrackerScale {
             }
             long calls = emulator.detailCalls() + emulator.listCalls();
             log.accept(String.format("tracker.scale: %,d detail calls, %,d list calls, %d duplicate completions, "
-                    + "%d collections", emulator.detailCalls(), emulator.listCalls(), outcomes.duplicates(),
-                    probe.collections()));
+                    + "%d collections, threads peak by prefix %s", emulator.detailCalls(), emulator.listCalls(),
+                    outcomes.duplicates(), probe.collections(), probe.peakByPrefix()));
             store.close();
             return outcomes.figure("tracker.scale", file, probe, calls, wall);
         }
