@@ -64,7 +64,7 @@ class RunnableJarIT {
         Run help = java(Map.of(), "--help");
         assertThat(help.code()).as(help.err()).isZero();
         assertThat(help.out()).contains("Usage: deploytrack", "history", "doctor", "repair", "mark", "rollback-target",
-                "ncp", "k8s", "resume", "report", "Exit codes");
+                "ncp", "kubernetes", "resume", "report", "Exit codes");
 
         try (JarFile j = new JarFile(jar.toFile())) {
             assertThat(j.getEntry("org/sqlite/JDBC.class")).isNotNull();
