@@ -490,4 +490,56 @@ class KubernetesStatusSourceTest {
                 .filter(e -> e.type().equals("resumed")).findFirst();
         assertThat(resumed).isPresent();
     }
+
+    @Test
+    void updateImageAndTrackRefusesBadArgumentsBeforeTouchingTheCluster() {
+        createDeployment("web", 2, "web:1");
+        KubernetesDeployments deployments = KubernetesDeployments.of(source, tracker);
+
+        assertThatThrownBy(() -> deployments.updateImageAndTrack(null, WorkloadKind.DEPLOYMENT, NS, "web", "app",
+                "web:2")).isInstanceOf(InvalidRequestException.class).hasMessageContaining("DeploymentRequest.builder");
+        assertThatThrownBy(() -> deployments.updateImageAndTrack(request("1a2b3c4"), null, NS, "web", "app", "web:2"))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("workload kind");
+        assertThatThrownBy(() -> deployments.updateImageAndTrack(request("1a2b3c4"), WorkloadKind.DEPLOYMENT, " ",
+                "web", "app", "web:2")).isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("namespace \" \"");
+        assertThatThrownBy(() -> deployments.updateImageAndTrack(request("1a2b3c4"), WorkloadKind.DEPLOYMENT, NS,
+                "web", "", "web:2")).isInstanceOf(InvalidRequestException.class).hasMessageContaining("container");
+        assertThatThrownBy(() -> deployments.updateImageAndTrack(request("1a2b3c4"), WorkloadKind.DEPLOYMENT, NS,
+                "web", "app", "Web:2 latest")).isInstanceOf(InvalidRequestException.class)
+                .satisfies(e -> assertThat(((InvalidRequestException) e).field()).isEqualTo("image"));
+
+        assertThat(client.apps().deployments().inNamespace(NS).withName("web").get().getMetadata().getGeneration())
+                .as("nothing was patched").isEqualTo(1L);
+        assertThat(store.list(HistoryQuery.all(10))).isEmpty();
+    }
+
+    @Test
+    void updateImageAndTrackReturnsAtOnceAndPatchesAndRecordsOnItsExecutor() throws Exception {
+        createDeployment("web", 2, "web:1");
+        java.util.List<Runnable> queued = new java.util.concurrent.CopyOnWriteArrayList<>();
+        KubernetesDeployments deployments = KubernetesDeployments.builder(client, tracker).executor(queued::add).build();
+
+        var started = deployments.updateImageAndTrack(request("2b3c4d5"), WorkloadKind.DEPLOYMENT, NS, "web", "app",
+                "web:2");
+
+        assertThat(started).isNotDone();
+        assertThat(queued).hasSize(1);
+        assertThat(client.apps().deployments().inNamespace(NS).withName("web").get().getMetadata().getGeneration())
+                .isEqualTo(1L);
+        queued.forEach(Runnable::run);
+        DeploymentHandle h = started.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(h.deployment().attributes()).containsEntry(KubernetesDeployments.ATTRIBUTE_GENERATION, "2")
+                .containsEntry(KubernetesDeployments.ATTRIBUTE_WORKLOAD, "deployment shop/web")
+                .containsEntry(KubernetesDeployments.ATTRIBUTE_IMAGE, "web:2");
+        assertThat(client.apps().deployments().inNamespace(NS).withName("web").get().getMetadata().getGeneration())
+                .isEqualTo(2L);
+
+        // A workload that does not exist fails the future, not the caller; nothing is recorded.
+        var missing = KubernetesDeployments.of(source, tracker).updateImageAndTrack(request("3c4d5e6"),
+                WorkloadKind.DEPLOYMENT, NS, "nope", "app", "web:2");
+        assertThatThrownBy(() -> missing.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(WorkloadNotFoundException.class);
+        assertThat(store.list(HistoryQuery.all(10))).hasSize(1);
+    }
 }
