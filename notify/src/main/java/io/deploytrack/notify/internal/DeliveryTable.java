@@ -33,11 +33,12 @@ public final class DeliveryTable {
 
     private final StoreTransactions tx;
 
+    /** The delivery log of the database behind these transactions. */
     public DeliveryTable(StoreTransactions tx) {
         this.tx = tx;
     }
 
-    /** One claimed row, with what a channel needs. */
+    /** One claimed row, with what a channel needs: the event's fields as queued, and the attempts made so far. */
     public record Claimed(long id, String channel, long eventId, long deploymentId, String eventType,
                           DeploymentStatus eventStatus, Instant eventAt, String eventMessage, int attempts) {
     }
