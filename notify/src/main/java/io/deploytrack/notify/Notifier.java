@@ -74,6 +74,7 @@ public final class Notifier implements AutoCloseable {
     private final Duration leaseDuration;
     private final int batchSize;
     private final Random random;
+    private final List<DeliveryListener> listeners;
     private final boolean commitOrderedIds;
     private final Map<String, Deque<long[]>> scans = new ConcurrentHashMap<>();
     private final Map<String, Long> newestScanned = new ConcurrentHashMap<>();
@@ -102,6 +103,7 @@ public final class Notifier implements AutoCloseable {
         this.leaseDuration = b.leaseDuration;
         this.batchSize = b.batchSize;
         this.random = b.random;
+        this.listeners = List.copyOf(b.listeners);
         // SQLite: one writer at a time, so event ids are committed in order and a position can pass them at once.
         this.commitOrderedIds = b.store.databaseType().equals("sqlite");
     }
@@ -283,6 +285,13 @@ public final class Notifier implements AutoCloseable {
                     c.channel(), "deployment_id", c.deploymentId(), "attempts", attempt, "next_attempt_at", next,
                     "error", r.error());
         }
+        for (DeliveryListener l : listeners) {
+            try {
+                l.onAttempt(c.channel(), c.id(), c.deploymentId(), status, attempt, r.error());
+            } catch (RuntimeException e) {
+                Log.event(LOG, Level.WARN, "notification_listener_failed", "delivery_id", c.id(), "error", e);
+            }
+        }
     }
 
     /** Backoff after {@code attempt} failures: the receiver's Retry-After when given, else exponential with jitter. */
@@ -381,6 +390,7 @@ public final class Notifier implements AutoCloseable {
         private Duration leaseDuration = Duration.ofMinutes(2);
         private int batchSize = 50;
         private Random random = new Random();
+        private final List<DeliveryListener> listeners = new ArrayList<>();
 
         private Builder(JdbcHistoryStore store) {
             this.store = Objects.requireNonNull(store, "store");
@@ -470,6 +480,12 @@ public final class Notifier implements AutoCloseable {
                 throw new IllegalArgumentException("batchSize " + size + " is not usable: expected 1 or more");
             }
             this.batchSize = size;
+            return this;
+        }
+
+        /** Adds a listener told about every recorded attempt (metrics: count the {@code FAILED} ones). */
+        public Builder listener(DeliveryListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 

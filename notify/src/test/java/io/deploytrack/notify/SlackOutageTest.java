@@ -65,7 +65,9 @@ class SlackOutageTest {
             });
             slack.start();
             SlackChannel channel = SlackChannel.builder(slack.url("/services/T0/B0/x").uri()).clock(clock).build();
+            List<DeliveryStatus> outcomes = new CopyOnWriteArrayList<>();
             try (Notifier notifier = Notifier.builder(store).channel(channel).clock(clock).jitter(0)
+                    .listener((ch, id, deployment, status, attempts, error) -> outcomes.add(status))
                     .backoff(Duration.ofSeconds(1), Duration.ofSeconds(20)).maxAttempts(20).build()) {
                 notifier.ensureRegistered();
                 Deployment first;
@@ -88,6 +90,8 @@ class SlackOutageTest {
                 assertThat(log.stream().mapToInt(Delivery::attempts).sum()).isEqualTo(attemptsAt.size());
                 assertThat(answers.stream().filter(a -> a == 200).count()).as("one message per deployment").isEqualTo(2);
                 assertThat(answers.stream().filter(a -> a == 429).count()).isEqualTo(1);
+                assertThat(outcomes).hasSize(attemptsAt.size()).filteredOn(o -> o == DeliveryStatus.DELIVERED).hasSize(2);
+                assertThat(outcomes).doesNotContain(DeliveryStatus.FAILED);
                 Delivery firstDelivery = log.stream().filter(d -> d.deploymentId() == first.id()).findFirst().orElseThrow();
                 assertThat(firstDelivery.lastError()).contains("429");
                 // acme/web's attempts: exponential backoff (1, 2, 4, 8, 16, then capped at 20 s) while Slack answered
