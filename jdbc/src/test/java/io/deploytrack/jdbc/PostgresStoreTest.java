@@ -64,7 +64,7 @@ class PostgresStoreTest {
     void theSchemaHasTheSameTablesColumnsAndIndexesAsSqliteInPostgresTypes() throws Exception {
         try (JdbcHistoryStore store = JdbcHistoryStore.builder().dataSource(pg.dataSource()).build()) {
             assertThat(store.databaseType()).isEqualTo("postgresql");
-            assertThat(store.schemaVersion()).isEqualTo(2);
+            assertThat(store.schemaVersion()).isEqualTo(3);
         }
         Path sqliteFile = dir.resolve("same.db");
         JdbcHistoryStore.sqlite(sqliteFile).close();
@@ -127,7 +127,8 @@ class PostgresStoreTest {
         }
         assertThat(pgTypes.keySet()).isEqualTo(sqliteColumns);
         assertThat(pgIndexes).isEqualTo(sqliteIndexes);
-        assertThat(versions).containsExactly("1 V1__history_checks_events.sql", "2 V2__leases_and_notification.sql");
+        assertThat(versions).containsExactly("1 V1__history_checks_events.sql", "2 V2__leases_and_notification.sql",
+                "3 V3__adoption_settings.sql");
         assertThat(pgTypes).containsEntry("deployment_histories.id", "bigint identity")
                 .containsEntry("deployment_checks.id", "bigint identity")
                 .containsEntry("deployment_events.id", "bigint identity")
@@ -330,14 +331,14 @@ class PostgresStoreTest {
             pool.shutdownNow();
             stores.forEach(JdbcHistoryStore::close);
         }
-        assertThat(stores).hasSize(instances).allSatisfy(s -> assertThat(s.schemaVersion()).isEqualTo(2));
+        assertThat(stores).hasSize(instances).allSatisfy(s -> assertThat(s.schemaVersion()).isEqualTo(3));
         try (Connection c = pg.dataSource().getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT version FROM deploytrack_schema_version ORDER BY version")) {
             List<Integer> versions = new ArrayList<>();
             while (rs.next()) {
                 versions.add(rs.getInt(1));
             }
-            assertThat(versions).containsExactly(1, 2);
+            assertThat(versions).containsExactly(1, 2, 3);
         }
     }
 
@@ -367,7 +368,7 @@ class PostgresStoreTest {
                 ps.executeQuery().close();
             }
             try (JdbcHistoryStore store = opening.get(30, TimeUnit.SECONDS)) {
-                assertThat(store.schemaVersion()).isEqualTo(2);
+                assertThat(store.schemaVersion()).isEqualTo(3);
             }
         } finally {
             pool.shutdownNow();
@@ -416,7 +417,7 @@ class PostgresStoreTest {
         }
 
         try (JdbcHistoryStore v2 = JdbcHistoryStore.builder().dataSource(pg.dataSource()).build()) {
-            assertThat(v2.schemaVersion()).isEqualTo(2);
+            assertThat(v2.schemaVersion()).isEqualTo(3);
             Deployment s = v2.find(success).orElseThrow();
             assertThat(s.status()).isEqualTo(DeploymentStatus.SUCCESS);
             assertThat(s.idempotencyKey()).isEqualTo("ncp:1:100");

@@ -65,6 +65,10 @@ final class K8sCommand extends BaseCommand {
                 description = "The rollout deadline (default ${DEFAULT-VALUE}).")
         Duration timeout;
 
+        @Option(names = "--attribute", paramLabel = "KEY=VALUE", description = "A request attribute (repeatable), e.g. "
+                + "user_id=alice; one named like a host column with an adoption default wins over that default.")
+        java.util.List<String> attributes = new java.util.ArrayList<>();
+
         @Option(names = "--json", description = "Print the final deployment as a JSON object.")
         boolean json;
 
@@ -75,7 +79,7 @@ final class K8sCommand extends BaseCommand {
             }
             DeploymentRequest request = DeploymentRequest.builder().owner(project.owner()).repo(project.repo())
                     .environment(environment).commitSha(commit).rollback(rollback)
-                    .attribute("kubernetes.workload", kind.word() + " " + namespace + "/" + name).build();
+                    .attributes(Options.attributes(attributes, this)).attribute("kubernetes.workload", kind.word() + " " + namespace + "/" + name).build();
             StatusSource given = context().sources().stream()
                     .filter(s -> KubernetesStatusSource.TYPE.equals(s.type())).findFirst().orElse(null);
             KubernetesStatusSource source;

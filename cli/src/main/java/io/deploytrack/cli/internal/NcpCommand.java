@@ -70,9 +70,13 @@ final class NcpCommand extends BaseCommand {
         @Option(names = "--json", description = "Print the final deployment as a JSON object.")
         boolean json;
 
-        DeploymentRequest request() {
+        @Option(names = "--attribute", paramLabel = "KEY=VALUE", description = "A request attribute (repeatable), e.g. "
+                + "user_id=alice; one named like a host column with an adoption default wins over that default.")
+        java.util.List<String> attributes = new java.util.ArrayList<>();
+
+        DeploymentRequest request(BaseCommand cmd) {
             return DeploymentRequest.builder().owner(project.owner()).repo(project.repo()).environment(environment)
-                    .commitSha(commit).rollback(rollback).build();
+                    .commitSha(commit).rollback(rollback).attributes(Options.attributes(attributes, cmd)).build();
         }
     }
 
@@ -110,8 +114,14 @@ final class NcpCommand extends BaseCommand {
         }
     }
 
-    /** Waits for NCP to accept the start, turning its refusal into one line. */
-    static DeploymentHandle started(java.util.concurrent.CompletableFuture<DeploymentHandle> f, String what) {
+    private static final java.util.regex.Pattern STARTED_UNTRACKED =
+            java.util.regex.Pattern.compile("started deployment (\\d+) of project (\\d+) but it could not be tracked \\((.*)\\); it runs at NCP");
+
+    /**
+     * Waits for NCP to accept the start and the tracker to record it. NCP's refusal: "did not start". Started at NCP
+     * but not recorded: says so, with the command that picks the deployment up once the cause is fixed.
+     */
+    static DeploymentHandle started(java.util.concurrent.CompletableFuture<DeploymentHandle> f, String what, Shared shared) {
         try {
             return f.join();
         } catch (CompletionException e) {
@@ -119,9 +129,28 @@ final class NcpCommand extends BaseCommand {
             if (c instanceof CliException ce) {
                 throw ce;
             }
+            java.util.regex.Matcher m = STARTED_UNTRACKED.matcher(String.valueOf(c.getMessage()));
+            if (m.find()) {
+                throw new CliException(ExitCodes.FAILURE, "NCP SourceDeploy started deployment " + m.group(1)
+                        + " (" + what + "), but deploytrack could not record it: " + m.group(3) + ". It runs at NCP "
+                        + "untracked; once that is fixed, pick it up with: " + trackCommand(shared, Long.parseLong(m.group(2)),
+                        Long.parseLong(m.group(1))), c);
+            }
             String reason = c instanceof NcpApiException ? c.getMessage() : c.getClass().getSimpleName() + ": " + c.getMessage();
             throw new CliException(ExitCodes.FAILURE, "NCP SourceDeploy did not start " + what + ": " + reason, c);
         }
+    }
+
+    /** The {@code ncp track} command that follows a deployment already started. */
+    static String trackCommand(Shared shared, long projectId, long historyId) {
+        StringBuilder b = new StringBuilder("deploytrack ncp track --project-id " + projectId + " --history-id " + historyId
+                + " --repo " + shared.project.owner() + "/" + shared.project.repo() + " --commit " + shared.commit
+                + " --env " + shared.environment);
+        if (shared.rollback) {
+            b.append(" --rollback");
+        }
+        shared.attributes.forEach(a -> b.append(" --attribute ").append(a));
+        return b.toString();
     }
 
     /** {@code ncp deploy}: starts a SourceDeploy deployment and tracks it to the end. */
@@ -148,13 +177,14 @@ final class NcpCommand extends BaseCommand {
             checkIds(this, "--project-id", shared.projectId);
             checkIds(this, "--stage-id", stageId);
             checkIds(this, "--scenario-id", scenarioId);
-            DeploymentRequest request = shared.request();
+            DeploymentRequest request = shared.request(this);
             NcpStatusSource source = source(this, shared.endpoint, shared.interval);
             String what = "scenario " + scenarioId + " of project " + shared.projectId;
             Function<DeploymentTracker, DeploymentHandle> start = tracker -> started(requestApproval
                     ? source.requestAndTrack(tracker, request, shared.projectId, stageId, scenarioId, shared.timeout,
                     shared.approvalTimeout)
-                    : source.deployAndTrack(tracker, request, shared.projectId, stageId, scenarioId, shared.timeout), what);
+                    : source.deployAndTrack(tracker, request, shared.projectId, stageId, scenarioId, shared.timeout), what,
+                    shared);
             try (Database db = openOrCreate()) {
                 return Tracking.track(this, db, source, new Tracking.Plan(start, shared.interval, shared.timeout,
                         shared.approvalTimeout, shared.json));
@@ -177,7 +207,7 @@ final class NcpCommand extends BaseCommand {
         public Integer call() throws InterruptedException {
             checkIds(this, "--project-id", shared.projectId);
             checkIds(this, "--history-id", historyId);
-            DeploymentRequest request = shared.request()
+            DeploymentRequest request = shared.request(this)
                     .withAttribute(NcpStatusSource.ATTRIBUTE_PROJECT_ID, Long.toString(shared.projectId))
                     .withAttribute(NcpStatusSource.ATTRIBUTE_HISTORY_ID, Long.toString(historyId));
             NcpStatusSource source = source(this, shared.endpoint, shared.interval);

@@ -45,6 +45,9 @@ public final class LegacyAdoption {
 
     private static final Logger LOG = LoggerFactory.getLogger(LegacyAdoption.class);
     private static final String HISTORY = "deployment_histories";
+    private static final String ENVIRONMENT = "environment";
+    private static final Pattern INDEX_ON_HISTORY =
+            Pattern.compile("(?is)^CREATE\\s+(UNIQUE\\s+)?INDEX\\s.*\\bON\\s+\"?deployment_histories\\b");
     private static final Pattern CREATE_TABLE =
             Pattern.compile("(?is)^CREATE\\s+TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?\"?(\\w+)\"?\\s*\\((.*)\\)\\s*$");
     private static final Pattern ADD_COLUMN =
@@ -88,11 +91,20 @@ public final class LegacyAdoption {
      * @return what was done, or empty when there was nothing to adopt
      */
     public static Optional<Result> adoptIfNeeded(Connection c, Dialect dialect, Clock clock,
-                                                 SortedMap<Integer, String> scripts) throws SQLException {
+                                                 SortedMap<Integer, String> scripts, String environmentColumn)
+            throws SQLException {
         if (!tableExists(c, dialect, HISTORY) || tableExists(c, dialect, "deploytrack_schema_version")) {
             return Optional.empty();
         }
         Set<String> columns = columns(c, HISTORY);
+        if (!ENVIRONMENT.equals(environmentColumn)) {
+            if (!columns.contains(environmentColumn)) {
+                throw new SQLException("cannot adopt the existing " + HISTORY + " table: the environment is mapped to "
+                        + "its column '" + environmentColumn + "', which it does not have; map an existing column");
+            }
+            // The mapped column stands for deploytrack's environment: no column of that name is added.
+            columns.add(ENVIRONMENT);
+        }
         List<String> added = new ArrayList<>();
         List<String> stamped = new ArrayList<>();
         List<PendingConstraint> pending = new ArrayList<>();
@@ -103,6 +115,9 @@ public final class LegacyAdoption {
             }
             String file = e.getValue();
             for (String sql : Migrations.statements(read(dialect.migrationsFolder() + "/" + file))) {
+                if (!ENVIRONMENT.equals(environmentColumn) && INDEX_ON_HISTORY.matcher(sql).find()) {
+                    sql = sql.replaceAll("\\b" + ENVIRONMENT + "\\b", environmentColumn);
+                }
                 adoptStatement(c, sql, file, columns, added, stamped, pending);
             }
             version = e.getKey();
@@ -292,7 +307,7 @@ public final class LegacyAdoption {
         }
     }
 
-    static boolean tableExists(Connection c, Dialect dialect, String table) throws SQLException {
+    public static boolean tableExists(Connection c, Dialect dialect, String table) throws SQLException {
         String sql = "sqlite".equals(dialect.name())
                 ? "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
                 : "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?";
