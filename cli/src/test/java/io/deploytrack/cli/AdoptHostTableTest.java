@@ -1,6 +1,7 @@
 package io.deploytrack.cli;
 
 import io.deploytrack.core.Deployment;
+import io.deploytrack.jdbc.HostTable;
 import io.deploytrack.jdbc.JdbcHistoryStore;
 import io.deploytrack.ncp.emulator.NcpEmulator;
 import io.deploytrack.ncp.emulator.NcpScript;

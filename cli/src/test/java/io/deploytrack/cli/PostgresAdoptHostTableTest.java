@@ -1,5 +1,6 @@
 package io.deploytrack.cli;
 
+import io.deploytrack.jdbc.HostTable;
 import io.deploytrack.jdbc.PostgresDatabase;
 import io.deploytrack.ncp.emulator.NcpEmulator;
 import io.deploytrack.ncp.emulator.NcpScript;

@@ -1,4 +1,4 @@
-package io.deploytrack.cli;
+package io.deploytrack.jdbc;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,20 +21,20 @@ import java.util.Map;
  * old and recent, successes without deployed_at/total_duration, a negative duration, a rollback, failures with their
  * stage, and rows that look alike but are not duplicates.
  */
-final class HostTable {
-    static final ZoneId SEOUL = ZoneId.of("Asia/Seoul");
-    static final DateTimeFormatter NAIVE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
-    static final String A = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
-    static final String B = "b1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
-    static final String C = "c1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
-    static final String D = "d1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
-    static final String E = "e1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
-    static final String F = "f1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
-    static final String G = "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567";
-    static final String H = "1a1b2c3d4e5f60718293a4b5c6d7e8f901234567";
-    static final String NCP_PROJECT = "12";
+public final class HostTable {
+    public static final ZoneId SEOUL = ZoneId.of("Asia/Seoul");
+    public static final DateTimeFormatter NAIVE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
+    public static final String A = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
+    public static final String B = "b1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
+    public static final String C = "c1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
+    public static final String D = "d1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
+    public static final String E = "e1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
+    public static final String F = "f1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
+    public static final String G = "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567";
+    public static final String H = "1a1b2c3d4e5f60718293a4b5c6d7e8f901234567";
+    public static final String NCP_PROJECT = "12";
 
-    static final String SQLITE_DDL = """
+    public static final String SQLITE_DDL = """
             CREATE TABLE deployment_histories (
              id INTEGER NOT NULL, user_id VARCHAR(255) NOT NULL,
              github_owner VARCHAR(255) NOT NULL, github_repo VARCHAR(255) NOT NULL,
@@ -56,16 +56,16 @@ final class HostTable {
             CREATE INDEX ix_deployment_histories_id ON deployment_histories (id)""";
 
     /** The same table as SQLAlchemy creates it on PostgreSQL. */
-    static final String POSTGRES_DDL = SQLITE_DDL.replace("id INTEGER NOT NULL,", "id SERIAL NOT NULL,")
+    public static final String POSTGRES_DDL = SQLITE_DDL.replace("id INTEGER NOT NULL,", "id SERIAL NOT NULL,")
             .replace("DATETIME", "TIMESTAMP WITHOUT TIME ZONE");
 
     /** One row as the host writes it. */
-    record Row(long id, String sha, String namespace, String status, boolean rollback, LocalDateTime started,
+    public record Row(long id, String sha, String namespace, String status, boolean rollback, LocalDateTime started,
                Long completedAfter, boolean deployed, Long totalDuration, String errorStage, String deployId) {
     }
 
     /** The rows, relative to {@code now} in Seoul. */
-    static List<Row> rows(LocalDateTime now) {
+    public static List<Row> rows(LocalDateTime now) {
         LocalDateTime d3 = now.minusDays(3).withHour(10).withMinute(0).withSecond(0).withNano(0);
         LocalDateTime d2 = now.minusDays(2).withHour(9).withMinute(0).withSecond(0).withNano(0);
         LocalDateTime d1 = now.minusDays(1).withNano(0);
@@ -98,7 +98,7 @@ final class HostTable {
     }
 
     /** Creates the table and writes the rows as the host's code does (naive local times, microseconds). */
-    static void create(Connection c, boolean postgres, LocalDateTime now, String deployIdOfRow6) throws SQLException {
+    public static void create(Connection c, boolean postgres, LocalDateTime now, String deployIdOfRow6) throws SQLException {
         try (Statement s = c.createStatement()) {
             for (String ddl : (postgres ? POSTGRES_DDL : SQLITE_DDL).split(";")) {
                 s.execute(ddl);
@@ -155,7 +155,7 @@ final class HostTable {
     }
 
     /** Every row as the host's code reads it: column to text (times as stored). */
-    static Map<Long, Map<String, String>> read(Connection c) throws SQLException {
+    public static Map<Long, Map<String, String>> read(Connection c) throws SQLException {
         Map<Long, Map<String, String>> out = new LinkedHashMap<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id, user_id, github_commit_sha, "
                 + "status, namespace, started_at, completed_at, deployed_at, created_at, updated_at, total_duration, "
@@ -173,7 +173,7 @@ final class HostTable {
     }
 
     /** A stored naive time (SQLite text or PostgreSQL timestamp text) as local time. */
-    static LocalDateTime local(String stored) {
+    public static LocalDateTime local(String stored) {
         String v = stored.replace('T', ' ');
         int dot = v.indexOf('.');
         String base = dot < 0 ? v : v.substring(0, dot);
@@ -183,16 +183,16 @@ final class HostTable {
     }
 
     /** Seconds between two stored naive times. */
-    static long seconds(String from, String to) {
+    public static long seconds(String from, String to) {
         return Math.round(Duration.between(local(from), local(to)).toMillis() / 1000.0);
     }
 
     /** The instant of a naive Seoul time. */
-    static Instant instant(String stored) {
+    public static Instant instant(String stored) {
         return local(stored).atZone(SEOUL).toInstant();
     }
 
-    static List<String> timeColumns() {
+    public static List<String> timeColumns() {
         return new ArrayList<>(List.of("started_at", "completed_at", "deployed_at", "created_at", "updated_at"));
     }
 
