@@ -241,4 +241,80 @@ class AdoptHostTableTest {
             }
         }
     }
+
+    @Test
+    void repairNotifyLeavesTheRowsItEndsForTheNextTrackersOnCompleted() throws Exception {
+        assertThat(fixed().run(adoptArgs("--default", "user_id=deploytrack", "--apply")).code()).isZero();
+        Cli.Result repair = fixed().run("--db", db.toString(), "repair", "--apply", "--notify");
+        assertThat(repair.code()).as(repair.toString()).isZero();
+        assertThat(repair.out()).contains("left for the next tracker's onCompleted");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT h.id, h.completion_notified, (SELECT e.type FROM deployment_events e "
+                     + "WHERE e.deployment_id = h.id ORDER BY e.id DESC LIMIT 1) FROM deployment_histories h "
+                     + "WHERE h.id IN (5, 6) ORDER BY h.id")) {
+            int n = 0;
+            while (rs.next()) {
+                n++;
+                assertThat(rs.getInt(2)).as("row %d notified", rs.getLong(1)).isZero();
+                assertThat(rs.getString(3)).isEqualTo("completed");
+            }
+            assertThat(n).isEqualTo(2);
+        }
+        java.util.Set<Long> announced = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.CountDownLatch both = new java.util.concurrent.CountDownLatch(2);
+        try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(db);
+             io.deploytrack.core.DeploymentTracker tracker = io.deploytrack.core.DeploymentTracker.builder(store)
+                     .discoverSources(false).listener(new io.deploytrack.core.DeploymentListener() {
+                         @Override
+                         public void onCompleted(Deployment d) {
+                             if (announced.add(d.id())) {
+                                 both.countDown();
+                             }
+                         }
+                     }).build()) {
+            tracker.start();
+            assertThat(both.await(30, java.util.concurrent.TimeUnit.SECONDS)).as("announced: %s", announced).isTrue();
+        }
+        assertThat(announced).containsExactlyInAnyOrder(5L, 6L);
+    }
+
+    @Test
+    void aDeploymentStartedAtNcpButNotRecordedSaysSoWithTheCommandThatPicksItUp() throws Exception {
+        assertThat(fixed().run(adoptArgs("--default", "user_id=deploytrack", "--apply")).code()).isZero();
+        String refused = "5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e";
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            // the host's own rule, which deploytrack cannot know of before it inserts
+            s.execute("CREATE TRIGGER host_refuses BEFORE INSERT ON deployment_histories WHEN NEW.github_commit_sha = '"
+                    + refused + "' BEGIN SELECT RAISE(ABORT, 'the host refuses this commit'); END");
+        }
+        ncp.onDeploy(SCENARIO, NcpScript.of(step("inprogress", Duration.ofMillis(200)), end("success")));
+        Cli.Result r = cli().run("--db", db.toString(), "ncp", "deploy", "--project-id", String.valueOf(P), "--stage-id",
+                String.valueOf(STAGE), "--scenario-id", String.valueOf(SCENARIO), "--repo", "acme/web", "--commit", refused,
+                "--env", "default", "--interval", "100ms", "--timeout", "30s");
+        assertThat(r.code()).as(r.toString()).isEqualTo(1);
+        assertThat(ncp.requests(RequestKind.DEPLOY)).hasSize(1);
+        assertThat(r.err()).contains("NCP SourceDeploy started deployment", "but deploytrack could not record it",
+                "the host refuses this commit", "It runs at NCP untracked")
+                .doesNotContain("did not start", "tracker.track");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("pick it up with: (deploytrack ncp track .*)$")
+                .matcher(r.err().strip());
+        assertThat(m.find()).as(r.err()).isTrue();
+        String command = m.group(1);
+        assertThat(command).startsWith("deploytrack ncp track --project-id " + P + " --history-id ")
+                .contains("--repo acme/web", "--commit " + refused, "--env default");
+
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            s.execute("DROP TRIGGER host_refuses");
+        }
+        List<String> args = new java.util.ArrayList<>(List.of("--db", db.toString()));
+        args.addAll(List.of(command.substring("deploytrack ".length()).split(" ")));
+        args.addAll(List.of("--interval", "100ms", "--timeout", "30s"));
+        Cli.Result track = cli().run(args.toArray(String[]::new));
+        assertThat(track.code()).as(track.toString()).isZero();
+        assertThat(table().values()).anySatisfy(row -> {
+            assertThat(row.get("github_commit_sha")).isEqualTo(refused);
+            assertThat(row.get("status")).isEqualTo("success");
+            assertThat(row.get("user_id")).isEqualTo("deploytrack");
+        });
+    }
 }
