@@ -317,4 +317,63 @@ class AdoptHostTableTest {
             assertThat(row.get("user_id")).isEqualTo("deploytrack");
         });
     }
+
+    @Test
+    void afterSigkillOfATrackerResumeUntilIdleWaitsForItsLeasesAndTakesOver() throws Exception {
+        assertThat(fixed().run(adoptArgs("--default", "user_id=deploytrack", "--apply")).code()).isZero();
+        // three deployments followed at NCP, still in progress when their tracker dies
+        List<Long> ids = new java.util.ArrayList<>();
+        try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(db)) {
+            for (int i = 0; i < 3; i++) {
+                long history = ncp.createHistory(P, NcpScript.of(step("inprogress", Duration.ofSeconds(6)), end("success")));
+                io.deploytrack.core.CheckRef ref = io.deploytrack.ncp.NcpStatusSource.ref(P, history);
+                Deployment d = Fixtures.running(store, "acme/web", "default", "7c7c7c" + i, Instant.now(), ref,
+                        Duration.ofMinutes(5), "nobody", Duration.ofMillis(1));
+                ids.add(d.id());
+            }
+        }
+        // a tracker in another process: deploytrack resume, killed with SIGKILL while it holds their leases
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(javaBin, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
+                System.getProperty("java.class.path"), io.deploytrack.cli.Deploytrack.class.getName(), "--db", db.toString(),
+                "resume", "--interval", "200ms", "--lease", "5s").redirectErrorStream(true);
+        pb.environment().put("NCP_ACCESS_KEY", ncp.accessKey());
+        pb.environment().put("NCP_SECRET_KEY", ncp.secretKey());
+        pb.environment().put("NCP_ENDPOINT", ncp.baseUri().toString());
+        Process child = pb.start();
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()));
+            String line;
+            StringBuilder seen = new StringBuilder();
+            while ((line = out.readLine()) != null && !line.startsWith("resumed ")) {
+                seen.append(line).append('\n');
+            }
+            assertThat(line).as(seen.toString()).isNotNull().startsWith("resumed ");
+            for (long id : ids) {
+                assertThat(seen.toString()).contains("#" + id + " acme/web@7c7c7c");
+            }
+            child.destroyForcibly();
+            assertThat(child.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(child.exitValue()).as("killed by SIGKILL").isEqualTo(137);
+        } finally {
+            child.destroyForcibly();
+        }
+        try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(db)) {
+            for (long id : ids) {
+                assertThat(store.find(id).orElseThrow().isTerminal()).isFalse();
+                assertThat(store.lease(id).orElseThrow().owner()).as("leased by the dead tracker").isNotEqualTo("nobody");
+            }
+        }
+        Cli.Result resume = cli().run("--db", db.toString(), "resume", "--until-idle", "--interval", "200ms", "--lease", "3s");
+        assertThat(resume.code()).as(resume.toString()).isZero();
+        for (long id : ids) {
+            assertThat(resume.out()).contains("waiting: #" + id);
+        }
+        try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(db)) {
+            for (long id : ids) {
+                assertThat(store.find(id).orElseThrow().status()).as("#%d", id)
+                        .isEqualTo(io.deploytrack.core.DeploymentStatus.SUCCESS);
+            }
+        }
+    }
 }
