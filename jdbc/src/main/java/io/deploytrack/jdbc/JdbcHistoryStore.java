@@ -18,6 +18,7 @@ import io.deploytrack.jdbc.internal.KeyValues;
 import io.deploytrack.jdbc.internal.Migrations;
 
 import io.deploytrack.jdbc.internal.Dialects;
+import io.deploytrack.jdbc.internal.Events;
 import io.deploytrack.jdbc.internal.PooledConnections;
 import io.deploytrack.jdbc.internal.SqliteConnections;
 
@@ -307,18 +308,7 @@ public final class JdbcHistoryStore implements HistoryStore {
     }
 
     private void insertEvent(Connection c, DeploymentEvent e) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO deployment_events (deployment_id, at, type, "
-                + "check_name, from_status, to_status, source_status, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setLong(1, e.deploymentId());
-            dialect.setInstant(ps, 2, e.at());
-            ps.setString(3, e.type());
-            ps.setString(4, e.checkName());
-            ps.setString(5, e.fromStatus() == null ? null : e.fromStatus().word());
-            ps.setString(6, e.toStatus() == null ? null : e.toStatus().word());
-            ps.setString(7, e.sourceStatus());
-            ps.setString(8, e.message());
-            ps.executeUpdate();
-        }
+        Events.insert(c, dialect, e);
     }
 
     // ------------------------------------------------------------------ update

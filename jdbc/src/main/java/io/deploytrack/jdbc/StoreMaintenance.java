@@ -1,10 +1,12 @@
 package io.deploytrack.jdbc;
 
+import io.deploytrack.core.DeploymentEvent;
 import io.deploytrack.core.DeploymentOutcome;
 import io.deploytrack.core.DeploymentStatus;
 import io.deploytrack.core.Observation;
 import io.deploytrack.jdbc.internal.Connections;
 import io.deploytrack.jdbc.internal.Dialect;
+import io.deploytrack.jdbc.internal.Events;
 import io.deploytrack.jdbc.internal.HostTimes;
 import io.deploytrack.jdbc.internal.LegacyAdoption;
 
@@ -371,18 +373,9 @@ public final class StoreMaintenance {
 
     private void event(Connection c, long id, String type, String check, String from, String to, String sourceStatus,
                        String message, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO deployment_events (deployment_id, at, type, check_name, "
-                + "from_status, to_status, source_status, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setLong(1, id);
-            dialect.setInstant(ps, 2, now);
-            ps.setString(3, type);
-            ps.setString(4, check);
-            ps.setString(5, from);
-            ps.setString(6, to);
-            ps.setString(7, sourceStatus);
-            ps.setString(8, message == null || message.length() <= 4000 ? message : message.substring(0, 3997) + "...");
-            ps.executeUpdate();
-        }
+        Events.insert(c, dialect, new DeploymentEvent(0, id, now, type, check,
+                from == null ? null : DeploymentStatus.fromWord(from), to == null ? null : DeploymentStatus.fromWord(to),
+                sourceStatus, message));
     }
 
     private static int exec(Connection c, String sql, Object... args) throws SQLException {
