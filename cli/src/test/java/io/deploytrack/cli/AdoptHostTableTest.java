@@ -116,7 +116,8 @@ class AdoptHostTableTest {
         assertThat(plan.code()).as(plan.toString()).isZero();
         assertThat(plan.out()).contains("dry run", "times: naive 'yyyy-MM-dd HH:mm:ss.SSSSSS' in Asia/Seoul",
                 "environment: column namespace", "attribute ncp_history_id: column deploy_id", "default: user_id = deploytrack",
-                "columns to add:", "idempotency_key", "2 duplicate", "--apply");
+                "columns to add:", "idempotency_key", "indexes to create:", "ux_deployment_histories_idempotency_key",
+                "2 duplicate", "--apply");
         assertThat(table()).isEqualTo(before);
 
         Cli.Result adopt = fixed().run(adoptArgs("--default", "user_id=deploytrack", "--apply"));

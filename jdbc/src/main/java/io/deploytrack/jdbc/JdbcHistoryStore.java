@@ -1030,6 +1030,7 @@ public final class JdbcHistoryStore implements HistoryStore {
                             clock.instant());
                     throw new PreviewDone(new AdoptionPreview(out.settings(), out.adopted().isPresent(),
                             out.adopted().map(a -> a.addedColumns()).orElse(List.of()),
+                        out.adopted().map(a -> a.indexes()).orElse(List.of()),
                             out.adopted().map(a -> a.pending().stream().map(p -> p.name()).toList()).orElse(List.of()),
                             missing, out.times().toString(), diagnosis));
                 });

@@ -52,6 +52,9 @@ final class AdoptCommand extends BaseCommand {
             if (!p.addedColumns().isEmpty()) {
                 out.println("  columns to add: " + String.join(", ", p.addedColumns()));
             }
+            if (!p.createdIndexes().isEmpty()) {
+                out.println("  indexes to create: " + String.join(", ", p.createdIndexes()));
+            }
             if (!p.pendingIndexes().isEmpty()) {
                 out.println("  unique indexes pending until 'deploytrack repair --apply' (existing rows break them): "
                         + String.join(", ", p.pendingIndexes()));

@@ -76,8 +76,9 @@ public final class LegacyAdoption {
      * @param version      the schema version recorded
      * @param addedColumns the columns added to {@code deployment_histories}
      * @param pending      the unique indexes left for {@code repair --apply}
+     * @param indexes      the indexes created (unique ones included)
      */
-    public record Result(int version, List<String> addedColumns, List<PendingConstraint> pending) {
+    public record Result(int version, List<String> addedColumns, List<PendingConstraint> pending, List<String> indexes) {
     }
 
     private LegacyAdoption() {
@@ -108,6 +109,7 @@ public final class LegacyAdoption {
         List<String> added = new ArrayList<>();
         List<String> stamped = new ArrayList<>();
         List<PendingConstraint> pending = new ArrayList<>();
+        List<String> indexes = new ArrayList<>();
         int version = 0;
         for (Map.Entry<Integer, String> e : scripts.entrySet()) {
             if (e.getKey() > BASELINE) {
@@ -118,7 +120,7 @@ public final class LegacyAdoption {
                 if (!ENVIRONMENT.equals(environmentColumn) && INDEX_ON_HISTORY.matcher(sql).find()) {
                     sql = sql.replaceAll("\\b" + ENVIRONMENT + "\\b", environmentColumn);
                 }
-                adoptStatement(c, sql, file, columns, added, stamped, pending);
+                adoptStatement(c, sql, file, columns, added, stamped, pending, indexes);
             }
             version = e.getKey();
         }
@@ -166,7 +168,7 @@ public final class LegacyAdoption {
             LOG.info("deploytrack_legacy_adopted table={} schema_version={} added_columns={} pending_constraints=[]",
                     HISTORY, version, added);
         }
-        return Optional.of(new Result(version, List.copyOf(added), List.copyOf(pending)));
+        return Optional.of(new Result(version, List.copyOf(added), List.copyOf(pending), List.copyOf(indexes)));
     }
 
     /** The unique indexes still pending (none when the database was never adopted or repair created them). */
@@ -215,7 +217,8 @@ public final class LegacyAdoption {
     // ---------------------------------------------------------------- one statement of a baseline migration
 
     private static void adoptStatement(Connection c, String sql, String file, Set<String> columns, List<String> added,
-                                       List<String> stamped, List<PendingConstraint> pending) throws SQLException {
+                                       List<String> stamped, List<PendingConstraint> pending, List<String> indexes)
+            throws SQLException {
         Matcher m;
         if ((m = CREATE_TABLE.matcher(sql)).matches()) {
             String table = m.group(1).toLowerCase(Locale.ROOT);
@@ -241,9 +244,14 @@ public final class LegacyAdoption {
                 String failure = tryExecute(c, sql);
                 if (failure != null) {
                     pending.add(new PendingConstraint(name, sql, failure));
+                } else {
+                    indexes.add(name);
                 }
             }
         } else if ((m = CREATE_INDEX.matcher(sql)).matches()) {
+            if (!indexExists(c, m.group(2))) {
+                indexes.add(m.group(2));
+            }
             execute(c, m.group(1) != null ? sql : "CREATE INDEX IF NOT EXISTS " + m.group(2) + m.group(3));
         } else {
             try {
