@@ -88,7 +88,9 @@ public final class JdbcHistoryStore implements HistoryStore {
         this.times = times;
         this.checklessTimeout = checklessTimeout;
         this.env = settings.environmentColumnOrDefault();
-        StringBuilder cols = new StringBuilder("id, github_owner, github_repo, " + env + " AS environment, "
+        // the same statement text as ever on deploytrack's own tables (the benchmarks' baseline sends exactly it)
+        StringBuilder cols = new StringBuilder("id, github_owner, github_repo, "
+                + (env.equals(AdoptionSettings.ENVIRONMENT) ? env : env + " AS environment") + ", "
                 + COLUMNS_AFTER_ENVIRONMENT);
         settings.attributeColumns().values().forEach(col -> cols.append(", ").append(col));
         this.columns = cols.toString();
