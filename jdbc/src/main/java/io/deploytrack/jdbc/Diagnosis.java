@@ -385,7 +385,7 @@ public final class Diagnosis {
         Map<String, List<Row>> byIdentity = new HashMap<>();
         for (Row r : rows.values()) {
             if (r.idempotencyKey() != null) {
-                byKey.computeIfAbsent(r.idempotencyKey(), k -> new ArrayList<>()).add(r);
+                byKey.computeIfAbsent(attemptKey(r.idempotencyKey()), k -> new ArrayList<>()).add(r);
             }
             if (r.startedAt() != null) {
                 byIdentity.computeIfAbsent(String.join("\u0000", r.owner(), r.repo(), String.valueOf(r.environment()),
@@ -415,7 +415,7 @@ public final class Diagnosis {
                     }
                     boolean redeploy = a.completedAt() != null && !a.completedAt().isAfter(b.startedAt());
                     boolean otherAttempt = a.idempotencyKey() != null && b.idempotencyKey() != null
-                            && !a.idempotencyKey().equals(b.idempotencyKey());
+                            && !attemptKey(a.idempotencyKey()).equals(attemptKey(b.idempotencyKey()));
                     if (!redeploy && !otherAttempt) {
                         union(parent, a.id(), b.id());
                         String why = "the same project, environment, " + same + " and rollback flag, started within 2 minutes";
@@ -478,5 +478,10 @@ public final class Diagnosis {
         }
         parent.put(x, r);
         return r;
+    }
+
+    /** An idempotency key as it names an attempt: earlier versions keyed Kubernetes rollouts {@code k8s:...}. */
+    static String attemptKey(String key) {
+        return key.startsWith("k8s:") ? "kubernetes:" + key.substring("k8s:".length()) : key;
     }
 }

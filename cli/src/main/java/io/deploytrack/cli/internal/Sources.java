@@ -7,6 +7,7 @@ import io.deploytrack.core.SourceException;
 import io.deploytrack.core.StatusSource;
 import io.deploytrack.core.WatchingSource;
 import io.deploytrack.jdbc.RepairSources;
+import io.deploytrack.ncp.NcpDeployments;
 import io.deploytrack.ncp.NcpStatusSource;
 
 import java.time.Duration;
@@ -103,8 +104,8 @@ final class Sources implements AutoCloseable, RepairSources {
 
     /** The NCP check a row's attributes name, when they hold a project id and a history id. */
     static Optional<CheckRef> ncpCheck(Map<String, String> attributes) {
-        String project = attributes.get(NcpStatusSource.ATTRIBUTE_PROJECT_ID);
-        String history = attributes.get(NcpStatusSource.ATTRIBUTE_HISTORY_ID);
+        String project = attributes.get(NcpDeployments.ATTRIBUTE_PROJECT_ID);
+        String history = attributes.get(NcpDeployments.ATTRIBUTE_HISTORY_ID);
         if (project == null || history == null) {
             return Optional.empty();
         }
