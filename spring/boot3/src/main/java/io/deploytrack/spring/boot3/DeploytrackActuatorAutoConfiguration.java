@@ -1,5 +1,6 @@
 package io.deploytrack.spring.boot3;
 
+import io.deploytrack.core.DeploymentTracker;
 import io.deploytrack.spring.DeploytrackHealth;
 import io.deploytrack.spring.autoconfigure.DeploytrackEndpointConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -32,7 +33,8 @@ public class DeploytrackActuatorAutoConfiguration {
     /** The health indicator, named {@code deploytrack}; off with {@code management.health.deploytrack.enabled=false}. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthIndicator")
-    @ConditionalOnBean(DeploytrackHealth.class)
+    // The tracker, not DeploytrackHealth: member classes are read before the outer class's imports.
+    @ConditionalOnBean(DeploymentTracker.class)
     public static class HealthConfiguration {
 
         /** Created by Spring. */
