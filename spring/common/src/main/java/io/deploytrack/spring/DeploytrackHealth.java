@@ -51,6 +51,8 @@ public final class DeploytrackHealth {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("instanceId", tracker.instanceId());
         details.put("leasesHeld", tracker.inFlight());
+        details.put("leaseDuration", tracker.settings().leaseDuration().toString());
+        details.put("pollInterval", tracker.settings().pollInterval().toString());
         List<Deployment> running;
         try {
             running = store.list(HistoryQuery.all(SAMPLE).withStatus(DeploymentStatus.RUNNING));

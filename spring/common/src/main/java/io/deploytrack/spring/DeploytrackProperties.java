@@ -38,6 +38,12 @@ public class DeploytrackProperties {
     /** The cap of the exponential backoff after transient source errors. */
     private Duration maxBackoff = Duration.ofMinutes(2);
 
+    /** How often "not found" from a source is retried before a check fails (eventual consistency at the source). */
+    private int notFoundRetries = 5;
+
+    /** How many running rows one claim takes at most. */
+    private int claimBatch = 500;
+
     /** Whether to add the status sources listed in META-INF/services/io.deploytrack.core.StatusSource. */
     private boolean discoverSources = true;
 
@@ -124,6 +130,26 @@ public class DeploytrackProperties {
     /** @param maxBackoff the backoff cap */
     public void setMaxBackoff(Duration maxBackoff) {
         this.maxBackoff = maxBackoff;
+    }
+
+    /** @return how often "not found" is retried */
+    public int getNotFoundRetries() {
+        return notFoundRetries;
+    }
+
+    /** @param notFoundRetries how often "not found" is retried, 0 to 100 */
+    public void setNotFoundRetries(int notFoundRetries) {
+        this.notFoundRetries = notFoundRetries;
+    }
+
+    /** @return how many rows one claim takes at most */
+    public int getClaimBatch() {
+        return claimBatch;
+    }
+
+    /** @param claimBatch how many rows one claim takes at most, 1 or more */
+    public void setClaimBatch(int claimBatch) {
+        this.claimBatch = claimBatch;
     }
 
     /** @return whether ServiceLoader sources are added */

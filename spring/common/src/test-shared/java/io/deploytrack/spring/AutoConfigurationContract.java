@@ -73,7 +73,7 @@ public abstract class AutoConfigurationContract {
                 .withConfiguration(AutoConfigurations.of(autoConfigurations()))
                 .withPropertyValues("deploytrack.store.sqlite-path=" + dir.resolve("deploytrack.db"),
                         "deploytrack.discover-sources=false", "deploytrack.poll-interval=50ms",
-                        "deploytrack.poll-jitter=0", "test.dir=" + dir);
+                        "deploytrack.poll-jitter=0", "deploytrack.instance-id=runner", "test.dir=" + dir);
     }
 
     private WebApplicationContextRunner webRunner() {
@@ -261,7 +261,8 @@ public abstract class AutoConfigurationContract {
 
             Map.Entry<String, Map<String, Object>> up = health(ctx);
             assertThat(up.getKey()).isEqualTo("UP");
-            assertThat(up.getValue()).containsEntry("stale", 0).containsKey("instanceId");
+            assertThat(up.getValue()).containsEntry("stale", 0).containsKey("instanceId")
+                    .containsEntry("pollInterval", "PT0.05S"); // the tracker's settings, as bound from properties
 
             ctx.getBean(HistoryStore.class).close(); // the store becomes unreachable
             Map.Entry<String, Map<String, Object>> down = health(ctx);

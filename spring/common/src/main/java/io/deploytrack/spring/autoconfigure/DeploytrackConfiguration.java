@@ -143,6 +143,8 @@ public class DeploytrackConfiguration {
                 .defaultApprovalTimeout(properties.getApprovalTimeout())
                 .leaseDuration(properties.getLeaseDuration())
                 .maxBackoff(properties.getMaxBackoff())
+                .notFoundRetries(properties.getNotFoundRetries())
+                .claimBatch(properties.getClaimBatch())
                 // Discovered here rather than by the builder, so that they are instrumented like the beans.
                 .discoverSources(false);
         if (properties.getInstanceId() != null && !properties.getInstanceId().isBlank()) {
@@ -157,9 +159,9 @@ public class DeploytrackConfiguration {
         listeners.orderedStream().forEach(b::listener);
         b.listener(micrometer.listener());
         customizers.orderedStream().forEach(c -> c.customize(b));
-        log.info("deploytrack_tracker_configured sources={} poll_interval={} lease_duration={}", all.keySet(),
-                properties.getPollInterval(), properties.getLeaseDuration());
-        return b.build();
+        DeploymentTracker tracker = b.build();
+        log.info("deploytrack_tracker_configured sources={} settings={}", all.keySet(), tracker.settings());
+        return tracker;
     }
 
     /**
