@@ -293,13 +293,15 @@ public abstract class AutoConfigurationContract {
 
     @Test
     void kubernetesRolloutsWhenAClientBeanExistsUnlessSwitchedOff() {
-        runner().withBean(KubernetesClient.class, AutoConfigurationContract::kubernetesClient,
-                bd -> bd.setDestroyMethodName("close")).run(ctx -> {
-                    assertThat(ctx).hasSingleBean(KubernetesStatusSource.class);
-                });
-        runner().withBean(KubernetesClient.class, AutoConfigurationContract::kubernetesClient,
-                bd -> bd.setDestroyMethodName("close")).withPropertyValues("deploytrack.kubernetes.enabled=false")
-                .run(ctx -> assertThat(ctx).doesNotHaveBean(KubernetesStatusSource.class));
+        // One client for both contexts: building a fabric8 client is the slow part, and the source never calls it here.
+        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
+                .withMasterUrl("http://127.0.0.1:9").withNamespace("default").build()).build()) {
+            runner().withBean(KubernetesClient.class, () -> client, bd -> bd.setDestroyMethodName(""))
+                    .run(ctx -> assertThat(ctx).hasSingleBean(KubernetesStatusSource.class));
+            runner().withBean(KubernetesClient.class, () -> client, bd -> bd.setDestroyMethodName(""))
+                    .withPropertyValues("deploytrack.kubernetes.enabled=false")
+                    .run(ctx -> assertThat(ctx).doesNotHaveBean(KubernetesStatusSource.class));
+        }
         runner().run(ctx -> assertThat(ctx).doesNotHaveBean(KubernetesStatusSource.class));
     }
 
@@ -324,11 +326,6 @@ public abstract class AutoConfigurationContract {
                     assertThat(ctx.getBean(HistoryStore.class).lease(id[0])).get()
                             .satisfies(l -> assertThat(l.owner()).isEqualTo("two"));
                 });
-    }
-
-    private static KubernetesClient kubernetesClient() {
-        return new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl("http://127.0.0.1:9")
-                .withNamespace("default").build()).build();
     }
 
     private static SQLiteDataSource sqlite(Path file) {
