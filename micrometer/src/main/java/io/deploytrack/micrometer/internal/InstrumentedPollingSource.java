@@ -55,8 +55,9 @@ public final class InstrumentedPollingSource implements PollingSource {
     public CompletionStage<Observation> poll(CheckRef ref) {
         SourceCalls.Call call = calls.begin(ref);
         CompletionStage<Observation> stage;
-        try (var scope = call.observation().openScope()) {
-            stage = delegate.poll(ref);
+        try {
+            // In the call's scope, so a traced HTTP client nests its span under it.
+            stage = call.observation().scoped(() -> delegate.poll(ref));
         } catch (RuntimeException e) {
             call.end(e);
             throw e;

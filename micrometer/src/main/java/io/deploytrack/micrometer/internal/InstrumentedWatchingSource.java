@@ -45,8 +45,8 @@ public final class InstrumentedWatchingSource implements WatchingSource {
     public Following follow(CheckRef ref, CheckSink sink) {
         SourceCalls.Call call = calls.begin(ref);
         Following following;
-        try (var scope = call.observation().openScope()) {
-            following = delegate.follow(ref, sink);
+        try {
+            following = call.observation().scoped(() -> delegate.follow(ref, sink));
         } catch (RuntimeException e) {
             call.end(e);
             throw e;

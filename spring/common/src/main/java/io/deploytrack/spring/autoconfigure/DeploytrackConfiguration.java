@@ -29,7 +29,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
@@ -186,19 +185,11 @@ public class DeploytrackConfiguration {
      * @return the binder
      */
     @Bean
+    @ConditionalOnMissingBean(name = "deploytrackGauges")
     @ConditionalOnProperty(prefix = "deploytrack.metrics", name = "enabled", matchIfMissing = true)
     public MeterBinder deploytrackGauges(DeploytrackMicrometer micrometer, HistoryStore store,
                                          DeploymentTracker tracker) {
         return micrometer.gauges(store, tracker);
-    }
-
-    /**
-     * The clock the health check uses.
-     *
-     * @return the system clock in UTC
-     */
-    static Clock clock() {
-        return Clock.systemUTC();
     }
 
     private static Iterable<StatusSource> discovered() {

@@ -61,6 +61,7 @@ public class DeploytrackEndpointConfiguration {
      * @return the function
      */
     @Bean
+    @ConditionalOnMissingBean(name = "deploytrackSecretsSanitizer")
     public SanitizingFunction deploytrackSecretsSanitizer() {
         return DeploytrackEndpointConfiguration::mask;
     }
