@@ -1,5 +1,6 @@
 package io.deploytrack.spring;
 
+import io.deploytrack.core.CheckRef;
 import io.deploytrack.core.Deployment;
 import io.deploytrack.core.DeploymentHandle;
 import io.deploytrack.core.DeploymentListener;
@@ -8,6 +9,7 @@ import io.deploytrack.core.DeploymentStatus;
 import io.deploytrack.core.DeploymentTracker;
 import io.deploytrack.core.HistoryStore;
 import io.deploytrack.core.InMemoryHistoryStore;
+import io.deploytrack.core.InvalidRequestException;
 import io.deploytrack.core.Observation;
 import io.deploytrack.core.testkit.ScriptedPollingSource;
 import io.deploytrack.jdbc.JdbcHistoryStore;
@@ -49,6 +51,7 @@ import java.util.concurrent.TimeUnit;
 import static io.deploytrack.ncp.emulator.NcpScript.end;
 import static io.deploytrack.ncp.emulator.NcpScript.step;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Every condition of the auto-configuration, written once and run on each Boot line (each starter's test folder
@@ -189,6 +192,16 @@ public abstract class AutoConfigurationContract {
                     long id = trackToTheEnd(ctx, "a").id();
                     assertThat(seen).startsWith("started " + id).contains("completed " + id + " success");
                 });
+    }
+
+    @Test
+    void serviceLoaderSourcesAreWiredInUnlessSwitchedOff() {
+        CheckRef ref = CheckRef.of("discovered", "id", "1");
+        runner().withPropertyValues("deploytrack.discover-sources=true").run(ctx -> assertThat(ctx
+                .getBean(DeploymentTracker.class).track(request("web"), ref).completion().get(30, TimeUnit.SECONDS)
+                .status()).isEqualTo(DeploymentStatus.SUCCESS));
+        runner().run(ctx -> assertThatThrownBy(() -> ctx.getBean(DeploymentTracker.class).track(request("web"), ref))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("discovered"));
     }
 
     @Test
