@@ -119,7 +119,8 @@ public class DeploymentsEndpoint {
      * @param status {@code success}, {@code failed} or {@code cancelled}
      * @param reason why, e.g. {@code alice: superseded by hotfix}
      * @param at     when it really ended (ISO-8601), or null for now
-     * @return the deployment as marked, or null (404) when there is no such id
+     * @return the deployment as marked
+     * @throws InvalidEndpointRequestException (400) when there is no such id, or the change is not allowed
      */
     @WriteOperation
     public Map<String, Object> mark(@Selector long id, String status, String reason, @Nullable String at) {
@@ -136,7 +137,7 @@ public class DeploymentsEndpoint {
         try {
             return DeploymentViews.deployment(history.mark(id, status(status), reason, when));
         } catch (DeploymentNotFoundException e) {
-            return null;
+            throw new InvalidEndpointRequestException("no deployment " + id, "no such deployment");
         } catch (IllegalTransitionException | InvalidRequestException e) {
             throw new InvalidEndpointRequestException(e.getMessage(), "transition not allowed");
         }

@@ -271,6 +271,10 @@ public abstract class AutoConfigurationContract {
 
             Map<String, Object> marked = endpoint.mark(running, "cancelled", "alice: superseded by a hotfix", null);
             assertThat(marked).containsEntry("status", "cancelled");
+            assertThatThrownBy(() -> endpoint.mark(running, "success", "bob: it worked after all", null))
+                    .hasMessageContaining("cancelled"); // a cancelled deployment stays cancelled
+            assertThatThrownBy(() -> endpoint.mark(999_999, "cancelled", "bob", null))
+                    .hasMessageContaining("no deployment 999999");
 
             Map.Entry<String, Map<String, Object>> up = health(ctx);
             assertThat(up.getKey()).isEqualTo("UP");

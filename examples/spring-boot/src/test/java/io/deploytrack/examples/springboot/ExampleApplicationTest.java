@@ -113,6 +113,13 @@ class ExampleApplicationTest {
 
         assertThat(awaitValue(() -> completedCount("staging") >= before + 1 ? completedCount("staging") : null))
                 .isEqualTo(before + 1);
+
+        // The endpoint's write operation over HTTP: a success cannot be marked cancelled, nor an unknown id.
+        String mark = "{\"status\":\"cancelled\",\"reason\":\"alice: superseded by a hotfix\"}";
+        assertThat(post(port, "/actuator/deployments/" + id, mark).statusCode()).isEqualTo(400);
+        assertThat(post(port, "/actuator/deployments/999999", mark).statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(get("/actuator/deployments/" + id).body()).get("status").asText())
+                .isEqualTo("success");
     }
 
     @Test
@@ -188,7 +195,11 @@ class ExampleApplicationTest {
     }
 
     private HttpResponse<String> post(int port, String json) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(port, "/api/deployments")).timeout(Duration.ofSeconds(30))
+        return post(port, "/api/deployments", json);
+    }
+
+    private HttpResponse<String> post(int port, String path, String json) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri(port, path)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
