@@ -42,6 +42,16 @@ public final class DeploymentTracker implements AutoCloseable {
         this.engine = new TrackerEngine(b.store, sources, List.copyOf(b.listeners), b.clock, b.scheduler, b.executor,
                 b.instanceId, b.pollInterval, b.pollJitter, b.defaultTimeout, b.defaultApprovalTimeout,
                 b.leaseDuration, b.maxBackoff, b.notFoundRetries, b.claimBatch);
+        boolean pushes = false;
+        for (StatusSource s : sources.values()) {
+            if (s instanceof PushSource ps) {
+                if (!pushes) {
+                    engine.enablePushes(b.pushPollInterval);
+                    pushes = true;
+                }
+                ps.connect(this::push);
+            }
+        }
         this.history = new DeploymentHistory(b.store, b.clock);
     }
 
@@ -91,6 +101,17 @@ public final class DeploymentTracker implements AutoCloseable {
         return engine.awaitCompletion(id);
     }
 
+    /**
+     * Routes an observation pushed from outside (a webhook) to the running check it names: applied now when this
+     * instance holds the deployment, recorded in the store for the instance that does otherwise. {@link PushSource}s
+     * registered with the builder are connected to this method; call it yourself for a push path of your own.
+     *
+     * @throws IllegalStateException when no push source is registered with this tracker
+     */
+    public PushResult push(Push push) {
+        return engine.push(push);
+    }
+
     /** How many deployments this instance follows now. */
     public int inFlight() {
         return engine.inFlight();
@@ -133,6 +154,7 @@ public final class DeploymentTracker implements AutoCloseable {
         private Duration maxBackoff = Duration.ofMinutes(2);
         private int notFoundRetries = 5;
         private int claimBatch = 500;
+        private Duration pushPollInterval = Duration.ofSeconds(60);
 
         private Builder(HistoryStore store) {
             this.store = Objects.requireNonNull(store, "store");
@@ -232,6 +254,15 @@ public final class DeploymentTracker implements AutoCloseable {
                 throw new InvalidRequestException("notFoundRetries", "notFoundRetries " + retries + " is not usable: expected 0 to 100");
             }
             this.notFoundRetries = retries;
+            return this;
+        }
+
+        /**
+         * The poll interval of a check while pushes arrive for it: each push puts its next poll off by this much, so
+         * polling is the safety net, not the main path; default 60 s.
+         */
+        public Builder pushPollInterval(Duration interval) {
+            this.pushPollInterval = positive("pushPollInterval", interval);
             return this;
         }
 

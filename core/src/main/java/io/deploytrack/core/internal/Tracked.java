@@ -21,6 +21,8 @@ final class Tracked {
     /** A resumed check's deadline waits until the source has had a chance to answer. */
     volatile Instant deadlineGraceUntil;
     volatile boolean done;
+    /** Which path the observation being applied came by, when it is a push (for the event log); guarded by the monitor. */
+    String endingVia;
     /** Pushed observations wait here, so a deployment's observations are applied one at a time, in order. */
     final java.util.Queue<Object[]> mailbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
     final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();

@@ -81,6 +81,8 @@ public final class TrackerEngine {
     private volatile boolean started;
     private volatile boolean closed;
     private final List<ScheduledFuture<?>> periodic = new ArrayList<>();
+    /** Routes pushed observations (webhooks); null until {@link #enablePushes}. */
+    private volatile PushRouter pushRouter;
 
     /** Built by {@link io.deploytrack.core.DeploymentTracker.Builder}. */
     public TrackerEngine(HistoryStore store, Map<String, StatusSource> sources, List<DeploymentListener> listeners,
@@ -219,6 +221,11 @@ public final class TrackerEngine {
                         + "META-INF/services/io.deploytrack.core.StatusSource (known: " + sources.keySet() + ")");
             }
             src.validate(s.ref());
+            if (s.pushedBy() != null && !(sources.get(s.pushedBy()) instanceof io.deploytrack.core.PushSource)) {
+                throw new InvalidRequestException("checks", "check '" + s.name() + "' is pushed by '" + s.pushedBy()
+                        + "', which is not a push source registered with this tracker: add it with "
+                        + "DeploymentTracker.builder(...).source(...) (known: " + sources.keySet() + ")");
+            }
         }
         if (!started) {
             start();
@@ -239,7 +246,7 @@ public final class TrackerEngine {
         Instant startedAt = request.startedAt() != null ? request.startedAt().truncatedTo(ChronoUnit.MILLIS) : now;
         Deployment draft = new Deployment(0, request.owner(), request.repo(), request.environment(),
                 request.commitSha(), request.rollback(), request.rollbackOf(), key, DeploymentStatus.RUNNING, startedAt,
-                null, null, null, null, null, checks, request.attributes());
+                null, null, null, null, null, checks, PushRouter.withPushPaths(request.attributes(), specs));
         long createdNanos = System.nanoTime();
         CreateResult r = store.create(draft, instanceId, leaseDuration);
         Deployment d = r.deployment();
@@ -309,7 +316,7 @@ public final class TrackerEngine {
             } else if (src instanceof WatchingSource w) {
                 String name = c.name();
                 try {
-                    t.followings.put(name, w.follow(c.ref(), o -> submit(t, name, o)));
+                    t.followings.put(name, w.follow(c.ref(), o -> submit(t, name, o, null)));
                 } catch (RuntimeException e) {
                     Log.event(LOG, Level.WARN, "deployment_follow_failed", "deployment_id", t.id, "check", name,
                             "source", c.sourceType(), "error", e);
@@ -344,8 +351,8 @@ public final class TrackerEngine {
     }
 
     /** Queues a pushed observation; one worker at a time drains a deployment's queue, keeping their order. */
-    private void submit(Tracked t, String checkName, Observation o) {
-        t.mailbox.add(new Object[]{checkName, o});
+    void submit(Tracked t, String checkName, Observation o, String pushedVia) {
+        t.mailbox.add(new Object[]{checkName, o, pushedVia});
         if (t.draining.compareAndSet(false, true)) {
             execute(() -> drain(t));
         }
@@ -355,11 +362,33 @@ public final class TrackerEngine {
         while (true) {
             Object[] next;
             while ((next = t.mailbox.poll()) != null) {
-                onObservation(t, (String) next[0], (Observation) next[1]);
+                if (next[2] != null) {
+                    onPushed(t, (String) next[0], (Observation) next[1], (String) next[2]);
+                } else {
+                    onObservation(t, (String) next[0], (Observation) next[1]);
+                }
             }
             t.draining.set(false);
             if (t.mailbox.isEmpty() || !t.draining.compareAndSet(false, true)) {
                 return;
+            }
+        }
+    }
+
+    /** A pushed observation: polls of the check stretch while pushes arrive, then it is applied as any other. */
+    private void onPushed(Tracked t, String checkName, Observation o, String via) {
+        DeploymentCheck c = t.current.check(checkName).orElse(null);
+        PollDriver driver = c == null ? null : drivers.get(c.sourceType());
+        PushRouter router = pushRouter;
+        if (driver != null && router != null) {
+            driver.defer(t.id, checkName, now().plus(router.stretchedInterval()).toEpochMilli());
+        }
+        synchronized (t) {
+            t.endingVia = "push via " + via;
+            try {
+                onObservation(t, checkName, o);
+            } finally {
+                t.endingVia = null;
             }
         }
     }
@@ -508,7 +537,7 @@ public final class TrackerEngine {
         boolean ok = store.update(new DeploymentUpdate(t.id, DeploymentStatus.RUNNING, outcome,
                 start.equals(d.startedAt()) ? null : start, deployed, completed, errorStage, errorMessage, written,
                 List.of(DeploymentEvent.of(t.id, now, "completed", finished.name(), DeploymentStatus.RUNNING, outcome,
-                        finished.lastSourceStatus(), errorMessage))));
+                        finished.lastSourceStatus(), PushRouter.withEndingPath(d, finished, t.endingVia, errorMessage)))));
         if (!ok) {
             finishFromStore(t);
             return;
@@ -646,6 +675,10 @@ public final class TrackerEngine {
             for (PollDriver d : drivers.values()) {
                 d.tick(now);
             }
+            PushRouter router = pushRouter;
+            if (router != null) {
+                router.tick();
+            }
             for (Tracked t : tracked.values()) {
                 if (t.done) {
                     continue;
@@ -773,6 +806,37 @@ public final class TrackerEngine {
                 return;
             }
         }
+    }
+
+    // ---------------------------------------------------------------- pushes
+
+    /** Turns on routing of pushed observations; polls of a pushed check stretch to {@code stretchedInterval}. */
+    public void enablePushes(Duration stretchedInterval) {
+        this.pushRouter = new PushRouter(this, store, stretchedInterval);
+    }
+
+    /** Routes one pushed observation (see {@link io.deploytrack.core.PushTarget}). */
+    public io.deploytrack.core.PushResult push(io.deploytrack.core.Push push) {
+        PushRouter router = pushRouter;
+        if (router == null) {
+            throw new IllegalStateException("pushes are not enabled on this tracker");
+        }
+        if (closed) {
+            throw new TrackerClosedException("this tracker is closed; a push cannot be routed");
+        }
+        return router.push(push);
+    }
+
+    Iterable<Tracked> trackedDeployments() {
+        return tracked.values();
+    }
+
+    Tracked trackedDeployment(long id) {
+        return tracked.get(id);
+    }
+
+    boolean isClosed() {
+        return closed;
     }
 
     // ---------------------------------------------------------------- helpers

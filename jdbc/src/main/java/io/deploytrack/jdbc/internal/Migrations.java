@@ -22,6 +22,8 @@ public final class Migrations {
     private static final String[] FILES = {
             "V1__history_checks_events.sql",
             "V2__leases_and_notification.sql",
+            // V3 and V4 are other changes' (merged separately); versions are applied by number, gaps allowed.
+            "V5__pushed_observations.sql",
     };
 
     private Migrations() {
@@ -29,7 +31,11 @@ public final class Migrations {
 
     /** The newest schema version this build knows. */
     public static int latestVersion() {
-        return FILES.length;
+        int max = 0;
+        for (String f : FILES) {
+            max = Math.max(max, Integer.parseInt(f.substring(1, f.indexOf("__"))));
+        }
+        return max;
     }
 
     /** Applies every migration newer than the database's version, up to {@code target}; returns the version reached. */
@@ -52,12 +58,14 @@ public final class Migrations {
                         + "description VARCHAR(200) NOT NULL, applied_at VARCHAR(40) NOT NULL)");
             }
             int current = currentVersion(c);
+            java.util.Set<Integer> applied = appliedVersions(c);
             if (current > latestVersion()) {
                 throw new SQLException("the database's schema is version " + current + ", newer than this deploytrack ("
                         + latestVersion() + "): upgrade deploytrack, never downgrade a database");
             }
             for (var e : scripts.entrySet()) {
-                if (e.getKey() <= current) {
+                // By number, not by "newer than the newest": a version merged after a later one still applies once.
+                if (applied.contains(e.getKey())) {
                     continue;
                 }
                 for (String sql : statements(read(dialect.migrationsFolder() + "/" + e.getValue()))) {
@@ -75,10 +83,21 @@ public final class Migrations {
                     ps.setString(3, Times.format(clock.instant()));
                     ps.executeUpdate();
                 }
-                current = e.getKey();
+                current = Math.max(current, e.getKey());
             }
             return current;
         });
+    }
+
+    private static java.util.Set<Integer> appliedVersions(Connection c) throws SQLException {
+        java.util.Set<Integer> out = new java.util.HashSet<>();
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT version FROM deploytrack_schema_version")) {
+            while (rs.next()) {
+                out.add(rs.getInt(1));
+            }
+        }
+        return out;
     }
 
     /** The version recorded in the database (0 when none). */
