@@ -39,9 +39,11 @@ public final class DeploymentTracker implements AutoCloseable {
     private final DeploymentHistory history;
 
     private DeploymentTracker(Builder b, Map<String, StatusSource> sources) {
-        this.engine = new TrackerEngine(b.store, sources, List.copyOf(b.listeners), b.clock, b.scheduler, b.executor,
-                b.instanceId, b.pollInterval, b.pollJitter, b.defaultTimeout, b.defaultApprovalTimeout,
-                b.leaseDuration, b.maxBackoff, b.notFoundRetries, b.claimBatch);
+        TrackerSettings settings = new TrackerSettings(b.instanceId, b.pollInterval, b.pollJitter, b.defaultTimeout,
+                b.defaultApprovalTimeout, b.leaseDuration, b.maxBackoff, b.notFoundRetries, b.claimBatch);
+        Ticker ticker = b.ticker != null ? b.ticker : b.clock instanceof Ticker t ? t : Ticker.system();
+        this.engine = new TrackerEngine(b.store, sources, List.copyOf(b.listeners), settings, b.clock, ticker,
+                b.scheduler, b.executor);
         boolean pushes = false;
         for (StatusSource s : sources.values()) {
             if (s instanceof PushSource ps) {
@@ -122,6 +124,11 @@ public final class DeploymentTracker implements AutoCloseable {
         return engine.instanceId();
     }
 
+    /** The settings this tracker runs with (the builder's, defaults filled in). */
+    public TrackerSettings settings() {
+        return engine.settings();
+    }
+
     /** Queries over the same store. */
     public DeploymentHistory history() {
         return history;
@@ -143,6 +150,7 @@ public final class DeploymentTracker implements AutoCloseable {
         private final List<DeploymentListener> listeners = new ArrayList<>();
         private boolean discoverSources = true;
         private Clock clock = Clock.systemUTC();
+        private Ticker ticker;
         private ScheduledExecutorService scheduler;
         private Executor executor;
         private String instanceId;
@@ -179,9 +187,22 @@ public final class DeploymentTracker implements AutoCloseable {
             return this;
         }
 
-        /** The clock for every time the tracker stamps; default UTC system clock. */
+        /**
+         * The clock for every time the tracker stamps or compares (deadlines, poll times, events); default UTC system
+         * clock. A clock that is also a {@link Ticker} (the testkit's {@code ManualClock}) is the tracker's ticker
+         * too, unless {@link #ticker(Ticker)} sets another.
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * The monotonic time on which the tracker measures how long a lease stays safe to act on; default the clock
+         * when it is a {@link Ticker}, else {@link Ticker#system()}.
+         */
+        public Builder ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
             return this;
         }
 
@@ -199,10 +220,7 @@ public final class DeploymentTracker implements AutoCloseable {
 
         /** This instance's id (lease owner); default host name, process id and a random suffix. */
         public Builder instanceId(String id) {
-            if (id == null || id.isBlank() || id.length() > 200) {
-                throw new InvalidRequestException("instanceId", "instanceId '" + id + "' is not usable: expected 1 to 200 characters");
-            }
-            this.instanceId = id;
+            this.instanceId = TrackerSettings.instanceId(id);
             return this;
         }
 
@@ -214,10 +232,7 @@ public final class DeploymentTracker implements AutoCloseable {
 
         /** The jitter of the poll interval, 0 to 0.5 (a fraction of the interval); default 0.1. */
         public Builder pollJitter(double jitter) {
-            if (!(jitter >= 0 && jitter <= 0.5)) {
-                throw new InvalidRequestException("pollJitter", "pollJitter " + jitter + " is not usable: expected 0 to 0.5");
-            }
-            this.pollJitter = jitter;
+            this.pollJitter = TrackerSettings.jitter(jitter);
             return this;
         }
 
@@ -250,10 +265,7 @@ public final class DeploymentTracker implements AutoCloseable {
 
         /** How often "not found" is retried before a check fails (eventual consistency at the source); default 5. */
         public Builder notFoundRetries(int retries) {
-            if (retries < 0 || retries > 100) {
-                throw new InvalidRequestException("notFoundRetries", "notFoundRetries " + retries + " is not usable: expected 0 to 100");
-            }
-            this.notFoundRetries = retries;
+            this.notFoundRetries = TrackerSettings.notFoundRetries(retries);
             return this;
         }
 
@@ -262,16 +274,13 @@ public final class DeploymentTracker implements AutoCloseable {
          * polling is the safety net, not the main path; default 60 s.
          */
         public Builder pushPollInterval(Duration interval) {
-            this.pushPollInterval = positive("pushPollInterval", interval);
+            this.pushPollInterval = TrackerSettings.positive("pushPollInterval", interval);
             return this;
         }
 
         /** How many rows one claim takes at most; default 500. */
         public Builder claimBatch(int batch) {
-            if (batch < 1) {
-                throw new InvalidRequestException("claimBatch", "claimBatch " + batch + " is not usable: expected 1 or more");
-            }
-            this.claimBatch = batch;
+            this.claimBatch = TrackerSettings.claimBatch(batch);
             return this;
         }
 
@@ -301,10 +310,7 @@ public final class DeploymentTracker implements AutoCloseable {
         }
 
         private static Duration positive(String field, Duration d) {
-            if (d == null || d.isZero() || d.isNegative()) {
-                throw new InvalidRequestException(field, field + " " + d + " is not usable: expected a positive duration");
-            }
-            return d;
+            return TrackerSettings.positive(field, d);
         }
 
         private static String defaultInstanceId() {

@@ -17,8 +17,18 @@ import java.util.Set;
  *   <li>idempotency keys are unique; at most one {@code running} row per (owner, repo, environment, commit,
  *       rollback);</li>
  *   <li>every status change is a compare-and-set ({@link DeploymentUpdate#expectedStatus()});</li>
+ *   <li>every status change keeps the transition table ({@link DeploymentStatus#canTransitionTo}): an illegal one is
+ *       refused with {@link IllegalTransitionException} before the row is looked at, whatever the stored status
+ *       ({@link DeploymentUpdate#requireLegalTransition()}); whether a change is a reconcile, which alone may move a
+ *       {@code timed_out} deployment on, travels in {@link DeploymentUpdate#reconcile()};</li>
  *   <li>leases are measured by the store's clock (the database's {@code now()} where there is one).</li>
  * </ul>
+ *
+ * <p>Failures: every method throws a {@link HistoryStoreException} (a store's own subtype, such as jdbc's
+ * {@code StoreException}) when the store cannot do what was asked (database unreachable, write failed, store closed).
+ * Besides that, only {@link #update} throws: {@link IllegalTransitionException} for a refused transition. A missing
+ * row is never an exception: {@code find} returns empty, {@code update} returns false, and the lease methods skip it.
+ * Stores do not throw checked exceptions.
  */
 public interface HistoryStore extends AutoCloseable {
 
@@ -27,10 +37,18 @@ public interface HistoryStore extends AutoCloseable {
      * with the same idempotency key or the same running identity exists: then that one is returned, unchanged.
      *
      * @param draft a running deployment; its id is ignored
+     * @throws HistoryStoreException when the store cannot write
      */
     CreateResult create(Deployment draft, String leaseOwner, Duration leaseDuration);
 
-    /** Applies a compare-and-set update; false when the deployment no longer has the expected status (or is gone). */
+    /**
+     * Applies a compare-and-set update; false when the deployment no longer has the expected status (or is gone).
+     *
+     * @throws IllegalTransitionException when the update's status change is one the transition table refuses
+     *                                    ({@code expectedStatus -> newStatus}, see {@link DeploymentUpdate#reconcile()});
+     *                                    nothing is written then, whatever the stored status is
+     * @throws HistoryStoreException      when the store cannot write
+     */
     boolean update(DeploymentUpdate update);
 
     /** One deployment with its checks. */

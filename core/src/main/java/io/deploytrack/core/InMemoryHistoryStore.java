@@ -73,6 +73,7 @@ public final class InMemoryHistoryStore implements HistoryStore {
 
     @Override
     public synchronized boolean update(DeploymentUpdate u) {
+        u.requireLegalTransition();
         Deployment d = rows.get(u.id());
         if (d == null || d.status() != u.expectedStatus()) {
             return false;

@@ -7,6 +7,9 @@ import io.deploytrack.core.testkit.ScriptedSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -158,6 +162,9 @@ public abstract class HistoryStoreContract {
         Deployment d = store.create(draft("web", "abc1234", null), "me", Duration.ofSeconds(30)).deployment();
         Deployment done = complete(d, DeploymentStatus.FAILED, clock.instant());
         for (DeploymentStatus s : DeploymentStatus.values()) {
+            if (s == DeploymentStatus.RUNNING) {
+                continue; // running -> running is no transition: refused with an exception (illegalTransitionsAreRefused)
+            }
             boolean applied = store.update(new DeploymentUpdate(d.id(), DeploymentStatus.RUNNING, s, null, null,
                     clock.instant().plusSeconds(5), "late", "late", List.of(), List.of()));
             assertThat(applied).as("late update to %s", s).isFalse();
@@ -165,6 +172,58 @@ public abstract class HistoryStoreContract {
         assertThat(store.find(d.id())).contains(done);
         assertThat(store.update(new DeploymentUpdate(404_404, DeploymentStatus.RUNNING, DeploymentStatus.SUCCESS,
                 null, null, null, null, null, List.of(), List.of()))).isFalse();
+    }
+
+    /** Every (from, to, reconcile) that {@link DeploymentStatus#canTransitionTo} refuses. */
+    static Stream<Arguments> illegalTransitions() {
+        List<Arguments> out = new ArrayList<>();
+        for (DeploymentStatus from : DeploymentStatus.values()) {
+            for (DeploymentStatus to : DeploymentStatus.values()) {
+                for (boolean reconcile : new boolean[]{false, true}) {
+                    if (!from.canTransitionTo(to, reconcile)) {
+                        out.add(Arguments.of(from, to, reconcile));
+                    }
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} -> {1} (reconcile {2})")
+    @MethodSource("illegalTransitions")
+    void illegalTransitionsAreRefusedWhateverTheStoredStatus(DeploymentStatus from, DeploymentStatus to, boolean reconcile) {
+        Deployment atFrom = store.create(draft("web", "abc1234", null), "me", Duration.ofSeconds(30)).deployment();
+        if (from != DeploymentStatus.RUNNING) {
+            atFrom = complete(atFrom, from, clock.instant());
+        }
+        Deployment running = store.create(draft("api", "abc1234", null), "me", Duration.ofSeconds(30)).deployment();
+        for (Deployment d : List.of(atFrom, running)) {
+            int events = store.events(d.id()).size();
+            DeploymentUpdate illegal = new DeploymentUpdate(d.id(), from, to, null, clock.instant(),
+                    clock.instant().plusSeconds(5), "late", "late", List.of(), List.of(DeploymentEvent.of(d.id(),
+                    clock.instant(), "marked", null, from, to, null, "illegal")), reconcile);
+            assertThatThrownBy(() -> store.update(illegal)).as("%s stored as %s", illegal, d.status())
+                    .isInstanceOf(IllegalTransitionException.class)
+                    .hasMessageContaining("from " + from.word() + " to " + (to == null ? "null" : to.word()))
+                    .satisfies(e -> {
+                        assertThat(((IllegalTransitionException) e).from()).isEqualTo(from);
+                        assertThat(((IllegalTransitionException) e).to()).isEqualTo(to);
+                    });
+            assertThat(store.find(d.id())).as("the row after a refused update").contains(d);
+            assertThat(store.events(d.id())).as("events after a refused update").hasSize(events);
+        }
+    }
+
+    @Test
+    void aReconcileMovesATimedOutDeploymentOnAndAStatusKeepingUpdateIsNoTransition() {
+        Deployment d = store.create(draft("web", "abc1234", null), "me", Duration.ofSeconds(30)).deployment();
+        complete(d, DeploymentStatus.TIMED_OUT, clock.instant());
+        assertThat(store.update(new DeploymentUpdate(d.id(), DeploymentStatus.TIMED_OUT, null, null, null, null, null,
+                null, List.of(), List.of(DeploymentEvent.of(d.id(), clock.instant(), "note", null, null, null, null,
+                "a late note"))))).as("an update that keeps the status").isTrue();
+        assertThat(store.update(new DeploymentUpdate(d.id(), DeploymentStatus.TIMED_OUT, DeploymentStatus.SUCCESS,
+                null, clock.instant(), clock.instant(), null, null, List.of(), List.of(), true))).isTrue();
+        assertThat(store.find(d.id()).orElseThrow().status()).isEqualTo(DeploymentStatus.SUCCESS);
     }
 
     @Test

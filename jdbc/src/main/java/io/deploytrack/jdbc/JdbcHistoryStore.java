@@ -264,6 +264,7 @@ public final class JdbcHistoryStore implements HistoryStore {
 
     @Override
     public boolean update(DeploymentUpdate u) {
+        u.requireLegalTransition();
         return call("update deployment " + u.id(), () -> connections.write(c -> updateIn(c, u)));
     }
 

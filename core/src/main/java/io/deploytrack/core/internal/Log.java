@@ -8,6 +8,9 @@ import org.slf4j.event.Level;
  * read well in a plain console and index well in structured backends. Not public API.
  */
 public final class Log {
+    /** The tracker's logger. */
+    static final Logger TRACKER = org.slf4j.LoggerFactory.getLogger("io.deploytrack.tracker");
+
     private Log() {
     }
 

@@ -7,6 +7,7 @@ import io.deploytrack.core.Following;
 import io.deploytrack.core.Observation;
 import io.deploytrack.core.PollingSource;
 import io.deploytrack.core.SourceException;
+import io.deploytrack.core.TrackerSettings;
 import org.slf4j.event.Level;
 
 import java.time.Duration;
@@ -46,15 +47,25 @@ final class PollDriver {
         }
     }
 
-    private final TrackerEngine engine;
     private final PollingSource source;
     private final Duration interval;
+    private final TrackerSettings settings;
+    private final TrackerTime time;
+    private final Workers workers;
+    private final LeaseKeeper leases;
+    private final ObservationSink sink;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
-    PollDriver(TrackerEngine engine, PollingSource source, Duration interval) {
-        this.engine = engine;
+    /** Polls {@code source} every {@code interval}, handing what it learns to {@code sink}. */
+    PollDriver(PollingSource source, Duration interval, TrackerSettings settings, TrackerTime time, Workers workers,
+               LeaseKeeper leases, ObservationSink sink) {
         this.source = source;
         this.interval = interval;
+        this.settings = settings;
+        this.time = time;
+        this.workers = workers;
+        this.leases = leases;
+        this.sink = sink;
     }
 
     Duration interval() {
@@ -87,11 +98,10 @@ final class PollDriver {
     void tick(Instant now) {
         long nowMs = now.toEpochMilli();
         long horizon = nowMs + interval.toMillis() / 2;
-        long nanoNow = System.nanoTime();
         boolean anyDue = false;
         List<Entry> batch = new ArrayList<>();
         for (Entry e : entries.values()) {
-            if (e.inFlight || e.nextPollAtMillis > horizon || e.tracked.leaseValidUntilNanos - nanoNow <= 0) {
+            if (e.inFlight || e.nextPollAtMillis > horizon || !leases.mayAct(e.tracked)) {
                 continue;
             }
             anyDue |= e.nextPollAtMillis <= nowMs;
@@ -105,18 +115,17 @@ final class PollDriver {
             e.inFlight = true;
             byRef.computeIfAbsent(e.ref, r -> new ArrayList<>()).add(e);
         }
-        engine.execute(() -> pollBatch(byRef));
+        workers.execute(() -> pollBatch(byRef));
     }
 
     private void pollBatch(Map<CheckRef, List<Entry>> due) {
         // The batch may have waited for a worker past the lease's validity (a busy host): what this instance may no
         // longer poll stays due, and is polled once the lease is renewed, or left to the instance that claims it.
-        long nanoNow = System.nanoTime();
         Map<CheckRef, List<Entry>> byRef = new LinkedHashMap<>();
         for (Map.Entry<CheckRef, List<Entry>> me : due.entrySet()) {
             List<Entry> held = new ArrayList<>();
             for (Entry e : me.getValue()) {
-                if (e.removed || e.tracked.leaseValidUntilNanos - nanoNow <= 0) {
+                if (e.removed || !leases.mayAct(e.tracked)) {
                     e.inFlight = false;
                 } else {
                     held.add(e);
@@ -146,7 +155,7 @@ final class PollDriver {
             }
             List<Entry> es = me.getValue();
             // Completions arrive on the source's threads (an HTTP client's): hop to our workers before any store work.
-            stage.whenComplete((obs, err) -> engine.execute(() -> es.forEach(e -> handle(e, obs, err))));
+            stage.whenComplete((obs, err) -> workers.execute(() -> es.forEach(e -> handle(e, obs, err))));
         }
     }
 
@@ -155,24 +164,24 @@ final class PollDriver {
             if (e.removed) {
                 return;
             }
-            Instant now = engine.now();
+            Instant now = time.now();
             if (err == null && obs != null) {
                 e.failures = 0;
                 e.notFound = 0;
                 e.nextPollAtMillis = now.toEpochMilli() + jittered(interval).toMillis();
-                engine.onObservation(e.tracked, e.checkName, obs);
+                sink.observe(e.tracked, e.checkName, obs);
                 return;
             }
             Throwable cause = unwrap(err == null ? new IllegalStateException("source returned no observation") : err);
             SourceException se = cause instanceof SourceException s ? s : null;
             if (se != null && se.kind() == SourceException.Kind.PERMANENT) {
-                engine.onObservation(e.tracked, e.checkName, Observation.failed("error", se.getMessage()));
+                sink.observe(e.tracked, e.checkName, Observation.failed("error", se.getMessage()));
                 return;
             }
             if (se != null && se.kind() == SourceException.Kind.NOT_FOUND) {
                 e.notFound++;
-                if (e.notFound > engine.notFoundRetries()) {
-                    engine.onObservation(e.tracked, e.checkName, Observation.failed("not_found",
+                if (e.notFound > settings.notFoundRetries()) {
+                    sink.observe(e.tracked, e.checkName, Observation.failed("not_found",
                             se.getMessage() + " (still not found after " + e.notFound + " attempts)"));
                     return;
                 }
@@ -185,11 +194,11 @@ final class PollDriver {
                 delay = se.retryAfter().get();
             }
             e.nextPollAtMillis = now.toEpochMilli() + delay.toMillis();
-            Log.event(TrackerEngine.LOG, attempt == 1 ? Level.WARN : Level.DEBUG, "deployment_status_poll_failed",
+            Log.event(Log.TRACKER, attempt == 1 ? Level.WARN : Level.DEBUG, "deployment_status_poll_failed",
                     "deployment_id", e.tracked.id, "check", e.checkName, "source", source.type(), "attempt", attempt,
                     "retry_in_ms", delay.toMillis(), "error", describe(cause));
             if (attempt == 1) {
-                engine.appendEventQuietly(DeploymentEvent.of(e.tracked.id, now, "poll_error", e.checkName, null, null,
+                sink.note(DeploymentEvent.of(e.tracked.id, now, "poll_error", e.checkName, null, null,
                         null, describe(cause) + "; retrying in " + delay.toMillis() + " ms"));
             }
         } finally {
@@ -199,13 +208,13 @@ final class PollDriver {
 
     private Duration backoff(int attempt) {
         long base = interval.toMillis();
-        long max = engine.maxBackoff().toMillis();
+        long max = settings.maxBackoff().toMillis();
         long d = attempt >= 20 ? max : Math.min(max, base * (1L << Math.min(attempt - 1, 19)));
         return jittered(Duration.ofMillis(Math.max(d, 1)));
     }
 
     private Duration jittered(Duration d) {
-        double j = engine.pollJitter();
+        double j = settings.pollJitter();
         if (j == 0) {
             return d;
         }

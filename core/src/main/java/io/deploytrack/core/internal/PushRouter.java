@@ -27,34 +27,41 @@ final class PushRouter {
     private static final int STORE_MATCH_LIMIT = 100;
     private static final int TAKE_BATCH = 500;
 
-    private final TrackerEngine engine;
     private final HistoryStore store;
+    private final InFlight inFlight;
+    private final LeaseKeeper leases;
+    private final Followers followers;
+    private final Workers workers;
+    private final TrackerTime time;
+    private final String instanceId;
     private final Duration stretchedInterval;
     private final AtomicBoolean taking = new AtomicBoolean();
 
-    PushRouter(TrackerEngine engine, HistoryStore store, Duration stretchedInterval) {
-        this.engine = engine;
+    PushRouter(HistoryStore store, InFlight inFlight, LeaseKeeper leases, Followers followers, Workers workers,
+               TrackerTime time, String instanceId, Duration stretchedInterval) {
         this.store = store;
+        this.inFlight = inFlight;
+        this.leases = leases;
+        this.followers = followers;
+        this.workers = workers;
+        this.time = time;
+        this.instanceId = instanceId;
         this.stretchedInterval = stretchedInterval;
-    }
-
-    Duration stretchedInterval() {
-        return stretchedInterval;
     }
 
     PushResult push(Push push) {
         List<Long> applied = new ArrayList<>();
-        long nanoNow = System.nanoTime();
-        for (Tracked t : engine.trackedDeployments()) {
+        java.time.Instant pollNotBefore = time.now().plus(stretchedInterval);
+        for (Tracked t : inFlight.all()) {
             Deployment d = t.current;
-            if (t.done || t.leaseValidUntilNanos - nanoNow <= 0) {
+            if (t.done || !leases.mayAct(t)) {
                 // Not ours to act on now: the store route below records it for whoever holds the lease.
                 continue;
             }
             boolean any = false;
             for (DeploymentCheck c : d.checks()) {
                 if (!c.status().isTerminal() && push.selects(d, c)) {
-                    engine.submit(t, c.name(), push.observation(), push.via());
+                    followers.push(t, c.name(), push.observation(), push.via(), pollNotBefore);
                     any = true;
                 }
             }
@@ -63,7 +70,7 @@ final class PushRouter {
             }
         }
         if (!applied.isEmpty()) {
-            Log.event(TrackerEngine.LOG, Level.DEBUG, "deployment_push_applied", "via", push.via(), "delivery",
+            Log.event(Log.TRACKER, Level.DEBUG, "deployment_push_applied", "via", push.via(), "delivery",
                     push.deliveryId(), "deployments", applied);
             return new PushResult(PushResult.Outcome.APPLIED, applied);
         }
@@ -73,7 +80,7 @@ final class PushRouter {
             for (DeploymentCheck c : d.checks()) {
                 if (!c.status().isTerminal() && push.selects(d, c)) {
                     store.recordPush(new PendingPush(0, d.id(), c.name(), push.via(), push.deliveryId(),
-                            push.observation(), engine.now()));
+                            push.observation(), time.now()));
                     any = true;
                 }
             }
@@ -82,12 +89,12 @@ final class PushRouter {
             }
         }
         if (recorded.isEmpty()) {
-            Log.event(TrackerEngine.LOG, Level.INFO, "deployment_push_unmatched", "via", push.via(), "delivery",
+            Log.event(Log.TRACKER, Level.INFO, "deployment_push_unmatched", "via", push.via(), "delivery",
                     push.deliveryId(), "ref", push.ref() == null ? null : push.ref().type(),
                     "attribute", push.attributeKey());
             return new PushResult(PushResult.Outcome.NO_RUNNING_CHECK, List.of());
         }
-        Log.event(TrackerEngine.LOG, Level.INFO, "deployment_push_recorded_for_holder", "via", push.via(), "delivery",
+        Log.event(Log.TRACKER, Level.INFO, "deployment_push_recorded_for_holder", "via", push.via(), "delivery",
                 push.deliveryId(), "deployments", recorded);
         // If this instance holds one of them after all (claimed a moment ago), its next tick applies it.
         return new PushResult(PushResult.Outcome.RECORDED_FOR_HOLDER, recorded);
@@ -95,11 +102,11 @@ final class PushRouter {
 
     /** Scheduler thread: hands the taking of pushes recorded for this instance to a worker, one run at a time. */
     void tick() {
-        if (engine.isClosed() || !taking.compareAndSet(false, true)) {
+        if (workers.closed() || !taking.compareAndSet(false, true)) {
             return;
         }
         try {
-            engine.execute(() -> {
+            workers.execute(() -> {
                 try {
                     takeRecorded();
                 } finally {
@@ -113,19 +120,20 @@ final class PushRouter {
 
     private void takeRecorded() {
         try {
-            List<PendingPush> pending = store.takePushes(engine.instanceId(), TAKE_BATCH);
+            List<PendingPush> pending = store.takePushes(instanceId, TAKE_BATCH);
+            java.time.Instant pollNotBefore = time.now().plus(stretchedInterval);
             for (PendingPush p : pending) {
-                Tracked t = engine.trackedDeployment(p.deploymentId());
+                Tracked t = inFlight.get(p.deploymentId());
                 if (t == null || t.done) {
                     // Leased to us but not followed (ended meanwhile, or a claim in flight): the CAS makes it moot.
                     continue;
                 }
-                Log.event(TrackerEngine.LOG, Level.DEBUG, "deployment_push_taken", "deployment_id", p.deploymentId(),
+                Log.event(Log.TRACKER, Level.DEBUG, "deployment_push_taken", "deployment_id", p.deploymentId(),
                         "check", p.checkName(), "via", p.via(), "delivery", p.deliveryId());
-                engine.submit(t, p.checkName(), p.observation(), p.via());
+                followers.push(t, p.checkName(), p.observation(), p.via(), pollNotBefore);
             }
         } catch (RuntimeException e) {
-            Log.event(TrackerEngine.LOG, Level.WARN, "deployment_push_take_failed", "instance", engine.instanceId(),
+            Log.event(Log.TRACKER, Level.WARN, "deployment_push_take_failed", "instance", instanceId,
                     "error", e);
         }
     }

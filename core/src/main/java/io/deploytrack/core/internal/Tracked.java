@@ -2,38 +2,77 @@ package io.deploytrack.core.internal;
 
 import io.deploytrack.core.Deployment;
 import io.deploytrack.core.Following;
+import io.deploytrack.core.Observation;
+import org.slf4j.event.Level;
 
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-/** One deployment this instance follows. Mutable state is guarded by the object's monitor. */
+/**
+ * One deployment this instance follows. Its state changes (and the store writes that go with them) happen under the
+ * object's monitor; nothing slow that is not this deployment's own store work runs there: listeners run after the
+ * monitor is released, in order, from {@link #outbox} (see {@link Notifier}).
+ */
 final class Tracked {
+    /** An observation waiting in the mailbox; {@code via} is the push source's type for a push, null for a watch. */
+    record Pushed(String checkName, Observation observation, String via) {
+    }
+
     final long id;
     volatile Deployment current;
+    /** The open followings by check name. Guarded by the monitor. */
     final Map<String, Following> followings = new HashMap<>();
-    final Set<String> deadlinePending = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    final CompletableFuture<Deployment> future = new CompletableFuture<>();
-    final Set<String> unknownStatusesLogged = new HashSet<>();
+    /** Checks whose deadline is being handled, so a tick does not queue it twice. */
+    final Set<String> deadlinePending = ConcurrentHashMap.newKeySet();
     /** A resumed check's deadline waits until the source has had a chance to answer. */
     volatile Instant deadlineGraceUntil;
     volatile boolean done;
     /** Which path the observation being applied came by, when it is a push (for the event log); guarded by the monitor. */
     String endingVia;
     /** Pushed observations wait here, so a deployment's observations are applied one at a time, in order. */
-    final java.util.Queue<Object[]> mailbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
+    final Queue<Pushed> mailbox = new ConcurrentLinkedQueue<>();
+    final AtomicBoolean draining = new AtomicBoolean();
+    /** Listener calls and completions, queued under the monitor in the order of the changes, run outside it. */
+    final Queue<Runnable> outbox = new ConcurrentLinkedQueue<>();
+    final AtomicBoolean dispatching = new AtomicBoolean();
     /**
-     * Until when this instance may act on the row by its own reckoning: the last confirmed lease minus a safety
-     * margin, on {@link System#nanoTime()}. Polls stop past it, so two instances never poll one deployment within a lease period.
+     * Until when this instance may act on the row by its own reckoning, on the tracker's {@link io.deploytrack.core.Ticker}:
+     * the last confirmed lease minus a safety margin. Written by {@link LeaseKeeper} only.
      */
     volatile long leaseValidUntilNanos = Long.MAX_VALUE;
 
     Tracked(Deployment d) {
         this.id = d.id();
         this.current = d;
+    }
+
+    /** Closes every following. Call under the monitor. */
+    void stopFollowing() {
+        for (Following f : followings.values()) {
+            closeQuietly(f);
+        }
+        followings.clear();
+    }
+
+    /** Closes one check's following. Call under the monitor. */
+    void stopFollowing(String checkName) {
+        Following f = followings.remove(checkName);
+        if (f != null) {
+            closeQuietly(f);
+        }
+    }
+
+    private void closeQuietly(Following f) {
+        try {
+            f.close();
+        } catch (RuntimeException e) {
+            Log.event(Log.TRACKER, Level.DEBUG, "deployment_follow_close_failed", "deployment_id", id, "error", e);
+        }
     }
 }

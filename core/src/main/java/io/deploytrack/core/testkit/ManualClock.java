@@ -1,5 +1,7 @@
 package io.deploytrack.core.testkit;
 
+import io.deploytrack.core.Ticker;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -7,8 +9,11 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock that moves only when told to. Thread-safe. */
-public final class ManualClock extends Clock {
+/**
+ * A clock that moves only when told to. Thread-safe. It is also the tracker's {@link Ticker}: a tracker built with
+ * this clock measures lease validity on it too, so a test moves all of the tracker's time with this one clock.
+ */
+public final class ManualClock extends Clock implements Ticker {
     private final AtomicReference<Instant> now;
     private final ZoneId zone;
 
@@ -40,6 +45,12 @@ public final class ManualClock extends Clock {
     @Override
     public Instant instant() {
         return now.get();
+    }
+
+    /** The clock's instant as nanoseconds since the epoch: moves exactly as the clock does. */
+    @Override
+    public long nanos() {
+        return Ticker.epochNanos(now.get());
     }
 
     /** Moves the clock forward. */

@@ -1,0 +1,164 @@
+package io.deploytrack.core.internal;
+
+import io.deploytrack.core.Deployment;
+import io.deploytrack.core.DeploymentCheck;
+import io.deploytrack.core.DeploymentEvent;
+import io.deploytrack.core.DeploymentStatus;
+import io.deploytrack.core.DeploymentUpdate;
+import io.deploytrack.core.HistoryStore;
+import io.deploytrack.core.Observation;
+import org.slf4j.event.Level;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The state machine of a check: applies an observation (progress, approval wait, end) or a passed deadline to one
+ * check of a followed deployment, writes the change by compare-and-set, and hands a check that ended to the
+ * {@link Concluder}. Each change happens under the deployment's monitor; the listeners it queues run after it is
+ * released.
+ */
+final class CheckProgress implements ObservationSink {
+    private final HistoryStore store;
+    private final TrackerTime time;
+    private final Workers workers;
+    private final Concluder concluder;
+    private final Notifier notifier;
+
+    CheckProgress(HistoryStore store, TrackerTime time, Workers workers, Concluder concluder, Notifier notifier) {
+        this.store = store;
+        this.time = time;
+        this.workers = workers;
+        this.concluder = concluder;
+        this.notifier = notifier;
+    }
+
+    @Override
+    public void observe(Tracked t, String checkName, Observation o) {
+        synchronized (t) {
+            if (!t.done && !workers.closed()) {
+                apply(t, checkName, o);
+            }
+        }
+        notifier.flush(t);
+    }
+
+    @Override
+    public void observePushed(Tracked t, String checkName, Observation o, String via) {
+        synchronized (t) {
+            if (!t.done && !workers.closed()) {
+                t.endingVia = "push via " + via;
+                try {
+                    apply(t, checkName, o);
+                } finally {
+                    t.endingVia = null;
+                }
+            }
+        }
+        notifier.flush(t);
+    }
+
+    @Override
+    public void note(DeploymentEvent event) {
+        try {
+            store.appendEvent(event);
+        } catch (RuntimeException ex) {
+            Log.event(Log.TRACKER, Level.WARN, "deployment_event_write_failed", "deployment_id", event.deploymentId(),
+                    "error", ex);
+        }
+    }
+
+    /** The check's deadline may have passed: times it out if it did and the check still runs. */
+    void deadline(Tracked t, String checkName) {
+        synchronized (t) {
+            t.deadlinePending.remove(checkName);
+            if (!t.done && !workers.closed()) {
+                timeOut(t, checkName);
+            }
+        }
+        notifier.flush(t);
+    }
+
+    private void apply(Tracked t, String checkName, Observation o) {
+        Deployment d = t.current;
+        DeploymentCheck c = d.check(checkName).orElse(null);
+        if (c == null || c.status().isTerminal()) {
+            return;
+        }
+        Instant now = time.now();
+        boolean awaiting = o.state() == Observation.State.AWAITING_APPROVAL;
+        Instant deadline = c.deadlineAt();
+        if (awaiting && !c.awaitingApproval()) {
+            deadline = now.plus(c.approvalTimeout());
+        } else if (!awaiting && c.awaitingApproval()) {
+            deadline = now.plus(c.timeout());
+        }
+        Instant sourceStart = o.startedAt() == null ? null : o.startedAt().truncatedTo(ChronoUnit.MILLIS);
+        Instant checkStart = sourceStart != null ? sourceStart : c.startedAt();
+        Instant depStart = sourceStart != null && sourceStart.isBefore(d.startedAt()) ? sourceStart : d.startedAt();
+        if (o.state().isTerminal()) {
+            Instant end = o.finishedAt() != null ? o.finishedAt().truncatedTo(ChronoUnit.MILLIS) : now;
+            DeploymentCheck nc = c.withProgress(o.state().toStatus(), checkStart, end, deadline, o.sourceStatus(),
+                    false, o.message());
+            concluder.conclude(t, nc, depStart);
+            return;
+        }
+        boolean statusChanged = !Objects.equals(o.sourceStatus(), c.lastSourceStatus());
+        boolean changed = statusChanged || awaiting != c.awaitingApproval()
+                || !checkStart.equals(c.startedAt()) || !Objects.equals(o.message(), c.message());
+        Log.event(Log.TRACKER, Level.DEBUG, "deployment_status_checked", "deployment_id", t.id, "check", checkName,
+                c.sourceType() + "_status", o.sourceStatus());
+        if (!changed) {
+            return;
+        }
+        DeploymentCheck nc = c.withProgress(DeploymentStatus.RUNNING, checkStart, null, deadline,
+                o.sourceStatus(), awaiting, o.message());
+        List<DeploymentEvent> events = statusChanged
+                ? List.of(DeploymentEvent.of(t.id, now, "source_status", checkName, null, null, o.sourceStatus(), o.message()))
+                : List.of();
+        boolean ok = store.update(new DeploymentUpdate(t.id, DeploymentStatus.RUNNING, null,
+                depStart.equals(d.startedAt()) ? null : depStart, null, null, null, null, List.of(nc), events));
+        if (!ok) {
+            concluder.finishFromStore(t);
+            return;
+        }
+        t.current = d.withChecks(Concluder.replace(d.checks(), nc)).withStartedAt(depStart);
+        if (statusChanged) {
+            Log.event(Log.TRACKER, Level.INFO, "deployment_status_changed", "deployment_id", t.id, "check", checkName,
+                    c.sourceType() + "_status", o.sourceStatus(), "awaiting_approval", awaiting);
+        }
+        notifier.statusChanged(t, t.current, nc);
+    }
+
+    private void timeOut(Tracked t, String checkName) {
+        DeploymentCheck c = t.current.check(checkName).orElse(null);
+        Instant now = time.now();
+        if (c == null || c.status().isTerminal() || c.deadlineAt().isAfter(now)) {
+            return;
+        }
+        String last = c.lastSourceStatus() == null ? "none (the source never answered)" : c.lastSourceStatus();
+        String message = c.awaitingApproval()
+                ? "approval deadline of " + human(c.approvalTimeout()) + " passed while waiting for approval; last status seen: " + last
+                : "no terminal status within " + human(c.timeout()) + "; last status seen: " + last;
+        DeploymentCheck nc = c.withProgress(DeploymentStatus.TIMED_OUT, c.startedAt(), now, c.deadlineAt(),
+                c.lastSourceStatus(), c.awaitingApproval(), message);
+        concluder.conclude(t, nc, t.current.startedAt());
+    }
+
+    static String human(Duration d) {
+        long s = d.toSeconds();
+        if (s % 3600 == 0 && s >= 3600) {
+            return s / 3600 + "h";
+        }
+        if (s % 60 == 0 && s >= 60) {
+            return s / 60 + "m";
+        }
+        if (d.toMillis() % 1000 == 0) {
+            return s + "s";
+        }
+        return d.toMillis() + "ms";
+    }
+}

@@ -1,0 +1,171 @@
+package io.deploytrack.core.internal;
+
+import io.deploytrack.core.Deployment;
+import io.deploytrack.core.DeploymentCheck;
+import io.deploytrack.core.DeploymentEvent;
+import io.deploytrack.core.DeploymentNotFoundException;
+import io.deploytrack.core.DeploymentOutcome;
+import io.deploytrack.core.DeploymentStatus;
+import io.deploytrack.core.DeploymentUpdate;
+import io.deploytrack.core.HistoryStore;
+import org.slf4j.event.Level;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A check reached a terminal status: decides the deployment's status with {@link DeploymentOutcome}, and either
+ * records the check and goes on, or ends the deployment (under a freshly renewed lease, by compare-and-set) and queues
+ * the notifications. Also adopts what the store says when the row changed under this instance. Callers hold the
+ * deployment's monitor; the queued notifications run after they release it.
+ */
+final class Concluder {
+    private final HistoryStore store;
+    private final TrackerTime time;
+    private final LeaseKeeper leases;
+    private final Notifier notifier;
+    private final InFlight inFlight;
+    private final String instanceId;
+
+    Concluder(HistoryStore store, TrackerTime time, LeaseKeeper leases, Notifier notifier, InFlight inFlight,
+              String instanceId) {
+        this.store = store;
+        this.time = time;
+        this.leases = leases;
+        this.notifier = notifier;
+        this.inFlight = inFlight;
+        this.instanceId = instanceId;
+    }
+
+    /** {@code finished} (a check of {@code t}, now terminal) is written; {@code depStart} is the deployment's start. */
+    void conclude(Tracked t, DeploymentCheck finished, Instant depStart) {
+        Deployment d = t.current;
+        List<DeploymentCheck> checks = replace(d.checks(), finished);
+        DeploymentOutcome decided = DeploymentOutcome.of(checks);
+        Instant now = time.now();
+        if (!decided.isDecided()) {
+            recordCheck(t, d, checks, finished, depStart, now);
+            return;
+        }
+        DeploymentStatus outcome = decided.status();
+        DeploymentCheck cause = decided.cause() == null ? null
+                : checks.stream().filter(c -> c.name().equals(decided.cause())).findFirst().orElseThrow();
+        Instant completed = finished.completedAt();
+        if (outcome == DeploymentStatus.SUCCESS) {
+            for (DeploymentCheck c : checks) {
+                if (c.completedAt() != null && c.completedAt().isAfter(completed)) {
+                    completed = c.completedAt();
+                }
+            }
+        }
+        List<DeploymentCheck> written = new ArrayList<>();
+        for (int i = 0; i < checks.size(); i++) {
+            DeploymentCheck c = checks.get(i);
+            if (c == finished) {
+                written.add(c);
+            } else if (!c.status().isTerminal()) {
+                DeploymentCheck stopped = c.withProgress(DeploymentStatus.CANCELLED, c.startedAt(), completed,
+                        c.deadlineAt(), c.lastSourceStatus(), false,
+                        "not followed further: the deployment ended " + outcome.word() + " at check '" + finished.name() + "'");
+                checks.set(i, stopped);
+                written.add(stopped);
+            }
+        }
+        Instant start = completed.isBefore(depStart) ? completed : depStart;
+        String errorStage = cause == null ? null : cause.name();
+        String errorMessage = cause == null ? null : errorMessageOf(cause);
+        Instant deployed = outcome == DeploymentStatus.SUCCESS ? completed : null;
+        // Ending a deployment and notifying its end happen under a freshly extended lease. Another instance claims an
+        // ended row whose end was never notified once its lease expires (its instance died before onCompleted); if
+        // this instance ended it on a nearly expired lease, or on one another instance had already claimed, both would
+        // notify. A row we no longer hold is left to its holder, which ends and notifies it.
+        if (!leases.renew(t)) {
+            Log.event(Log.TRACKER, Level.WARN, "deployment_lease_lost", "deployment_id", t.id, "instance", instanceId);
+            finishFromStore(t);
+            return;
+        }
+        boolean ok = store.update(new DeploymentUpdate(t.id, DeploymentStatus.RUNNING, outcome,
+                start.equals(d.startedAt()) ? null : start, deployed, completed, errorStage, errorMessage, written,
+                List.of(DeploymentEvent.of(t.id, now, "completed", finished.name(), DeploymentStatus.RUNNING, outcome,
+                        finished.lastSourceStatus(), PushRouter.withEndingPath(d, finished, t.endingVia, errorMessage)))));
+        if (!ok) {
+            finishFromStore(t);
+            return;
+        }
+        Deployment result = d.withChecks(checks).withOutcome(outcome, start, deployed, completed, errorStage, errorMessage);
+        t.current = result;
+        t.done = true;
+        t.stopFollowing();
+        inFlight.remove(t);
+        logEnd(result, outcome, Duration.between(start, completed));
+        notifier.statusChanged(t, result, finished);
+        notifier.completed(t, result);
+    }
+
+    /** Another check still runs: record this one and go on. */
+    private void recordCheck(Tracked t, Deployment d, List<DeploymentCheck> checks, DeploymentCheck finished,
+                             Instant depStart, Instant now) {
+        boolean ok = store.update(new DeploymentUpdate(t.id, DeploymentStatus.RUNNING, null,
+                depStart.equals(d.startedAt()) ? null : depStart, null, null, null, null, List.of(finished),
+                List.of(DeploymentEvent.of(t.id, now, "check_completed", finished.name(), null, null,
+                        finished.lastSourceStatus(), finished.status().word()))));
+        if (!ok) {
+            finishFromStore(t);
+            return;
+        }
+        t.stopFollowing(finished.name());
+        t.current = d.withChecks(checks).withStartedAt(depStart);
+        notifier.statusChanged(t, t.current, finished);
+    }
+
+    /**
+     * Someone else ended (or removed) the row, or took it over: stop following it and adopt what the store says,
+     * without notifying listeners again. A row still running elsewhere is awaited through the store.
+     */
+    void finishFromStore(Tracked t) {
+        t.done = true;
+        t.stopFollowing();
+        inFlight.remove(t);
+        Optional<Deployment> stored = store.find(t.id);
+        if (stored.isPresent() && stored.get().isTerminal()) {
+            t.current = stored.get();
+            notifier.adopted(t, stored.get());
+        } else if (stored.isEmpty()) {
+            notifier.failed(t, new DeploymentNotFoundException(t.id));
+        }
+        // Still running but not ours any more (lease lost): whoever holds it now ends it, and LeaseLoop sees the end.
+    }
+
+    private void logEnd(Deployment d, DeploymentStatus outcome, Duration elapsed) {
+        String event = switch (outcome) {
+            case SUCCESS -> "deployment_completed_successfully";
+            case TIMED_OUT -> "deployment_status_polling_timeout";
+            case CANCELLED -> "deployment_cancelled";
+            default -> "deployment_failed";
+        };
+        Log.event(Log.TRACKER, outcome == DeploymentStatus.SUCCESS ? Level.INFO : Level.WARN, event, "deployment_id",
+                d.id(), "project", d.project(), "environment", d.environment(), "commit", d.shortSha(), "status",
+                outcome.word(), "elapsed_seconds", elapsed.toMillis() / 1000.0, "error_stage", d.errorStage(), "error",
+                d.errorMessage());
+    }
+
+    private static String errorMessageOf(DeploymentCheck c) {
+        if (c.message() != null && !c.message().isBlank()) {
+            return c.message();
+        }
+        return "check '" + c.name() + "' ended " + c.status().word() + " (" + c.sourceType() + " status "
+                + c.lastSourceStatus() + ")";
+    }
+
+    /** {@code checks} with the one named like {@code nc} replaced by it (a new, mutable list). */
+    static List<DeploymentCheck> replace(List<DeploymentCheck> checks, DeploymentCheck nc) {
+        List<DeploymentCheck> out = new ArrayList<>(checks.size());
+        for (DeploymentCheck c : checks) {
+            out.add(c.name().equals(nc.name()) ? nc : c);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,98 @@
+package io.deploytrack.core.internal;
+
+import io.deploytrack.core.Deployment;
+import io.deploytrack.core.DeploymentCheck;
+import io.deploytrack.core.DeploymentListener;
+import io.deploytrack.core.HistoryStore;
+import org.slf4j.event.Level;
+
+import java.util.List;
+
+/**
+ * Tells listeners and waiters what happened. Calls are queued in a deployment's outbox while its state changes (under
+ * its monitor, so in the order of the changes) and run by {@link #flush(Tracked)} after the monitor is released: a
+ * slow listener never holds up another deployment's work, a lease renewal or a store write. A failing listener is
+ * logged and the others still run.
+ */
+final class Notifier {
+    private final List<DeploymentListener> listeners;
+    private final HistoryStore store;
+    private final Completions completions;
+
+    Notifier(List<DeploymentListener> listeners, HistoryStore store, Completions completions) {
+        this.listeners = List.copyOf(listeners);
+        this.store = store;
+        this.completions = completions;
+    }
+
+    /** Queues {@code onStarted}. */
+    void started(Tracked t, Deployment d) {
+        t.outbox.add(() -> each("onStarted", d.id(), l -> l.onStarted(d)));
+    }
+
+    /** Queues {@code onStatusChanged}. */
+    void statusChanged(Tracked t, Deployment d, DeploymentCheck changed) {
+        t.outbox.add(() -> each("onStatusChanged", d.id(), l -> l.onStatusChanged(d, changed)));
+    }
+
+    /** Queues the end: {@code onCompleted}, the notified mark, then the futures. */
+    void completed(Tracked t, Deployment ended) {
+        t.outbox.add(() -> completedNow(ended));
+    }
+
+    /** Queues the futures' end with what another instance (or a person) decided: listeners are not called again. */
+    void adopted(Tracked t, Deployment ended) {
+        t.outbox.add(() -> completions.complete(ended));
+    }
+
+    /** Queues the futures' failure. */
+    void failed(Tracked t, Throwable why) {
+        t.outbox.add(() -> completions.fail(t.id, why));
+    }
+
+    /**
+     * Runs what is queued for {@code t}, in order, on this thread; returns at once when another thread is already
+     * running it (that thread picks up what was queued meanwhile). Call it without holding {@code t}'s monitor.
+     */
+    void flush(Tracked t) {
+        while (t.dispatching.compareAndSet(false, true)) {
+            try {
+                Runnable r;
+                while ((r = t.outbox.poll()) != null) {
+                    r.run();
+                }
+            } finally {
+                t.dispatching.set(false);
+            }
+            if (t.outbox.isEmpty()) {
+                return;
+            }
+        }
+    }
+
+    /** {@code onCompleted}, the notified mark and the futures of an ended deployment, now, on this thread. */
+    void completedNow(Deployment ended) {
+        each("onCompleted", ended.id(), l -> l.onCompleted(ended));
+        try {
+            store.markNotified(ended.id());
+        } catch (RuntimeException e) {
+            Log.event(Log.TRACKER, Level.WARN, "deployment_notified_mark_failed", "deployment_id", ended.id(), "error", e);
+        }
+        completions.complete(ended);
+    }
+
+    private interface Call {
+        void on(DeploymentListener l);
+    }
+
+    private void each(String callback, long id, Call call) {
+        for (DeploymentListener l : listeners) {
+            try {
+                call.on(l);
+            } catch (RuntimeException | LinkageError e) {
+                Log.event(Log.TRACKER, Level.WARN, "deployment_listener_failed", "callback", callback, "deployment_id", id,
+                        "error", e);
+            }
+        }
+    }
+}
