@@ -57,7 +57,15 @@ public final class WebhookServer implements AutoCloseable {
         }
     }
 
+    /** The JDK server's switch for TCP_NODELAY on accepted connections; read once, when its first server starts. */
+    static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
+
     static WebhookServer start(WebhookReceiver receiver, int port, String path, int threadCount) throws IOException {
+        // The JDK server writes a response's headers and body separately; with Nagle's algorithm on, the body waits
+        // for the client's delayed ACK of the headers, about 40 ms on every callback. Unless the host chose otherwise.
+        if (System.getProperty(NODELAY_PROPERTY) == null) {
+            System.setProperty(NODELAY_PROPERTY, "true");
+        }
         HttpServer server = HttpServer.create(new InetSocketAddress(port), 128);
         AtomicInteger n = new AtomicInteger();
         ExecutorService threads = Executors.newFixedThreadPool(threadCount, r -> {
