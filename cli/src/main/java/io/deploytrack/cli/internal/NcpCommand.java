@@ -9,6 +9,7 @@ import io.deploytrack.ncp.NcpApiException;
 import io.deploytrack.ncp.NcpClient;
 import io.deploytrack.ncp.NcpCredentials;
 import io.deploytrack.ncp.NcpEndpoint;
+import io.deploytrack.ncp.NcpDeployments;
 import io.deploytrack.ncp.NcpStatusSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,9 +37,8 @@ final class NcpCommand extends BaseCommand {
         @Option(names = "--project-id", required = true, paramLabel = "P", description = "The SourceDeploy project id.")
         long projectId;
 
-        @Option(names = "--repo", required = true, paramLabel = "OWNER/REPO", converter = Options.ProjectConverter.class,
-                description = "The GitHub repository deployed.")
-        Options.Project project;
+        @Mixin
+        Options.DeployedProject project;
 
         @Option(names = "--commit", required = true, paramLabel = "SHA", description = "The commit deployed (7 to 40 hex characters).")
         String commit;
@@ -71,6 +71,7 @@ final class NcpCommand extends BaseCommand {
         boolean json;
 
         DeploymentRequest request() {
+            Options.Project project = this.project.require();
             return DeploymentRequest.builder().owner(project.owner()).repo(project.repo()).environment(environment)
                     .commitSha(commit).rollback(rollback).build();
         }
@@ -151,10 +152,14 @@ final class NcpCommand extends BaseCommand {
             DeploymentRequest request = shared.request();
             NcpStatusSource source = source(this, shared.endpoint, shared.interval);
             String what = "scenario " + scenarioId + " of project " + shared.projectId;
-            Function<DeploymentTracker, DeploymentHandle> start = tracker -> started(requestApproval
-                    ? source.requestAndTrack(tracker, request, shared.projectId, stageId, scenarioId, shared.timeout,
-                    shared.approvalTimeout)
-                    : source.deployAndTrack(tracker, request, shared.projectId, stageId, scenarioId, shared.timeout), what);
+            Function<DeploymentTracker, DeploymentHandle> start = tracker -> {
+                NcpDeployments deployments = NcpDeployments.of(source, tracker);
+                return started(requestApproval
+                        ? deployments.requestAndTrack(request, shared.projectId, stageId, scenarioId, shared.timeout,
+                        shared.approvalTimeout)
+                        : deployments.deployAndTrack(request, shared.projectId, stageId, scenarioId, shared.timeout),
+                        what);
+            };
             try (Database db = openOrCreate()) {
                 return Tracking.track(this, db, source, new Tracking.Plan(start, shared.interval, shared.timeout,
                         shared.approvalTimeout, shared.json));
@@ -178,8 +183,8 @@ final class NcpCommand extends BaseCommand {
             checkIds(this, "--project-id", shared.projectId);
             checkIds(this, "--history-id", historyId);
             DeploymentRequest request = shared.request()
-                    .withAttribute(NcpStatusSource.ATTRIBUTE_PROJECT_ID, Long.toString(shared.projectId))
-                    .withAttribute(NcpStatusSource.ATTRIBUTE_HISTORY_ID, Long.toString(historyId));
+                    .withAttribute(NcpDeployments.ATTRIBUTE_PROJECT_ID, Long.toString(shared.projectId))
+                    .withAttribute(NcpDeployments.ATTRIBUTE_HISTORY_ID, Long.toString(historyId));
             NcpStatusSource source = source(this, shared.endpoint, shared.interval);
             CheckSpec check = new CheckSpec(NcpStatusSource.TYPE, NcpStatusSource.ref(shared.projectId, historyId),
                     shared.timeout, shared.approvalTimeout);

@@ -2,6 +2,10 @@ package io.deploytrack.cli.internal;
 
 import io.deploytrack.core.DeploymentStatus;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 import java.time.Duration;
@@ -55,6 +59,42 @@ final class Options {
                         + "e.g. acme/web");
             }
             return new Project(m.group(1), m.group(2));
+        }
+    }
+
+    /**
+     * {@code --project OWNER/REPO}, the one spelling of the project across commands, for the commands that record a
+     * deployment (it is required there); {@code --repo}, its earlier spelling, still works with a deprecation warning.
+     */
+    static final class DeployedProject {
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec mixee;
+
+        @Option(names = "--project", paramLabel = "OWNER/REPO", converter = ProjectConverter.class,
+                description = "The GitHub repository deployed (required).")
+        Project project;
+
+        @Option(names = "--repo", hidden = true, paramLabel = "OWNER/REPO", converter = ProjectConverter.class,
+                description = "Deprecated: use --project.")
+        Project deprecatedRepo;
+
+        /** The project given; a usage error when none or both spellings are given. */
+        Project require() {
+            if (project != null && deprecatedRepo != null) {
+                throw new ParameterException(mixee.commandLine(), "--project " + project + " and --repo "
+                        + deprecatedRepo + " name the same thing: give only --project OWNER/REPO");
+            }
+            if (deprecatedRepo != null) {
+                mixee.commandLine().getErr().println("warning: --repo is deprecated and will be removed: use --project "
+                        + deprecatedRepo);
+                mixee.commandLine().getErr().flush();
+                return deprecatedRepo;
+            }
+            if (project == null) {
+                throw new ParameterException(mixee.commandLine(),
+                        "Missing required option: '--project=OWNER/REPO' (the GitHub repository deployed, e.g. acme/web)");
+            }
+            return project;
         }
     }
 

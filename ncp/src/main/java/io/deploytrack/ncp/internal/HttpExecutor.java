@@ -1,6 +1,6 @@
 package io.deploytrack.ncp.internal;
 
-import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +21,7 @@ public final class HttpExecutor {
     }
 
     /** @return a new executor of {@code min(4, max(2, CPUs))} threads */
-    public static Executor create() {
+    public static ExecutorService create() {
         int size = Math.min(4, Math.max(2, Runtime.getRuntime().availableProcessors()));
         ThreadPoolExecutor pool = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 r -> {
