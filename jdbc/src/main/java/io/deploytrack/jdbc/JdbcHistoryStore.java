@@ -102,6 +102,14 @@ public final class JdbcHistoryStore implements HistoryStore {
         return call("read the schema version", () -> connections.read(Migrations::currentVersion));
     }
 
+    /**
+     * This store's transactions, for modules that keep their own tables beside the history (deploytrack-notify):
+     * their writes go through the store's one write path (on SQLite, the process's single writer connection).
+     */
+    public StoreTransactions transactions() {
+        return new StoreTransactions(connections, clock, description);
+    }
+
     // ------------------------------------------------------------------ create
 
     @Override

@@ -111,7 +111,8 @@ class PostgresStoreTest {
         Set<String> sqliteColumns = new TreeSet<>();
         Set<String> sqliteIndexes = new TreeSet<>();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + sqliteFile); Statement s = c.createStatement()) {
-            for (String table : List.of("deployment_histories", "deployment_checks", "deployment_events", "deployment_pushes")) {
+            for (String table : List.of("deployment_histories", "deployment_checks", "deployment_events",
+                    "deployment_notifications", "deployment_notification_channels", "deployment_pushes")) {
                 try (ResultSet rs = s.executeQuery("PRAGMA table_info(" + table + ")")) {
                     while (rs.next()) {
                         sqliteColumns.add(table + "." + rs.getString("name"));
@@ -128,6 +129,7 @@ class PostgresStoreTest {
         assertThat(pgTypes.keySet()).isEqualTo(sqliteColumns);
         assertThat(pgIndexes).isEqualTo(sqliteIndexes);
         assertThat(versions).containsExactly("1 V1__history_checks_events.sql", "2 V2__leases_and_notification.sql",
+                "4 V4__notifications.sql",
                 "5 V5__pushed_observations.sql");
         assertThat(pgTypes).containsEntry("deployment_histories.id", "bigint identity")
                 .containsEntry("deployment_checks.id", "bigint identity")
@@ -138,7 +140,7 @@ class PostgresStoreTest {
                 .containsEntry("deployment_histories.total_duration", "bigint");
         Map<String, String> times = new TreeMap<>(pgTypes);
         times.keySet().removeIf(k -> !(k.endsWith("_at") || k.endsWith(".at") || k.endsWith(".lease_until")));
-        assertThat(times).as("every time column").hasSize(13)
+        assertThat(times).as("every time column").hasSize(20)
                 .allSatisfy((k, v) -> assertThat(v).isEqualTo("timestamp with time zone"));
     }
 
@@ -338,7 +340,7 @@ class PostgresStoreTest {
             while (rs.next()) {
                 versions.add(rs.getInt(1));
             }
-            assertThat(versions).containsExactly(1, 2, 5);
+            assertThat(versions).containsExactly(1, 2, 4, 5);
         }
     }
 

@@ -35,7 +35,8 @@ final class ResumeCommand extends BaseCommand {
         PrintWriter out = out();
         try (Database db = openExisting();
              Sources sources = Sources.available(context(), interval);
-             Progress progress = new Progress(out, context().terminal(), context().clock())) {
+             Progress progress = new Progress(out, context().terminal(), context().clock());
+             CliNotifications notifications = CliNotifications.start(context(), db)) {
             DeploymentTracker.Builder b = DeploymentTracker.builder(db.store()).discoverSources(false)
                     .clock(context().clock()).pollInterval(interval).listener(progress);
             sources.all().values().forEach(b::source);
@@ -75,6 +76,7 @@ final class ResumeCommand extends BaseCommand {
                     }
                 }
                 List<Deployment> done = progress.finished();
+                notifications.finish(done.stream().map(Deployment::id).toList(), out);
                 long ok = done.stream().filter(d -> d.status() == DeploymentStatus.SUCCESS).count();
                 out.println("followed " + done.size() + " to the end: " + ok + " success, " + (done.size() - ok) + " not");
             }

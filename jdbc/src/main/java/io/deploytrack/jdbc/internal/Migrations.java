@@ -22,7 +22,8 @@ public final class Migrations {
     private static final String[] FILES = {
             "V1__history_checks_events.sql",
             "V2__leases_and_notification.sql",
-            // V3 and V4 are other changes' (merged separately); versions are applied by number, gaps allowed.
+            // V3 (adoption settings) comes from another branch; versions are read from the names, so a gap is fine.
+            "V4__notifications.sql",
             "V5__pushed_observations.sql",
     };
 
@@ -31,11 +32,15 @@ public final class Migrations {
 
     /** The newest schema version this build knows. */
     public static int latestVersion() {
-        int max = 0;
+        int latest = 0;
         for (String f : FILES) {
-            max = Math.max(max, Integer.parseInt(f.substring(1, f.indexOf("__"))));
+            latest = Math.max(latest, version(f));
         }
-        return max;
+        return latest;
+    }
+
+    private static int version(String file) {
+        return Integer.parseInt(file.substring(1, file.indexOf("__")));
     }
 
     /** Applies every migration newer than the database's version, up to {@code target}; returns the version reached. */
@@ -43,7 +48,7 @@ public final class Migrations {
         Dialect dialect = connections.dialect();
         TreeMap<Integer, String> scripts = new TreeMap<>();
         for (String f : FILES) {
-            int v = Integer.parseInt(f.substring(1, f.indexOf("__")));
+            int v = version(f);
             if (v <= target) {
                 scripts.put(v, f);
             }
