@@ -70,8 +70,11 @@ class LegacyAdoptionTest {
                 .containsExactly("ux_deployment_histories_idempotency_key", "ux_deployment_histories_one_running");
         assertThat(rows(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '"
                 + LegacyAdoption.PENDING_TABLE + "'")).isEmpty();
+        // the baseline (V1, V2) is adopted; later migrations run as usual
         assertThat(rows(db, "SELECT description FROM deploytrack_schema_version WHERE version <= 2 ORDER BY version"))
                 .allMatch(d -> d.endsWith("(adopted an existing table)")).hasSize(2);
+        assertThat(rows(db, "SELECT description FROM deploytrack_schema_version WHERE version > 2 ORDER BY version"))
+                .containsExactly("V3__adoption_settings.sql", "V4__notifications.sql", "V5__pushed_observations.sql");
         assertThat(rows(db, "SELECT completion_notified FROM deployment_histories WHERE status <> 'running'"))
                 .containsOnly("1");
     }

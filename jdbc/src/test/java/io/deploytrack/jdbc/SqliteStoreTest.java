@@ -62,7 +62,7 @@ class SqliteStoreTest {
                     rows.add(rs.getInt(1) + " " + rs.getString(2));
                 }
                 assertThat(rows).containsExactly("1 V1__history_checks_events.sql", "2 V2__leases_and_notification.sql",
-                "4 V4__notifications.sql",
+                        "3 V3__adoption_settings.sql", "4 V4__notifications.sql",
                         "5 V5__pushed_observations.sql");
             }
             try (ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'ux_deployment_histories_one_running'")) {

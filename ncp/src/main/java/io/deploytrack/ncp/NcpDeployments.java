@@ -97,8 +97,8 @@ public final class NcpDeployments {
      * @param stageId    the stage, positive
      * @param scenarioId the scenario, positive
      * @return the handle, once NCP accepted the deployment and the tracker recorded it; fails with the
-     *         {@link NcpApiException} when NCP refused to start it, or with an {@link IllegalStateException} naming
-     *         the history id when NCP started it but the tracker could not record it
+     *         {@link NcpApiException} when NCP refused to start it, or with an {@link NcpUntrackedDeploymentException}
+     *         naming the history id when NCP started it but the tracker could not record it
      * @throws InvalidRequestException when an argument is not usable; nothing is started then
      */
     public CompletableFuture<DeploymentHandle> deployAndTrack(DeploymentRequest request, long projectId, long stageId,
@@ -190,9 +190,7 @@ public final class NcpDeployments {
             } catch (RuntimeException e) {
                 log.error("ncp_deployment_untracked project_id={} history_id={} error=\"{}\"", projectId, historyId,
                         e.getMessage());
-                throw new IllegalStateException("NCP SourceDeploy started deployment " + historyId + " of project "
-                        + projectId + " but it could not be tracked (" + e.getMessage() + "); it runs at NCP: track it "
-                        + "with tracker.track(request, NcpStatusSource.ref(" + projectId + ", " + historyId + "))", e);
+                throw new NcpUntrackedDeploymentException(projectId, historyId, e);
             }
         }, trackExecutor);
     }

@@ -4,7 +4,7 @@ import io.deploytrack.benchmarks.Figure;
 import io.deploytrack.benchmarks.Percentiles;
 import io.deploytrack.benchmarks.Probe;
 import io.deploytrack.benchmarks.store.SqliteFiles;
-import io.deploytrack.jdbc.internal.Times;
+import io.deploytrack.jdbc.StoredText;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -77,7 +77,7 @@ public final class Outcomes {
                     continue;
                 }
                 completed++;
-                Instant end = Times.parse(rs.getString("completed_at"));
+                Instant end = StoredText.parseTime(rs.getString("completed_at"));
                 long life = e.duration().toMillis();
                 long endError = end == null ? Long.MAX_VALUE : end.toEpochMilli() - (releasedEmulatorMillis + life);
                 if (!e.expected().word().equals(status) || Math.abs(endError) > 2) {

@@ -69,6 +69,10 @@ final class KubernetesCommand extends BaseCommand {
                 description = "The rollout deadline (default ${DEFAULT-VALUE}).")
         Duration timeout;
 
+        @Option(names = "--attribute", paramLabel = "KEY=VALUE", description = "A request attribute (repeatable), e.g. "
+                + "user_id=alice; one named like a host column with an adoption default wins over that default.")
+        java.util.List<String> attributes = new java.util.ArrayList<>();
+
         @Option(names = "--json", description = "Print the final deployment as a JSON object.")
         boolean json;
 
@@ -80,6 +84,7 @@ final class KubernetesCommand extends BaseCommand {
             Options.Project project = deployedProject.require();
             DeploymentRequest request = DeploymentRequest.builder().owner(project.owner()).repo(project.repo())
                     .environment(environment).commitSha(commit).rollback(rollback)
+                    .attributes(Options.attributes(attributes, this))
                     .attribute(KubernetesDeployments.ATTRIBUTE_WORKLOAD, kind.word() + " " + namespace + "/" + name)
                     .build();
             StatusSource given = context().sources().stream()

@@ -129,4 +129,17 @@ final class Options {
             };
         }
     }
+
+    /** {@code --attribute KEY=VALUE} options as a map; a usage error names a value without {@code =}. */
+    static java.util.Map<String, String> attributes(java.util.List<String> values, BaseCommand cmd) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String v : values == null ? java.util.List.<String>of() : values) {
+            int eq = v.indexOf('=');
+            if (eq <= 0) {
+                throw cmd.usage("--attribute " + v + " is not usable: expected KEY=VALUE, e.g. user_id=alice");
+            }
+            out.put(v.substring(0, eq).strip(), v.substring(eq + 1));
+        }
+        return out;
+    }
 }

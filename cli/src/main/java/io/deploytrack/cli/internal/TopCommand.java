@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
 /** The root of the {@code deploytrack} command: global options, subcommands, error handling. Not public API. */
 @Command(name = "deploytrack", mixinStandardHelpOptions = true, versionProvider = TopCommand.Version.class,
         description = "Deployment history for operators: inspect, repair, track, report.",
-        subcommands = {HistoryCommand.class, ShowCommand.class, DoctorCommand.class, RepairCommand.class,
+        subcommands = {HistoryCommand.class, ShowCommand.class, DoctorCommand.class, RepairCommand.class, AdoptCommand.class,
                 MarkCommand.class, RollbackTargetCommand.class, NcpCommand.class, KubernetesCommand.class, ResumeCommand.class,
                 WebhookCommand.class,
                 ReportCommand.class, NotificationsCommand.class},

@@ -18,6 +18,13 @@ import io.deploytrack.kubernetes.KubernetesStatusSource;
 import io.deploytrack.kubernetes.WorkloadKind;
 import io.deploytrack.ncp.NcpDeployments;
 import io.deploytrack.ncp.NcpStatusSource;
+import io.deploytrack.notify.GitHubChannel;
+import io.deploytrack.notify.NotificationFilter;
+import io.deploytrack.notify.Notifier;
+import io.deploytrack.notify.SlackChannel;
+import io.deploytrack.notify.SlackTemplates;
+import io.deploytrack.notify.WebhookChannel;
+import io.deploytrack.notify.WebhookVerifier;
 import io.deploytrack.webhook.WebhookResponse;
 import io.deploytrack.webhook.WebhookServer;
 import io.deploytrack.webhook.WebhookSource;
@@ -25,6 +32,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -187,5 +195,63 @@ public final class ReadmeSnippets {
         // answer r.status() with r.body() as WebhookResponse.CONTENT_TYPE (application/json)
         // snippet-end: webhook-in-your-web-stack
         return r;
+    }
+
+    /**
+     * "Notifications": a notifier with the three channels over the SQLite store.
+     *
+     * @param slackWebhookUrl the Slack incoming webhook (a secret)
+     * @param webhookSecret   the shared secret of the signed webhook
+     * @param githubToken     a GitHub token allowed to create deployments
+     * @return the started notifier
+     */
+    public static Notifier notifications(String slackWebhookUrl, String webhookSecret, String githubToken) {
+        // snippet-start: notifications
+        JdbcHistoryStore store = JdbcHistoryStore.sqlite(Path.of("deploytrack.db"));
+        Notifier notifier = Notifier.builder(store)
+                .channel(SlackChannel.builder(URI.create(slackWebhookUrl))          // a secret: never logged
+                        .startedMessages(true)                                      // default: ends only
+                        .templates(SlackTemplates.KOREAN)                           // default: ENGLISH
+                        .filter(NotificationFilter.ENDS.onlyEnvironments(List.of("production")))
+                        .build())
+                .channel(WebhookChannel.builder(URI.create("https://ops.example.com/deploys"), webhookSecret).build())
+                .channel(GitHubChannel.builder(githubToken)
+                        .apiUrl(URI.create("https://ghe.example.com/api/v3"))       // default https://api.github.com
+                        .build())
+                .build()
+                .start();                                                           // runs until notifier.close()
+        // snippet-end: notifications
+        return notifier;
+    }
+
+    /** A received HTTP request, as any web framework offers it. */
+    public interface ReceivedRequest {
+        /**
+         * A header's value.
+         *
+         * @param name the header's name
+         * @return its value, or null
+         */
+        String getHeader(String name);
+    }
+
+    /**
+     * "Notifications", for receivers: verify a signed webhook before parsing it.
+     *
+     * @param secret    the shared secret
+     * @param request   the received request
+     * @param bodyBytes the exact bytes received
+     * @return the status code to answer (401, or 200 with the delivery id seen)
+     */
+    public static int receiveWebhook(String secret, ReceivedRequest request, byte[] bodyBytes) {
+        // snippet-start: webhook-receiver
+        WebhookVerifier verifier = WebhookVerifier.of(secret);                // several secrets while rotating
+        if (!verifier.isValid(request::getHeader, bodyBytes)) {               // also refuses timestamps > 5 min off
+            return 401;
+        }
+        String deliveryId = request.getHeader("X-Deploytrack-Delivery");      // seen before: answer 2xx, do nothing
+        // snippet-end: webhook-receiver
+        log.info("delivery {}", deliveryId);
+        return 200;
     }
 }
