@@ -42,9 +42,9 @@ import java.util.function.Consumer;
  * connections; measured: from just before the POST to the moment {@code onCompleted} ran (after the terminal row was
  * committed). A fifth as many pushed deployments go first as a warm-up and are not counted.
  *
- * <p>Beside it, the polling figure on the same tracker: as many more deployments, not pushed; at one instant the
- * source starts answering "success" for all of them (one poll interval after they were tracked); measured: from that
- * instant to each {@code onCompleted}.
+ * <p>Beside it, the polling figure on the same tracker: as many more deployments, not pushed; one poll interval after
+ * they were tracked, each ends at the source at its own moment, spread at random over one interval; measured: from
+ * that moment to its {@code onCompleted}.
  */
 public final class WebhookDetect {
     private static final Duration WAIT = Duration.ofSeconds(120);
@@ -63,12 +63,12 @@ public final class WebhookDetect {
         this.log = log;
     }
 
-    /** A polling source that answers "in progress" until {@link #flip()}, then "success". */
+    /** A polling source that answers "in progress" for a ref until the moment set for it, then "success". */
     private static final class FlippingSource implements PollingSource {
-        private volatile boolean done;
+        private final Map<CheckRef, Long> endsAtNanos = new ConcurrentHashMap<>();
 
-        void flip() {
-            done = true;
+        void endAt(CheckRef ref, long nanos) {
+            endsAtNanos.put(ref, nanos);
         }
 
         @Override
@@ -78,6 +78,8 @@ public final class WebhookDetect {
 
         @Override
         public CompletionStage<Observation> poll(CheckRef ref) {
+            Long end = endsAtNanos.get(ref);
+            boolean done = end != null && System.nanoTime() - end >= 0;
             return CompletableFuture.completedFuture(done ? Observation.succeeded("success") : Observation.inProgress("running"));
         }
     }
@@ -110,13 +112,19 @@ public final class WebhookDetect {
             while ((left = steady - System.nanoTime()) > 0) {
                 LockSupport.parkNanos(left);
             }
-            long flipped = System.nanoTime();
-            polled.flip();
+            // Each one ends at its own moment, spread over one interval, as real ends fall anywhere in a poll cycle.
+            java.util.Random random = new java.util.Random(1);
+            long base = System.nanoTime();
+            long[] endsAt = new long[onlyPolled.size()];
+            for (int i = 0; i < onlyPolled.size(); i++) {
+                endsAt[i] = base + (long) (random.nextDouble() * pollInterval.toNanos());
+                polled.endAt(onlyPolled.get(i).deployment().checks().get(0).ref(), endsAt[i]);
+            }
             long[] pollMs = new long[onlyPolled.size()];
             for (int i = 0; i < onlyPolled.size(); i++) {
                 DeploymentHandle h = onlyPolled.get(i);
                 expectSuccess(h.completion().get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
-                pollMs[i] = TimeUnit.NANOSECONDS.toMillis(completedNanos.get(h.id()) - flipped);
+                pollMs[i] = Math.max(0, TimeUnit.NANOSECONDS.toMillis(completedNanos.get(h.id()) - endsAt[i]));
             }
             return new Figure("webhook.detect").put("deployments", deployments)
                     .put("pushes_per_s", pushesPerSecond)
