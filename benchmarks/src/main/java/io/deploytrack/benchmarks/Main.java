@@ -8,8 +8,10 @@ import io.deploytrack.benchmarks.store.StoreFigures;
 import io.deploytrack.benchmarks.tracker.ScaleWorkload;
 import io.deploytrack.benchmarks.tracker.TrackerBaseline;
 import io.deploytrack.benchmarks.tracker.TrackerScale;
+import io.deploytrack.benchmarks.webhook.WebhookDetect;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -23,15 +25,15 @@ import java.util.function.Consumer;
  * then a table with the targets. Notes (progress, query plans, counts) go to stderr.
  *
  * <pre>
- * Main [--only=store,query,k8s,tracker] [--jmh] [--quick]
+ * Main [--only=store,query,k8s,tracker,webhook] [--jmh] [--quick]
  * </pre>
  * {@code --only} picks groups ({@code store}: store.sqlite, store.postgres, store.sqlite.concurrent; {@code query};
- * {@code k8s}; {@code tracker}: tracker.scale, tracker.baseline); {@code --jmh} measures store.* with JMH forks
+ * {@code k8s}; {@code tracker}: tracker.scale, tracker.baseline; {@code webhook}: webhook.detect); {@code --jmh} measures store.* with JMH forks
  * instead of the interleaving harness; {@code --quick} shrinks every workload (a check that everything runs, not a
  * measurement).
  */
 public final class Main {
-    private static final List<String> GROUPS = List.of("store", "query", "k8s", "tracker");
+    private static final List<String> GROUPS = List.of("store", "query", "k8s", "tracker", "webhook");
 
     private Main() {
     }
@@ -39,24 +41,26 @@ public final class Main {
     /** Sizes of one run. */
     record Sizes(Alternating.Plan sqlitePlan, Alternating.Plan postgresPlan, StoreFigures.JmhPlan jmhPlan,
                  int concurrentThreads, int concurrentLifecycles, int queryRows, int queryProjects, int queryWarmup,
-                 int queryMeasured, int rollouts, ScaleWorkload scale) {
+                 int queryMeasured, int rollouts, ScaleWorkload scale, int pushedDeployments, int pushesPerSecond,
+                 Duration pushSafetyNetInterval) {
 
         static Sizes standard() {
             return new Sizes(Alternating.Plan.standard(), new Alternating.Plan(4, 20, 30), StoreFigures.JmhPlan.standard(),
-                    8, 20_000, 1_000_000, 1_000, 2_000, 10_000, 200, ScaleWorkload.standard());
+                    8, 20_000, 1_000_000, 1_000, 2_000, 10_000, 200, ScaleWorkload.standard(), 1_000, 200,
+                    Duration.ofSeconds(10));
         }
 
         static Sizes quick() {
             return new Sizes(new Alternating.Plan(1, 3, 10), new Alternating.Plan(1, 3, 5),
                     new StoreFigures.JmhPlan(1, 1, 2, 200), 8, 400, 20_000, 100, 50, 200, 5,
-                    new ScaleWorkload(200, 20, 2, 4, 1L));
+                    new ScaleWorkload(200, 20, 2, 4, 1L), 100, 200, Duration.ofSeconds(10));
         }
 
         /** The smoke test's: seconds in all. */
         static Sizes smoke() {
             return new Sizes(new Alternating.Plan(0, 2, 4), new Alternating.Plan(0, 2, 2),
                     new StoreFigures.JmhPlan(1, 1, 1, 100), 8, 80, 5_000, 50, 20, 50, 3,
-                    new ScaleWorkload(20, 2, 1, 2, 1L));
+                    new ScaleWorkload(20, 2, 1, 2, 1L), 10, 200, Duration.ofMillis(500));
         }
     }
 
@@ -118,6 +122,10 @@ public final class Main {
         if (groups.contains("tracker")) {
             measure(report, log, "tracker.scale", () -> List.of(new TrackerScale(sizes.scale(), log).run()));
             measure(report, log, "tracker.baseline", () -> List.of(new TrackerBaseline(sizes.scale(), log).run()));
+        }
+        if (groups.contains("webhook")) {
+            measure(report, log, "webhook.detect", () -> List.of(new WebhookDetect(sizes.pushedDeployments(),
+                    sizes.pushesPerSecond(), sizes.pushSafetyNetInterval(), log).run()));
         }
     }
 

@@ -75,6 +75,10 @@ public final class Report {
                     target = "detect_p99_ms <= 250";
                     met = f.number("detect_p99_ms") <= 250;
                 }
+                case "webhook.detect" -> {
+                    target = "detect_p99_ms <= 50 (polling beside it: poll_detect_p99_ms)";
+                    met = f.number("detect_p99_ms") <= 50;
+                }
                 case "query.rollback_target" -> {
                     target = "p99_us <= 2000, index_used = true";
                     met = f.number("p99_us") <= 2000 && "true".equals(f.values().get("index_used"));

@@ -45,7 +45,7 @@ class BenchmarksSmokeTest {
         ByteArrayOutputStream notes = new ByteArrayOutputStream();
         Report report = new Report(new PrintStream(out, true, StandardCharsets.UTF_8));
 
-        Main.run(new LinkedHashSet<>(List.of("store", "query", "k8s", "tracker")), false, Main.Sizes.smoke(), report,
+        Main.run(new LinkedHashSet<>(List.of("store", "query", "k8s", "tracker", "webhook")), false, Main.Sizes.smoke(), report,
                 new PrintStream(notes, true, StandardCharsets.UTF_8));
 
         report.printTable();
@@ -59,6 +59,8 @@ class BenchmarksSmokeTest {
                 "tracker.baseline", List.of("deployments", "completed", "lost", "wrong_status", "threads_peak",
                         "heap_peak_mb", "api_calls_per_deployment", "detect_p50_ms", "detect_p99_ms", "wall_s"),
                 "k8s.detect", List.of("detect_p50_ms", "detect_p99_ms"),
+                "webhook.detect", List.of("deployments", "pushes_per_s", "detect_p50_ms", "detect_p99_ms",
+                        "poll_interval_s", "poll_detect_p50_ms", "poll_detect_p99_ms"),
                 "query.rollback_target", List.of("p50_us", "p99_us", "index_used"),
                 "query.history", List.of("p50_us", "p99_us", "index_used"));
         String printed = out.toString(StandardCharsets.UTF_8);

@@ -11,8 +11,11 @@ import java.util.regex.Pattern;
  * @param ref             where the source finds it
  * @param timeout         the rollout deadline, or null for the tracker's default (5 minutes)
  * @param approvalTimeout how long it may wait for a human's approval, or null for the tracker's default (24 hours)
+ * @param pushedBy        the type of a {@link PushSource} that may also push observations of this check (a webhook),
+ *                        or null when only the check's own source reports; the check's own source stays the safety net
  */
-public record CheckSpec(String name, CheckRef ref, Duration timeout, Duration approvalTimeout) {
+public record CheckSpec(String name, CheckRef ref, Duration timeout, Duration approvalTimeout, String pushedBy) {
+    private static final Pattern PUSH_TYPE = Pattern.compile("[a-z0-9][a-z0-9._-]{0,31}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ._:/-]{0,63}");
 
     /** Validates. */
@@ -26,6 +29,15 @@ public record CheckSpec(String name, CheckRef ref, Duration timeout, Duration ap
         }
         requirePositive("timeout", timeout);
         requirePositive("approvalTimeout", approvalTimeout);
+        if (pushedBy != null && !PUSH_TYPE.matcher(pushedBy).matches()) {
+            throw new InvalidRequestException("pushedBy", "push source type '" + pushedBy
+                    + "' is not valid: expected 1 to 32 lowercase letters, digits, '.', '-' or '_' (e.g. webhook)");
+        }
+    }
+
+    /** A check without a push path. */
+    public CheckSpec(String name, CheckRef ref, Duration timeout, Duration approvalTimeout) {
+        this(name, ref, timeout, approvalTimeout, null);
     }
 
     /** A check named after the ref's type, with the tracker's default deadlines. */
@@ -40,12 +52,21 @@ public record CheckSpec(String name, CheckRef ref, Duration timeout, Duration ap
 
     /** A copy with a rollout deadline. */
     public CheckSpec withTimeout(Duration timeout) {
-        return new CheckSpec(name, ref, timeout, approvalTimeout);
+        return new CheckSpec(name, ref, timeout, approvalTimeout, pushedBy);
     }
 
     /** A copy with an approval deadline. */
     public CheckSpec withApprovalTimeout(Duration approvalTimeout) {
-        return new CheckSpec(name, ref, timeout, approvalTimeout);
+        return new CheckSpec(name, ref, timeout, approvalTimeout, pushedBy);
+    }
+
+    /**
+     * A copy that {@code pushSource} may also end: its pushes are applied at once, while the check's own source keeps
+     * following it (polls stretch while pushes arrive), so a lost push is still ended by the source. The first
+     * terminal observation wins. The push source must be registered with the tracker.
+     */
+    public CheckSpec pushedBy(PushSource pushSource) {
+        return new CheckSpec(name, ref, timeout, approvalTimeout, pushSource.type());
     }
 
     private static void requirePositive(String field, Duration d) {

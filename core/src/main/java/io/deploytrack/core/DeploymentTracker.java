@@ -44,6 +44,16 @@ public final class DeploymentTracker implements AutoCloseable {
         Ticker ticker = b.ticker != null ? b.ticker : b.clock instanceof Ticker t ? t : Ticker.system();
         this.engine = new TrackerEngine(b.store, sources, List.copyOf(b.listeners), settings, b.clock, ticker,
                 b.scheduler, b.executor);
+        boolean pushes = false;
+        for (StatusSource s : sources.values()) {
+            if (s instanceof PushSource ps) {
+                if (!pushes) {
+                    engine.enablePushes(b.pushPollInterval);
+                    pushes = true;
+                }
+                ps.connect(this::push);
+            }
+        }
         this.history = new DeploymentHistory(b.store, b.clock);
     }
 
@@ -91,6 +101,17 @@ public final class DeploymentTracker implements AutoCloseable {
      */
     public java.util.concurrent.CompletableFuture<Deployment> awaitCompletion(long id) {
         return engine.awaitCompletion(id);
+    }
+
+    /**
+     * Routes an observation pushed from outside (a webhook) to the running check it names: applied now when this
+     * instance holds the deployment, recorded in the store for the instance that does otherwise. {@link PushSource}s
+     * registered with the builder are connected to this method; call it yourself for a push path of your own.
+     *
+     * @throws IllegalStateException when no push source is registered with this tracker
+     */
+    public PushResult push(Push push) {
+        return engine.push(push);
     }
 
     /** How many deployments this instance follows now. */
@@ -141,6 +162,7 @@ public final class DeploymentTracker implements AutoCloseable {
         private Duration maxBackoff = Duration.ofMinutes(2);
         private int notFoundRetries = 5;
         private int claimBatch = 500;
+        private Duration pushPollInterval = Duration.ofSeconds(60);
 
         private Builder(HistoryStore store) {
             this.store = Objects.requireNonNull(store, "store");
@@ -244,6 +266,15 @@ public final class DeploymentTracker implements AutoCloseable {
         /** How often "not found" is retried before a check fails (eventual consistency at the source); default 5. */
         public Builder notFoundRetries(int retries) {
             this.notFoundRetries = TrackerSettings.notFoundRetries(retries);
+            return this;
+        }
+
+        /**
+         * The poll interval of a check while pushes arrive for it: each push puts its next poll off by this much, so
+         * polling is the safety net, not the main path; default 60 s.
+         */
+        public Builder pushPollInterval(Duration interval) {
+            this.pushPollInterval = TrackerSettings.positive("pushPollInterval", interval);
             return this;
         }
 

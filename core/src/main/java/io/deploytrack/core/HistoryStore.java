@@ -98,6 +98,42 @@ public interface HistoryStore extends AutoCloseable {
     /** Records that {@code onCompleted} ran for a terminal deployment, and frees its lease. */
     void markNotified(long id);
 
+    /**
+     * Records an observation pushed to an instance that does not hold the deployment's lease, for the holder to
+     * {@linkplain #takePushes take}. Nothing else of the deployment changes.
+     */
+    void recordPush(PendingPush push);
+
+    /**
+     * Removes and returns, oldest first, up to {@code limit} recorded pushes of deployments leased to
+     * {@code leaseOwner}. A push is returned to one caller only.
+     */
+    List<PendingPush> takePushes(String leaseOwner, int limit);
+
+    /**
+     * The running deployments with a running check that {@code push} selects, at most {@code limit}. The default
+     * reads every running row; stores override it with a query.
+     */
+    default List<Deployment> findRunning(Push push, int limit) {
+        List<Deployment> out = new java.util.ArrayList<>();
+        HistoryQuery page = HistoryQuery.all(1000).withStatus(DeploymentStatus.RUNNING);
+        while (out.size() < limit) {
+            List<Deployment> rows = list(page);
+            for (Deployment d : rows) {
+                Deployment full = d.checks().isEmpty() ? find(d.id()).orElse(d) : d;
+                if (out.size() < limit && !full.isTerminal() && full.checks().stream()
+                        .anyMatch(c -> !c.status().isTerminal() && push.selects(full, c))) {
+                    out.add(full);
+                }
+            }
+            if (rows.size() < page.limit()) {
+                break;
+            }
+            page = page.next();
+        }
+        return out;
+    }
+
     /** Closes connections; the store is unusable afterwards. */
     @Override
     void close();

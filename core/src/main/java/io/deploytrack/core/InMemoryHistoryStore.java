@@ -33,6 +33,8 @@ public final class InMemoryHistoryStore implements HistoryStore {
     private final List<DeploymentEvent> events = new ArrayList<>();
     private long nextId = 1;
     private long nextEventId = 1;
+    private final List<PendingPush> pushes = new ArrayList<>();
+    private long nextPushId = 1;
 
     /** A store on the system clock. */
     public InMemoryHistoryStore() {
@@ -218,6 +220,37 @@ public final class InMemoryHistoryStore implements HistoryStore {
     public synchronized void markNotified(long id) {
         notified.add(id);
         leases.remove(id);
+    }
+
+    @Override
+    public synchronized void recordPush(PendingPush p) {
+        if (!rows.containsKey(p.deploymentId())) {
+            throw new DeploymentNotFoundException(p.deploymentId());
+        }
+        pushes.add(new PendingPush(nextPushId++, p.deploymentId(), p.checkName(), p.via(), p.deliveryId(),
+                p.observation(), p.receivedAt()));
+    }
+
+    @Override
+    public synchronized List<PendingPush> takePushes(String leaseOwner, int limit) {
+        List<PendingPush> out = new ArrayList<>();
+        var it = pushes.iterator();
+        while (it.hasNext() && out.size() < limit) {
+            PendingPush p = it.next();
+            LeaseInfo l = leases.get(p.deploymentId());
+            if (l != null && leaseOwner.equals(l.owner())) {
+                out.add(p);
+                it.remove();
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized List<Deployment> findRunning(Push push, int limit) {
+        return rows.values().stream().filter(d -> !d.isTerminal())
+                .filter(d -> d.checks().stream().anyMatch(c -> !c.status().isTerminal() && push.selects(d, c)))
+                .limit(limit).toList();
     }
 
     @Override

@@ -619,4 +619,120 @@ public abstract class HistoryStoreContract {
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("at least one check");
         assertThat(store.list(HistoryQuery.all(10))).isEmpty();
     }
+
+    // ------------------------------------------------------------------ pushes (webhooks)
+
+    /** A push source for tests: whatever is pushed through it goes to the tracker it was connected to. */
+    protected static final class TestPushSource implements PushSource {
+        private volatile PushTarget target;
+
+        @Override
+        public String type() {
+            return "test-push";
+        }
+
+        @Override
+        public void connect(PushTarget target) {
+            this.target = target;
+        }
+
+        PushResult push(CheckRef ref, Observation o) {
+            return target.push(Push.forRef(type(), "delivery-" + System.nanoTime(), ref, o));
+        }
+    }
+
+    @Test
+    void pushesRecordedForTheHolderAreTakenOnceAndOnlyByIt() {
+        Deployment d = store.create(draft("web", "abc1234", null), "holder", Duration.ofSeconds(30)).deployment();
+        Instant started = clock.instant().minusSeconds(40);
+        Observation o = Observation.failed("failure", "step 3 failed").withTimes(started, clock.instant());
+        store.recordPush(new PendingPush(0, d.id(), "scripted", "webhook", "gh-1", o, clock.instant()));
+        store.recordPush(new PendingPush(0, d.id(), "scripted", "webhook", null, Observation.inProgress("queued"),
+                clock.instant()));
+        assertThat(store.takePushes("someone-else", 10)).isEmpty();
+        List<PendingPush> taken = store.takePushes("holder", 10);
+        assertThat(taken).hasSize(2);
+        PendingPush first = taken.get(0);
+        assertThat(first.id()).isPositive();
+        assertThat(first.deploymentId()).isEqualTo(d.id());
+        assertThat(first.checkName()).isEqualTo("scripted");
+        assertThat(first.via()).isEqualTo("webhook");
+        assertThat(first.deliveryId()).isEqualTo("gh-1");
+        assertThat(first.observation()).isEqualTo(o);
+        assertThat(first.receivedAt()).isEqualTo(clock.instant());
+        assertThat(taken.get(1).observation()).isEqualTo(Observation.inProgress("queued"));
+        assertThat(taken.get(1).deliveryId()).isNull();
+        assertThat(store.takePushes("holder", 10)).as("taken once").isEmpty();
+        assertThat(store.find(d.id()).orElseThrow()).as("a recorded push changes nothing else").isEqualTo(d);
+    }
+
+    @Test
+    void runningChecksAreFoundByPartOfTheirRefAndByAttribute() {
+        Deployment d = store.create(draft("web", "abc1234", null), "holder", Duration.ofSeconds(30)).deployment();
+        Deployment ended = complete(store.create(draft("api", "abc1234", null), "holder", Duration.ofSeconds(30))
+                .deployment(), DeploymentStatus.SUCCESS, clock.instant());
+        Observation o = Observation.succeeded("success");
+        assertThat(store.findRunning(Push.forRef("webhook", null, CheckRef.of("scripted", "id", "web-abc1234"), o), 10))
+                .extracting(Deployment::id).containsExactly(d.id());
+        assertThat(store.findRunning(Push.forRef("webhook", null, CheckRef.of("scripted"), o), 10))
+                .as("fields left out match anything").extracting(Deployment::id).containsExactly(d.id());
+        assertThat(store.findRunning(Push.forRef("webhook", null, CheckRef.of("scripted", "id", "web"), o), 10)).isEmpty();
+        assertThat(store.findRunning(Push.forRef("webhook", null, CheckRef.of("other", "id", "web-abc1234"), o), 10)).isEmpty();
+        assertThat(store.findRunning(Push.forRef("webhook", null, CheckRef.of("scripted", "id", "api-abc1234"), o), 10))
+                .as("ended").isEmpty();
+        assertThat(ended.isTerminal()).isTrue();
+        assertThat(store.findRunning(Push.forAttribute("scripted", null, "image", "registry.local:5000/web:1.2", o), 10))
+                .as("by attribute: the checks of the push source's own type").extracting(Deployment::id)
+                .containsExactly(d.id());
+        assertThat(store.findRunning(Push.forAttribute("webhook", null, "image", "registry.local:5000/web:1.2", o), 10))
+                .as("no check is pushed by 'webhook'").isEmpty();
+    }
+
+    @Test
+    void aPushToTheInstanceWithoutTheLeaseEndsTheDeploymentOnceAtTheHoldersNextTick() {
+        ScriptedPollingSource polled = new ScriptedPollingSource("polled", null);
+        AtomicInteger completions = new AtomicInteger();
+        DeploymentListener counting = new DeploymentListener() {
+            @Override
+            public void onCompleted(Deployment d) {
+                completions.incrementAndGet();
+            }
+        };
+        TestPushSource pushA = new TestPushSource();
+        TestPushSource pushB = new TestPushSource();
+        DeploymentTracker a = started(trackerBuilder(store, scheduler).source(polled).source(pushA).listener(counting)
+                .instanceId("a"));
+        CheckRef ref = polled.ref("x");
+        polled.script(ref, Observation.inProgress("running"));
+        DeploymentHandle h = a.track(request("web", "abc1234"), CheckSpec.of(ref).pushedBy(pushA));
+        scheduler.advance(Duration.ofMillis(1250));
+        assertThat(polled.polls(ref)).as("the first poll").isEqualTo(1);
+        HistoryStore other = reopen();
+        ManualScheduler bSched = new ManualScheduler(clock);
+        DeploymentTracker b = started(trackerBuilder(other, bSched).source(polled).source(pushB).listener(counting)
+                .instanceId("b"));
+        assertThat(b.inFlight()).isZero();
+        Deployment before = other.find(h.id()).orElseThrow();
+
+        PushResult r = pushB.push(CheckRef.of("polled", "id", "x"), Observation.succeeded("success"));
+
+        assertThat(r.outcome()).isEqualTo(PushResult.Outcome.RECORDED_FOR_HOLDER);
+        assertThat(r.deploymentIds()).containsExactly(h.id());
+        assertThat(other.find(h.id()).orElseThrow()).as("b writes nothing to the row it does not hold").isEqualTo(before);
+        bSched.advance(Duration.ofSeconds(1));
+        assertThat(completions).as("b leaves it to the holder").hasValue(0);
+        // a's next tick (a quarter of the 5 s poll interval, well before its next poll) takes and applies it
+        int pollsBefore = polled.polls(ref);
+        scheduler.advance(Duration.ofMillis(1250));
+        assertThat(polled.polls(ref)).as("ended by the push, not by a poll").isEqualTo(pollsBefore);
+        Deployment done = store.find(h.id()).orElseThrow();
+        assertThat(done.status()).isEqualTo(DeploymentStatus.SUCCESS);
+        assertThat(h.completion()).isCompletedWithValueMatching(d -> d.status() == DeploymentStatus.SUCCESS);
+        scheduler.advance(Duration.ofSeconds(10), Duration.ofSeconds(1));
+        bSched.advance(Duration.ofSeconds(10), Duration.ofSeconds(1));
+        assertThat(completions).hasValue(1);
+        assertThat(store.events(h.id())).filteredOn(e -> e.type().equals("completed")).singleElement()
+                .satisfies(e -> assertThat(e.message()).isEqualTo("ended by push via test-push"));
+        assertThat(store.takePushes("a", 10)).isEmpty();
+    }
 }

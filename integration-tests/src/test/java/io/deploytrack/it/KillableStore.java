@@ -136,6 +136,24 @@ final class KillableStore implements HistoryStore {
     }
 
     @Override
+    public void recordPush(io.deploytrack.core.PendingPush push) {
+        alive();
+        delegate.recordPush(push);
+    }
+
+    @Override
+    public List<io.deploytrack.core.PendingPush> takePushes(String leaseOwner, int limit) {
+        alive();
+        return delegate.takePushes(leaseOwner, limit);
+    }
+
+    @Override
+    public List<Deployment> findRunning(io.deploytrack.core.Push push, int limit) {
+        alive();
+        return delegate.findRunning(push, limit);
+    }
+
+    @Override
     public int pruneEvents(Instant olderThan) {
         alive();
         return delegate.pruneEvents(olderThan);

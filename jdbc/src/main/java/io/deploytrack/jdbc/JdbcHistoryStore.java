@@ -10,6 +10,9 @@ import io.deploytrack.core.DeploymentUpdate;
 import io.deploytrack.core.HistoryQuery;
 import io.deploytrack.core.HistoryStore;
 import io.deploytrack.core.LeaseInfo;
+import io.deploytrack.core.Observation;
+import io.deploytrack.core.PendingPush;
+import io.deploytrack.core.Push;
 import io.deploytrack.jdbc.internal.Connections;
 import io.deploytrack.jdbc.internal.Dialect;
 import io.deploytrack.jdbc.internal.HostColumns;
@@ -725,6 +728,128 @@ public final class JdbcHistoryStore implements HistoryStore {
     @Override
     public String toString() {
         return "JdbcHistoryStore[" + description + "]";
+    }
+
+    // ------------------------------------------------------------------ pushes
+
+    @Override
+    public void recordPush(PendingPush p) {
+        call("record a pushed observation for deployment " + p.deploymentId(), () -> connections.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO deployment_pushes (deployment_id, check_name, "
+                    + "via, delivery_id, state, source_status, started_at, finished_at, message, received_at) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                Observation o = p.observation();
+                ps.setLong(1, p.deploymentId());
+                ps.setString(2, p.checkName());
+                ps.setString(3, p.via());
+                ps.setString(4, p.deliveryId());
+                ps.setString(5, o.state().name());
+                ps.setString(6, o.sourceStatus());
+                dialect.setInstant(ps, 7, o.startedAt());
+                dialect.setInstant(ps, 8, o.finishedAt());
+                ps.setString(9, truncate(o.message(), 4000));
+                dialect.setInstant(ps, 10, p.receivedAt());
+                ps.executeUpdate();
+            }
+            return null;
+        }));
+    }
+
+    @Override
+    public List<PendingPush> takePushes(String leaseOwner, int limit) {
+        // Read first, outside a write transaction: usually there is nothing, and the holder asks on every tick.
+        List<PendingPush> candidates = call("read pushed observations", () -> connections.read(c -> {
+            List<PendingPush> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT p.id, p.deployment_id, p.check_name, p.via, "
+                    + "p.delivery_id, p.state, p.source_status, p.started_at, p.finished_at, p.message, p.received_at "
+                    + "FROM deployment_pushes p JOIN deployment_histories h ON h.id = p.deployment_id "
+                    + "WHERE h.lease_owner = ? ORDER BY p.id LIMIT ?")) {
+                ps.setString(1, leaseOwner);
+                ps.setInt(2, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Observation o = new Observation(Observation.State.valueOf(rs.getString("state")),
+                                rs.getString("source_status"), dialect.getInstant(rs, "started_at"),
+                                dialect.getInstant(rs, "finished_at"), rs.getString("message"));
+                        out.add(new PendingPush(rs.getLong("id"), rs.getLong("deployment_id"), rs.getString("check_name"),
+                                rs.getString("via"), rs.getString("delivery_id"), o, dialect.getInstant(rs, "received_at")));
+                    }
+                }
+            }
+            return out;
+        }));
+        if (candidates.isEmpty()) {
+            return candidates;
+        }
+        // Only what this call deleted is returned, so a push is applied by one taker even if two ask at once.
+        Set<Long> deleted = call("take pushed observations", () -> connections.write(c -> {
+            Set<Long> ids = new HashSet<>();
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM deployment_pushes WHERE id IN ("
+                    + placeholders(candidates.size()) + ") RETURNING id")) {
+                int i = 1;
+                for (PendingPush p : candidates) {
+                    ps.setLong(i++, p.id());
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
+            }
+            return ids;
+        }));
+        return candidates.stream().filter(p -> deleted.contains(p.id())).toList();
+    }
+
+    @Override
+    public List<Deployment> findRunning(Push push, int limit) {
+        // The LIKE on the stored k=v&k=v text narrows; push.selects decides exactly.
+        StringBuilder sql = new StringBuilder("SELECT DISTINCT h.id FROM deployment_histories h JOIN deployment_checks k "
+                + "ON k.deployment_id = h.id WHERE h.status = 'running' AND k.status = 'running'");
+        List<String> args = new ArrayList<>();
+        if (push.ref() != null) {
+            sql.append(" AND k.source_type = ?");
+            args.add(push.ref().type());
+            for (var f : push.ref().fields().entrySet()) {
+                sql.append(" AND ('&' || k.source_ref || '&') LIKE ? ESCAPE '!'");
+                args.add("%&" + likeEscaped(KeyValues.encode(Map.of(f.getKey(), f.getValue()))) + "&%");
+            }
+        } else {
+            sql.append(" AND ('&' || h.attributes || '&') LIKE ? ESCAPE '!'");
+            args.add("%&" + likeEscaped(KeyValues.encode(Map.of(push.attributeKey(), push.attributeValue()))) + "&%");
+        }
+        sql.append(" ORDER BY h.id LIMIT ?");
+        return call("find running checks for a push", () -> connections.read(c -> {
+            List<Long> ids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                int i = 1;
+                for (String a : args) {
+                    ps.setString(i++, a);
+                }
+                ps.setInt(i, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
+            }
+            if (ids.isEmpty()) {
+                return List.<Deployment>of();
+            }
+            List<Deployment> found = withChecks(c, selectRows(c, "WHERE id IN (" + placeholders(ids.size()) + ") ORDER BY id",
+                    ps -> {
+                        int i = 1;
+                        for (Long id : ids) {
+                            ps.setLong(i++, id);
+                        }
+                    }));
+            return found.stream().filter(d -> d.checks().stream()
+                    .anyMatch(ch -> !ch.status().isTerminal() && push.selects(d, ch))).toList();
+        }));
+    }
+
+    private static String likeEscaped(String s) {
+        return s.replace("!", "!!").replace("%", "!%").replace("_", "!_");
     }
 
     // ------------------------------------------------------------------ rows

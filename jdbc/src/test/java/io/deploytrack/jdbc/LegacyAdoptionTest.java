@@ -57,7 +57,7 @@ class LegacyAdoptionTest {
                 "('acme', 'web', 'aaaaaaa', 'success', '2026-01-01 10:00:00', NULL, '2026-01-01 10:01:00', 60)",
                 "('acme', 'web', 'bbbbbbb', 'failed', '2026-01-02 10:00:00', NULL, '2026-01-02 10:00:30', 30)");
         try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(db)) {
-            assertThat(store.schemaVersion()).isEqualTo(4);
+            assertThat(store.schemaVersion()).isEqualTo(io.deploytrack.jdbc.internal.Migrations.latestVersion());
             List<Deployment> all = store.list(HistoryQuery.all(10));
             assertThat(all).extracting(Deployment::commitSha).containsExactly("bbbbbbb", "aaaaaaa");
             assertThat(all).extracting(Deployment::environment).containsOnly("production");
@@ -74,7 +74,7 @@ class LegacyAdoptionTest {
         assertThat(rows(db, "SELECT description FROM deploytrack_schema_version WHERE version <= 2 ORDER BY version"))
                 .allMatch(d -> d.endsWith("(adopted an existing table)")).hasSize(2);
         assertThat(rows(db, "SELECT description FROM deploytrack_schema_version WHERE version > 2 ORDER BY version"))
-                .containsExactly("V3__adoption_settings.sql", "V4__notifications.sql");
+                .containsExactly("V3__adoption_settings.sql", "V4__notifications.sql", "V5__pushed_observations.sql");
         assertThat(rows(db, "SELECT completion_notified FROM deployment_histories WHERE status <> 'running'"))
                 .containsOnly("1");
     }
@@ -87,7 +87,7 @@ class LegacyAdoptionTest {
                 "('acme', 'web', 'aaaaaaa', 'running', '2026-01-01 10:00:05', NULL, NULL, NULL)",
                 "('acme', 'api', 'bbbbbbb', 'success', '2026-01-01 11:00:00', NULL, '2026-01-01 11:01:00', 60)");
         try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(db)) {
-            assertThat(store.schemaVersion()).isEqualTo(4);
+            assertThat(store.schemaVersion()).isEqualTo(io.deploytrack.jdbc.internal.Migrations.latestVersion());
             assertThat(store.list(HistoryQuery.all(10))).hasSize(3);
         }
         assertThat(rows(db, "SELECT name FROM " + LegacyAdoption.PENDING_TABLE))

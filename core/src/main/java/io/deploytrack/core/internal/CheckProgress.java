@@ -47,6 +47,21 @@ final class CheckProgress implements ObservationSink {
     }
 
     @Override
+    public void observePushed(Tracked t, String checkName, Observation o, String via) {
+        synchronized (t) {
+            if (!t.done && !workers.closed()) {
+                t.endingVia = "push via " + via;
+                try {
+                    apply(t, checkName, o);
+                } finally {
+                    t.endingVia = null;
+                }
+            }
+        }
+        notifier.flush(t);
+    }
+
+    @Override
     public void note(DeploymentEvent event) {
         try {
             store.appendEvent(event);

@@ -90,7 +90,7 @@ final class Concluder {
         boolean ok = store.update(new DeploymentUpdate(t.id, DeploymentStatus.RUNNING, outcome,
                 start.equals(d.startedAt()) ? null : start, deployed, completed, errorStage, errorMessage, written,
                 List.of(DeploymentEvent.of(t.id, now, "completed", finished.name(), DeploymentStatus.RUNNING, outcome,
-                        finished.lastSourceStatus(), errorMessage))));
+                        finished.lastSourceStatus(), PushRouter.withEndingPath(d, finished, t.endingVia, errorMessage)))));
         if (!ok) {
             finishFromStore(t);
             return;

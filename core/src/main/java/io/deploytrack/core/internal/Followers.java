@@ -56,7 +56,7 @@ final class Followers {
             } else if (src instanceof WatchingSource w) {
                 String name = c.name();
                 try {
-                    t.followings.put(name, w.follow(c.ref(), o -> submit(t, name, o)));
+                    t.followings.put(name, w.follow(c.ref(), o -> submit(t, name, o, null)));
                 } catch (RuntimeException e) {
                     Log.event(Log.TRACKER, Level.WARN, "deployment_follow_failed", "deployment_id", t.id, "check", name,
                             "source", c.sourceType(), "error", e);
@@ -72,9 +72,22 @@ final class Followers {
         }
     }
 
+    /**
+     * Queues an observation pushed by {@code via} (a webhook) for a check of {@code t}; a polled check's next poll is
+     * put off until {@code pollNotBefore}, so polls stretch while pushes arrive.
+     */
+    void push(Tracked t, String checkName, Observation o, String via, Instant pollNotBefore) {
+        DeploymentCheck c = t.current.check(checkName).orElse(null);
+        PollDriver driver = c == null ? null : drivers.get(c.sourceType());
+        if (driver != null) {
+            driver.defer(t.id, checkName, pollNotBefore.toEpochMilli());
+        }
+        submit(t, checkName, o, via);
+    }
+
     /** Queues a pushed observation; one worker at a time drains a deployment's queue, keeping their order. */
-    private void submit(Tracked t, String checkName, Observation o) {
-        t.mailbox.add(new Tracked.Pushed(checkName, o));
+    private void submit(Tracked t, String checkName, Observation o, String via) {
+        t.mailbox.add(new Tracked.Pushed(checkName, o, via));
         if (t.draining.compareAndSet(false, true)) {
             workers.execute(() -> drain(t));
         }
@@ -84,7 +97,11 @@ final class Followers {
         while (true) {
             Tracked.Pushed next;
             while ((next = t.mailbox.poll()) != null) {
-                sink.observe(t, next.checkName(), next.observation());
+                if (next.via() != null) {
+                    sink.observePushed(t, next.checkName(), next.observation(), next.via());
+                } else {
+                    sink.observe(t, next.checkName(), next.observation());
+                }
             }
             t.draining.set(false);
             if (t.mailbox.isEmpty() || !t.draining.compareAndSet(false, true)) {

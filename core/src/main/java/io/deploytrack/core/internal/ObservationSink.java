@@ -12,6 +12,9 @@ interface ObservationSink {
     /** Applies one observation of one check of {@code t}. Runs on a worker; may write to the store. */
     void observe(Tracked t, String checkName, Observation o);
 
+    /** As {@link #observe}, for an observation pushed by {@code via}; the event log names the path if it ends the check. */
+    void observePushed(Tracked t, String checkName, Observation o, String via);
+
     /** Records an event that changes no status (a failed poll), best effort: a failed write is logged, not thrown. */
     void note(DeploymentEvent event);
 }

@@ -86,6 +86,14 @@ final class PollDriver {
         };
     }
 
+    /** Pushes arrive for this check: its next poll waits until {@code notBeforeMillis} at least. */
+    void defer(long deploymentId, String checkName, long notBeforeMillis) {
+        Entry e = entries.get(deploymentId + "/" + checkName);
+        if (e != null && e.nextPollAtMillis < notBeforeMillis) {
+            e.nextPollAtMillis = notBeforeMillis;
+        }
+    }
+
     /** Called on the scheduler thread: picks what is due and hands the calls to the workers. */
     void tick(Instant now) {
         long nowMs = now.toEpochMilli();

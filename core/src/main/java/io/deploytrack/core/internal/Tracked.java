@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * monitor is released, in order, from {@link #outbox} (see {@link Notifier}).
  */
 final class Tracked {
-    /** A pushed observation waiting in the mailbox. */
-    record Pushed(String checkName, Observation observation) {
+    /** An observation waiting in the mailbox; {@code via} is the push source's type for a push, null for a watch. */
+    record Pushed(String checkName, Observation observation, String via) {
     }
 
     final long id;
@@ -33,6 +33,8 @@ final class Tracked {
     /** A resumed check's deadline waits until the source has had a chance to answer. */
     volatile Instant deadlineGraceUntil;
     volatile boolean done;
+    /** Which path the observation being applied came by, when it is a push (for the event log); guarded by the monitor. */
+    String endingVia;
     /** Pushed observations wait here, so a deployment's observations are applied one at a time, in order. */
     final Queue<Pushed> mailbox = new ConcurrentLinkedQueue<>();
     final AtomicBoolean draining = new AtomicBoolean();

@@ -59,6 +59,8 @@ public final class TrackerEngine {
     private final Object lifecycle = new Object();
     private final List<ScheduledFuture<?>> periodic = new ArrayList<>();
     private volatile boolean started;
+    /** Routes pushed observations (webhooks); null until {@link #enablePushes}. */
+    private volatile PushRouter pushRouter;
 
     /** Built by {@link io.deploytrack.core.DeploymentTracker.Builder}; null scheduler or executor: own daemon threads. */
     public TrackerEngine(HistoryStore store, Map<String, StatusSource> sources, List<DeploymentListener> listeners,
@@ -119,6 +121,11 @@ public final class TrackerEngine {
             leaseLoop.claimAll();
             periodic.add(workers.every(tickInterval, dueWork));
             periodic.add(workers.every(Duration.ofMillis(Math.max(10, settings.leaseDuration().toMillis() / 3)), leaseLoop));
+            PushRouter router = pushRouter;
+            if (router != null) {
+                // Pushes recorded in the store for this instance are taken as often as deadlines are checked.
+                periodic.add(workers.every(tickInterval, router::tick));
+            }
             Log.event(Log.TRACKER, Level.INFO, "deployment_tracker_started", "instance", settings.instanceId(),
                     "resumed", inFlight.size(), "sources", String.join(",", sources.keySet()));
         }
@@ -183,7 +190,7 @@ public final class TrackerEngine {
         Instant startedAt = request.startedAt() != null ? request.startedAt().truncatedTo(ChronoUnit.MILLIS) : now;
         Deployment draft = new Deployment(0, request.owner(), request.repo(), request.environment(),
                 request.commitSha(), request.rollback(), request.rollbackOf(), key, DeploymentStatus.RUNNING, startedAt,
-                null, null, null, null, null, checks, request.attributes());
+                null, null, null, null, null, checks, PushRouter.withPushPaths(request.attributes(), specs));
         long asked = leases.reading();
         CreateResult r = store.create(draft, settings.instanceId(), settings.leaseDuration());
         Deployment d = r.deployment();
@@ -223,6 +230,11 @@ public final class TrackerEngine {
                         + "META-INF/services/io.deploytrack.core.StatusSource (known: " + sources.keySet() + ")");
             }
             src.validate(s.ref());
+            if (s.pushedBy() != null && !(sources.get(s.pushedBy()) instanceof io.deploytrack.core.PushSource)) {
+                throw new InvalidRequestException("checks", "check '" + s.name() + "' is pushed by '" + s.pushedBy()
+                        + "', which is not a push source registered with this tracker: add it with "
+                        + "DeploymentTracker.builder(...).source(...) (known: " + sources.keySet() + ")");
+            }
         }
     }
 
@@ -235,6 +247,27 @@ public final class TrackerEngine {
             }
         }
         return completions.await(id);
+    }
+
+    /**
+     * Turns on routing of pushed observations; polls of a pushed check stretch to {@code stretchedInterval}. Call
+     * before {@link #start()}.
+     */
+    public void enablePushes(Duration stretchedInterval) {
+        this.pushRouter = new PushRouter(store, inFlight, leases, followers, workers, time, settings.instanceId(),
+                stretchedInterval);
+    }
+
+    /** Routes one pushed observation (see {@link io.deploytrack.core.PushTarget}). */
+    public io.deploytrack.core.PushResult push(io.deploytrack.core.Push push) {
+        PushRouter router = pushRouter;
+        if (router == null) {
+            throw new IllegalStateException("pushes are not enabled on this tracker: register a PushSource with its builder");
+        }
+        if (workers.closed()) {
+            throw new TrackerClosedException("this tracker is closed; a push cannot be routed");
+        }
+        return router.push(push);
     }
 
     /** How many deployments this instance follows. */

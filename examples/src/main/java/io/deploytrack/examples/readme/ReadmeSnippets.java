@@ -25,6 +25,9 @@ import io.deploytrack.notify.SlackChannel;
 import io.deploytrack.notify.SlackTemplates;
 import io.deploytrack.notify.WebhookChannel;
 import io.deploytrack.notify.WebhookVerifier;
+import io.deploytrack.webhook.WebhookResponse;
+import io.deploytrack.webhook.WebhookServer;
+import io.deploytrack.webhook.WebhookSource;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +36,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The code blocks of the README, compiled: each block is the region between {@code // snippet-start: NAME} and
@@ -147,6 +151,50 @@ public final class ReadmeSnippets {
                 .build().start();
         // snippet-end: several-instances
         return tracker;
+    }
+
+    /**
+     * "Push: webhooks": a check pushed by a webhook and polled as the safety net, the receiver standalone.
+     *
+     * @param store     the host's store
+     * @param ncp       the NCP source (the safety net)
+     * @param request   what is deployed
+     * @param projectId the SourceDeploy project
+     * @param historyId the deployment
+     * @return the standalone server, to close
+     */
+    public static WebhookServer webhook(HistoryStore store, NcpStatusSource ncp, DeploymentRequest request,
+                                        long projectId, long historyId) {
+        // snippet-start: webhook
+        WebhookSource webhook = WebhookSource.builder()
+                .secret(System.getenv("DEPLOYTRACK_WEBHOOK_SECRET"))  // .secret(old) too while rotating
+                .build();                                         // tolerance 5 min, body limit 64 KiB by default
+        DeploymentTracker tracker = DeploymentTracker.builder(store)
+                .source(ncp).source(webhook)
+                .pushPollInterval(Duration.ofSeconds(60))         // polls stretch to this while pushes arrive (default)
+                .build().start();
+        tracker.track(request, CheckSpec.of(NcpStatusSource.ref(projectId, historyId)).pushedBy(webhook));
+        WebhookServer server = webhook.listen(8090, "/hooks");   // standalone, on the JDK's HTTP server
+        // snippet-end: webhook
+        return server;
+    }
+
+    /**
+     * "Push: webhooks": the receiver mounted in a host's own web stack.
+     *
+     * @param webhook the source registered with the tracker
+     * @param method  the request's method
+     * @param headers the request's headers (Spring's {@code HttpHeaders} is such a map)
+     * @param body    the request's body
+     * @return what to answer
+     */
+    public static WebhookResponse webhookInYourWebStack(WebhookSource webhook, String method,
+                                                        Map<String, List<String>> headers, byte[] body) {
+        // snippet-start: webhook-in-your-web-stack
+        WebhookResponse r = webhook.receiver().handle(method, headers, body);
+        // answer r.status() with r.body() as WebhookResponse.CONTENT_TYPE (application/json)
+        // snippet-end: webhook-in-your-web-stack
+        return r;
     }
 
     /**

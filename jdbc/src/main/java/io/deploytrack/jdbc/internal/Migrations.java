@@ -27,6 +27,7 @@ public final class Migrations {
             "V2__leases_and_notification.sql",
             "V3__adoption_settings.sql",
             "V4__notifications.sql",
+            "V5__pushed_observations.sql",
     };
 
     private Migrations() {
@@ -90,12 +91,14 @@ public final class Migrations {
                         + "description VARCHAR(200) NOT NULL, applied_at VARCHAR(40) NOT NULL)");
             }
             int current = currentVersion(c);
+            java.util.Set<Integer> applied = appliedVersions(c);
             if (current > latestVersion()) {
                 throw new SQLException("the database's schema is version " + current + ", newer than this deploytrack ("
                         + latestVersion() + "): upgrade deploytrack, never downgrade a database");
             }
             for (var e : scripts.entrySet()) {
-                if (e.getKey() <= current) {
+                // By number, not by "newer than the newest": a version merged after a later one still applies once.
+                if (applied.contains(e.getKey())) {
                     continue;
                 }
                 for (String sql : statements(read(dialect.migrationsFolder() + "/" + e.getValue()))) {
@@ -113,7 +116,7 @@ public final class Migrations {
                     ps.setString(3, Times.format(clock.instant()));
                     ps.executeUpdate();
                 }
-                current = e.getKey();
+                current = Math.max(current, e.getKey());
             }
             if (record) {
                 SettingsTable.write(c, settings);
@@ -141,6 +144,17 @@ public final class Migrations {
         if (!missing.isEmpty()) {
             throw new SQLException(HostColumns.message(missing));
         }
+    }
+
+    private static java.util.Set<Integer> appliedVersions(Connection c) throws SQLException {
+        java.util.Set<Integer> out = new java.util.HashSet<>();
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT version FROM deploytrack_schema_version")) {
+            while (rs.next()) {
+                out.add(rs.getInt(1));
+            }
+        }
+        return out;
     }
 
     /** The version recorded in the database (0 when none). */

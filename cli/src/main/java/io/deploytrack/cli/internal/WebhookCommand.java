@@ -1,0 +1,151 @@
+package io.deploytrack.cli.internal;
+
+import io.deploytrack.core.Deployment;
+import io.deploytrack.core.DeploymentStatus;
+import io.deploytrack.core.DeploymentTracker;
+import io.deploytrack.core.HistoryQuery;
+import io.deploytrack.core.LeaseInfo;
+import io.deploytrack.webhook.WebhookServer;
+import io.deploytrack.webhook.WebhookSource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** {@code webhook serve}: receives signed callbacks and ends checks from them, polling as the safety net. */
+@Command(name = "webhook", mixinStandardHelpOptions = true,
+        description = "Receive deployment callbacks over HTTP (push), for hosts that are not Java.",
+        subcommands = WebhookCommand.Serve.class)
+final class WebhookCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "a subcommand is needed: serve");
+    }
+
+    /** {@code webhook serve --port P --path /hooks [--secret-env VAR] [--until-idle]}. */
+    @Command(name = "serve", mixinStandardHelpOptions = true,
+            description = {"Resumes the running deployments of --db as 'resume' does, receives signed callbacks at "
+                    + "http://HOST:PORT/PATH (deploytrack's own and GitHub deployment_status) and ends checks from "
+                    + "them; polling stays the safety net for pushes that never come.",
+                    "Answers: 200 applied (or a replay, ignored), 202 nothing to do (unknown or ended check), "
+                            + "400 malformed, 401 bad signature or stale timestamp, 413 body over 64 KiB."})
+    static final class Serve extends BaseCommand {
+
+        @Option(names = "--port", required = true, paramLabel = "PORT",
+                description = "The port to listen on (0: any free port, printed at start).")
+        int port;
+
+        @Option(names = "--path", defaultValue = "/hooks", paramLabel = "PATH",
+                description = "The path callbacks are posted to (default ${DEFAULT-VALUE}).")
+        String path;
+
+        @Option(names = "--secret-env", defaultValue = "DEPLOYTRACK_WEBHOOK_SECRET", paramLabel = "VAR",
+                description = "The environment variable holding the shared secret; several secrets (while rotating) "
+                        + "separated by commas (default ${DEFAULT-VALUE}).")
+        String secretEnv;
+
+        @Option(names = "--until-idle", description = "Exit once nothing is left to follow.")
+        boolean untilIdle;
+
+        @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "10s",
+                converter = Options.DurationConverter.class,
+                description = "How often polling sources are asked while no push comes (default ${DEFAULT-VALUE}).")
+        Duration interval;
+
+        @Option(names = "--push-interval", paramLabel = "DURATION", defaultValue = "60s",
+                converter = Options.DurationConverter.class,
+                description = "The poll interval of a check while pushes arrive for it (default ${DEFAULT-VALUE}).")
+        Duration pushInterval;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            if (port < 0 || port > 65535) {
+                throw usage("--port " + port + " is not usable: expected 0 to 65535");
+            }
+            if (!path.startsWith("/")) {
+                throw usage("--path '" + path + "' is not usable: expected an absolute path such as /hooks");
+            }
+            List<String> secrets = secrets();
+            PrintWriter out = out();
+            WebhookSource webhook = WebhookSource.builder().secrets(secrets).clock(context().clock()).build();
+            try (Database db = openExisting();
+                 Sources sources = Sources.available(context(), interval);
+                 Progress progress = new Progress(out, context().terminal(), context().clock())) {
+                DeploymentTracker.Builder b = DeploymentTracker.builder(db.store()).discoverSources(false)
+                        .clock(context().clock()).pollInterval(interval).pushPollInterval(pushInterval)
+                        .listener(progress);
+                sources.all().values().forEach(b::source);
+                b.source(webhook);
+                try (DeploymentTracker tracker = b.build()) {
+                    CountDownLatch stop = new CountDownLatch(1);
+                    Thread hook = new Thread(() -> {
+                        stop.countDown();
+                        tracker.close();
+                    }, "deploytrack-webhook-shutdown");
+                    Runtime.getRuntime().addShutdownHook(hook);
+                    try {
+                        tracker.start();
+                        int mine = 0;
+                        for (Deployment d : db.store().list(HistoryQuery.all(10_000).withStatus(DeploymentStatus.RUNNING))) {
+                            Optional<LeaseInfo> lease = db.store().lease(d.id());
+                            if (lease.isPresent() && tracker.instanceId().equals(lease.get().owner())) {
+                                mine++;
+                                progress.follow(d);
+                            }
+                        }
+                        try (WebhookServer server = webhook.listen(port, path)) {
+                            out.println("listening on http://0.0.0.0:" + server.port() + server.path() + "; resumed "
+                                    + mine + (mine == 1 ? " deployment" : " deployments")
+                                    + (untilIdle ? "; exits when none is left" : "; press Ctrl-C to stop"));
+                            out.flush();
+                            while (!stop.await(200, TimeUnit.MILLISECONDS)) {
+                                if (untilIdle && tracker.inFlight() == 0) {
+                                    break;
+                                }
+                            }
+                        }
+                    } finally {
+                        try {
+                            Runtime.getRuntime().removeShutdownHook(hook);
+                        } catch (IllegalStateException shuttingDown) {
+                            // the hook is running: it closes the tracker
+                        }
+                    }
+                    List<Deployment> done = progress.finished();
+                    long ok = done.stream().filter(d -> d.status() == DeploymentStatus.SUCCESS).count();
+                    out.println("followed " + done.size() + " to the end: " + ok + " success, " + (done.size() - ok) + " not");
+                }
+            }
+            return ExitCodes.OK;
+        }
+
+        private List<String> secrets() {
+            String value = context().env(secretEnv);
+            if (value == null || value.isBlank()) {
+                throw usage("no webhook secret: set the environment variable " + secretEnv
+                        + " to the shared secret the senders sign with (or name another with --secret-env)");
+            }
+            List<String> out = new ArrayList<>();
+            for (String s : value.split(",")) {
+                if (!s.isBlank()) {
+                    out.add(s.strip());
+                }
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package io.deploytrack.core;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * An observation pushed to an instance that does not hold the deployment's lease, kept in the store until the holder
+ * {@linkplain HistoryStore#takePushes takes} and applies it.
+ *
+ * @param id           the store's id (0 before it is stored)
+ * @param deploymentId the deployment
+ * @param checkName    the check it is about
+ * @param via          the push source's type
+ * @param deliveryId   the sender's delivery id, or null
+ * @param observation  what was pushed
+ * @param receivedAt   when the receiving instance got it
+ */
+public record PendingPush(long id, long deploymentId, String checkName, String via, String deliveryId,
+                          Observation observation, Instant receivedAt) {
+
+    /** Requires the fields that identify it. */
+    public PendingPush {
+        Objects.requireNonNull(checkName, "checkName");
+        Objects.requireNonNull(via, "via");
+        Objects.requireNonNull(observation, "observation");
+        Objects.requireNonNull(receivedAt, "receivedAt");
+    }
+}

@@ -1,0 +1,27 @@
+package io.deploytrack.core;
+
+import java.util.List;
+
+/**
+ * What became of a {@link Push}.
+ *
+ * @param outcome       applied here, recorded for the instance that holds the deployment, or matched nothing running
+ * @param deploymentIds the deployments it reached (empty for {@link Outcome#NO_RUNNING_CHECK})
+ */
+public record PushResult(Outcome outcome, List<Long> deploymentIds) {
+
+    /** Copies the list. */
+    public PushResult {
+        deploymentIds = List.copyOf(deploymentIds);
+    }
+
+    /** Where a push went. */
+    public enum Outcome {
+        /** This instance holds the deployment and applies the observation now. */
+        APPLIED,
+        /** Another instance holds it: the observation is recorded in the store, and the holder applies it. */
+        RECORDED_FOR_HOLDER,
+        /** No running check matches: unknown, or already ended. Nothing was written. */
+        NO_RUNNING_CHECK
+    }
+}

@@ -1,0 +1,111 @@
+package io.deploytrack.webhook;
+
+import io.deploytrack.core.CheckRef;
+import io.deploytrack.core.CheckSpec;
+import io.deploytrack.core.Deployment;
+import io.deploytrack.core.DeploymentEvent;
+import io.deploytrack.core.DeploymentHandle;
+import io.deploytrack.core.DeploymentListener;
+import io.deploytrack.core.DeploymentRequest;
+import io.deploytrack.core.DeploymentStatus;
+import io.deploytrack.core.DeploymentTracker;
+import io.deploytrack.core.Observation;
+import io.deploytrack.core.testkit.ManualClock;
+import io.deploytrack.core.testkit.ManualScheduler;
+import io.deploytrack.core.testkit.ScriptedPollingSource;
+import io.deploytrack.jdbc.JdbcHistoryStore;
+import io.deploytrack.jdbc.PostgresDatabase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.deploytrack.webhook.WebhookFixture.SECRET;
+import static io.deploytrack.webhook.WebhookFixture.callback;
+import static io.deploytrack.webhook.WebhookFixture.callbackBody;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two instances on one embedded PostgreSQL, each with its own webhook receiver: a push sent to the instance that does
+ * not hold the deployment's lease is recorded for the holder, which ends the deployment once, at its next tick.
+ */
+class WebhookTwoInstancesTest {
+
+    @RegisterExtension
+    final PostgresDatabase pg = new PostgresDatabase();
+
+    @Test
+    void aPushToTheInstanceWithoutTheLeaseEndsTheDeploymentOncePromptly() throws Exception {
+        ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
+        ManualScheduler schedA = new ManualScheduler(clock);
+        ManualScheduler schedB = new ManualScheduler(clock);
+        ScriptedPollingSource ncp = new ScriptedPollingSource("ncp", null);
+        CheckRef ref = CheckRef.of("ncp", "projectId", "3", "historyId", "5001");
+        ncp.script(ref, Observation.inProgress("inprogress"));
+        AtomicInteger completions = new AtomicInteger();
+        DeploymentListener counting = new DeploymentListener() {
+            @Override
+            public void onCompleted(Deployment d) {
+                completions.incrementAndGet();
+            }
+        };
+        try (JdbcHistoryStore storeA = JdbcHistoryStore.builder().dataSource(pg.hikari("a", 4)).clock(clock).build();
+             JdbcHistoryStore storeB = JdbcHistoryStore.builder().dataSource(pg.hikari("b", 4)).clock(clock).build()) {
+            WebhookSource hookA = WebhookSource.builder().secret(SECRET).clock(clock).build();
+            WebhookSource hookB = WebhookSource.builder().secret(SECRET).clock(clock).build();
+            try (DeploymentTracker a = instance(storeA, schedA, clock, ncp, hookA, counting, "a").start();
+                 DeploymentTracker b = instance(storeB, schedB, clock, ncp, hookB, counting, "b").start();
+                 WebhookServer serverA = hookA.listen(0, "/hooks");
+                 WebhookServer serverB = hookB.listen(0, "/hooks")) {
+                DeploymentHandle h = a.track(DeploymentRequest.builder("acme", "web", "abc1234").build(),
+                        CheckSpec.of(ref).pushedBy(hookA));
+                schedA.advance(Duration.ofMillis(1250));
+                schedB.advance(Duration.ofMillis(1250));
+                assertThat(ncp.polls(ref)).isEqualTo(1);
+                assertThat(b.inFlight()).as("a holds the lease").isZero();
+                assertThat(serverA.port()).isNotEqualTo(serverB.port());
+                Deployment before = storeB.find(h.deployment().id()).orElseThrow();
+
+                HttpResponse<String> r = callback(serverB, SECRET, clock.instant(), "two-1",
+                        callbackBody("{\"type\": \"ncp\", \"projectId\": \"3\", \"historyId\": \"5001\"}", "success",
+                                "\"finishedAt\": \"2026-03-01T10:00:01Z\""));
+
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.body()).isEqualTo("{\"status\":\"recorded_for_holder\",\"deployments\":["
+                        + h.deployment().id() + "]}");
+                schedB.advance(Duration.ofMillis(1250));
+                assertThat(storeB.find(h.deployment().id()).orElseThrow()).as("b does not touch a's row").isEqualTo(before);
+
+                // "promptly": a's next tick, a quarter of the 5 s poll interval, well before its next poll
+                schedA.advance(Duration.ofMillis(1250));
+                Deployment done = storeA.find(h.deployment().id()).orElseThrow();
+                assertThat(done.status()).isEqualTo(DeploymentStatus.SUCCESS);
+                assertThat(done.completedAt()).isEqualTo(Instant.parse("2026-03-01T10:00:01Z"));
+                assertThat(ncp.polls(ref)).as("not ended by a poll").isEqualTo(1);
+                assertThat(h.completion()).isCompletedWithValueMatching(d -> d.status() == DeploymentStatus.SUCCESS);
+
+                for (int i = 0; i < 60; i++) {
+                    schedA.advance(Duration.ofSeconds(1));
+                    schedB.advance(Duration.ofSeconds(1));
+                }
+                assertThat(completions).as("ended once, across both instances").hasValue(1);
+                List<DeploymentEvent> completed = storeA.events(done.id()).stream()
+                        .filter(e -> e.type().equals("completed")).toList();
+                assertThat(completed).singleElement().extracting(DeploymentEvent::message)
+                        .isEqualTo("ended by push via webhook");
+            }
+        }
+    }
+
+    private static DeploymentTracker instance(JdbcHistoryStore store, ManualScheduler sched, ManualClock clock,
+                                              ScriptedPollingSource ncp, WebhookSource hook,
+                                              DeploymentListener listener, String id) {
+        return DeploymentTracker.builder(store).clock(clock).scheduler(sched).executor(sched).discoverSources(false)
+                .pollInterval(Duration.ofSeconds(5)).pollJitter(0).leaseDuration(Duration.ofSeconds(30))
+                .instanceId(id).source(ncp).source(hook).listener(listener).build();
+    }
+}
