@@ -23,6 +23,10 @@ public final class DeploytrackMeterNames {
     public static final String STORE_OPERATIONS = "deploytrack.store.operations";
     /** Gauge of the leases this instance holds: the running deployments it follows now. */
     public static final String LEASES_HELD = "deploytrack.leases.held";
+    /** Counter of notification deliveries given up on after their last attempt, tagged {@code channel}. */
+    public static final String NOTIFICATIONS_FAILED = "deploytrack.notifications.failed";
+    /** Counter of notification deliveries that reached their receiver, tagged {@code channel}. */
+    public static final String NOTIFICATIONS_DELIVERED = "deploytrack.notifications.delivered";
 
     /** Observation around a tracked deployment, from {@code onStarted} to {@code onCompleted}. */
     public static final String DEPLOYMENT_OBSERVATION = "deploytrack.deployment";
@@ -42,6 +46,8 @@ public final class DeploytrackMeterNames {
     public static final String TAG_OUTCOME = "outcome";
     /** Tag: the store operation, a {@code HistoryStore} method name. */
     public static final String TAG_OPERATION = "operation";
+    /** Tag: the notification channel's configured name (a handful per application). */
+    public static final String TAG_CHANNEL = "channel";
 
     /** OpenTelemetry semantic convention attribute: the deployment's environment (low cardinality). */
     public static final String ATTRIBUTE_ENVIRONMENT = "deployment.environment.name";

@@ -7,6 +7,8 @@ import io.deploytrack.core.DeploymentUpdate;
 import io.deploytrack.core.HistoryQuery;
 import io.deploytrack.core.HistoryStore;
 import io.deploytrack.core.LeaseInfo;
+import io.deploytrack.core.PendingPush;
+import io.deploytrack.core.Push;
 import io.deploytrack.micrometer.DeploytrackMeterNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -130,6 +132,21 @@ public final class InstrumentedHistoryStore implements HistoryStore {
     @Override
     public void markNotified(long id) {
         timedRun("mark_notified", () -> delegate.markNotified(id));
+    }
+
+    @Override
+    public void recordPush(PendingPush push) {
+        timedRun("record_push", () -> delegate.recordPush(push));
+    }
+
+    @Override
+    public List<PendingPush> takePushes(String leaseOwner, int limit) {
+        return timed("take_pushes", () -> delegate.takePushes(leaseOwner, limit));
+    }
+
+    @Override
+    public List<Deployment> findRunning(Push push, int limit) {
+        return timed("find_running", () -> delegate.findRunning(push, limit));
     }
 
     @Override
