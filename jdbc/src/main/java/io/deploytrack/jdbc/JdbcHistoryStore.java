@@ -10,6 +10,7 @@ import io.deploytrack.core.DeploymentUpdate;
 import io.deploytrack.core.HistoryQuery;
 import io.deploytrack.core.HistoryStore;
 import io.deploytrack.core.LeaseInfo;
+import io.deploytrack.core.UpdateOutcome;
 import io.deploytrack.jdbc.internal.Connections;
 import io.deploytrack.jdbc.internal.Dialect;
 import io.deploytrack.jdbc.internal.KeyValues;
@@ -31,6 +32,7 @@ import java.util.HashSet;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -262,16 +264,44 @@ public final class JdbcHistoryStore implements HistoryStore {
     @Override
     public boolean update(DeploymentUpdate u) {
         u.requireLegalTransition();
-        return call("update deployment " + u.id(), () -> connections.write(c -> updateIn(c, u)));
+        return call("update deployment " + u.id(),
+                () -> connections.write(c -> updateIn(c, u, null, null) == UpdateOutcome.APPLIED));
     }
 
-    private boolean updateIn(Connection c, DeploymentUpdate u) throws SQLException {
+    /** Group commit: every update of the batch in one write transaction ({@code BEGIN IMMEDIATE} on SQLite). */
+    @Override
+    public List<UpdateOutcome> updateUnderLease(String leaseOwner, Duration leaseDuration,
+                                                List<DeploymentUpdate> updates) {
+        Objects.requireNonNull(leaseOwner, "leaseOwner");
+        updates.forEach(DeploymentUpdate::requireLegalTransition);
+        if (updates.isEmpty()) {
+            return List.of();
+        }
+        return call("update " + updates.size() + " deployments", () -> connections.write(c -> {
+            List<UpdateOutcome> out = new ArrayList<>(updates.size());
+            for (DeploymentUpdate u : updates) {
+                out.add(updateIn(c, u, leaseOwner, leaseDuration));
+            }
+            return out;
+        }));
+    }
+
+    /** One compare-and-set; with a {@code leaseOwner}, only while it holds the lease, which it then extends. */
+    private UpdateOutcome updateIn(Connection c, DeploymentUpdate u, String leaseOwner, Duration lease)
+            throws SQLException {
         Instant startedAt;
-        try (PreparedStatement ps = c.prepareStatement("SELECT status, started_at FROM deployment_histories WHERE id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT status, started_at, lease_owner FROM deployment_histories WHERE id = ?")) {
             ps.setLong(1, u.id());
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next() || !u.expectedStatus().word().equals(rs.getString("status"))) {
-                    return false;
+                if (!rs.next()) {
+                    return UpdateOutcome.STATUS_CHANGED;
+                }
+                if (leaseOwner != null && !leaseOwner.equals(rs.getString("lease_owner"))) {
+                    return UpdateOutcome.LEASE_LOST;
+                }
+                if (!u.expectedStatus().word().equals(rs.getString("status"))) {
+                    return UpdateOutcome.STATUS_CHANGED;
                 }
                 startedAt = dialect.getInstant(rs, "started_at");
             }
@@ -311,16 +341,23 @@ public final class JdbcHistoryStore implements HistoryStore {
         sets.add("updated_at = ?");
         Instant now = clock.instant();
         binders.add((ps, i) -> dialect.setInstant(ps, i, now));
+        String leaseSet = leaseOwner == null ? "" : ", lease_until = " + dialect.nowPlusMillisExpression();
         try (PreparedStatement ps = c.prepareStatement("UPDATE deployment_histories SET " + String.join(", ", sets)
-                + " WHERE id = ? AND status = ?")) {
+                + leaseSet + " WHERE id = ? AND status = ?" + (leaseOwner == null ? "" : " AND lease_owner = ?"))) {
             int i = 1;
             for (SqlBinder b : binders) {
                 b.bind(ps, i++);
             }
+            if (leaseOwner != null) {
+                i = dialect.bindNowPlusMillis(ps, i, now, lease.toMillis());
+            }
             ps.setLong(i++, u.id());
-            ps.setString(i, u.expectedStatus().word());
+            ps.setString(i++, u.expectedStatus().word());
+            if (leaseOwner != null) {
+                ps.setString(i, leaseOwner);
+            }
             if (ps.executeUpdate() != 1) {
-                return false;
+                return UpdateOutcome.STATUS_CHANGED;
             }
         }
         for (DeploymentCheck ch : u.checks()) {
@@ -344,7 +381,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         for (DeploymentEvent e : u.events()) {
             insertEvent(c, e);
         }
-        return true;
+        return UpdateOutcome.APPLIED;
     }
 
     private int checkCount(Connection c, long id) throws SQLException {

@@ -93,7 +93,7 @@ final class PollDriver {
         boolean anyDue = false;
         List<Entry> batch = new ArrayList<>();
         for (Entry e : entries.values()) {
-            if (e.inFlight || e.nextPollAtMillis > horizon || !leases.mayAct(e.tracked)) {
+            if (e.inFlight || e.nextPollAtMillis > horizon || !e.tracked.open() || !leases.mayAct(e.tracked)) {
                 continue;
             }
             anyDue |= e.nextPollAtMillis <= nowMs;

@@ -33,6 +33,11 @@ final class Tracked {
     /** A resumed check's deadline waits until the source has had a chance to answer. */
     volatile Instant deadlineGraceUntil;
     volatile boolean done;
+    /**
+     * Its end is decided and queued for the group commit ({@link GroupCommit}): no observation or deadline applies any
+     * more, and no poll is sent, unless the write fails and this is cleared.
+     */
+    volatile boolean concluding;
     /** Pushed observations wait here, so a deployment's observations are applied one at a time, in order. */
     final Queue<Pushed> mailbox = new ConcurrentLinkedQueue<>();
     final AtomicBoolean draining = new AtomicBoolean();
@@ -44,6 +49,11 @@ final class Tracked {
      * the last confirmed lease minus a safety margin. Written by {@link LeaseKeeper} only.
      */
     volatile long leaseValidUntilNanos = Long.MAX_VALUE;
+
+    /** Whether observations, deadlines and polls still apply: neither done nor waiting for its end's commit. */
+    boolean open() {
+        return !done && !concluding;
+    }
 
     Tracked(Deployment d) {
         this.id = d.id();
