@@ -55,17 +55,24 @@ public final class NcpClient {
     private final HttpClient http;
     /** Where answers are read; null to read them where the HttpClient completes them (a host's client without executor). */
     private final Executor answers;
+    /**
+     * Where requests are sent and answered, blocking ({@code HttpClient.send}), when the builder created the
+     * HttpClient: {@code sendAsync} hands every answer to a new unnamed thread on machines with two CPUs or fewer
+     * (the JDK's async pool when the common pool has one thread); null with a host's client or executor.
+     */
+    private final Executor senders;
     private final String userAgent;
     private final RequestLimiter limiter;
     private final UnknownStatusWords unknownWords = new UnknownStatusWords();
 
-    private NcpClient(Builder b, NcpCredentials credentials, HttpClient http) {
+    private NcpClient(Builder b, NcpCredentials credentials, HttpClient http, Executor senders) {
         this.endpoint = b.endpoint;
         this.credentials = credentials;
         this.requestTimeout = b.requestTimeout;
         this.clock = b.clock;
         this.http = http;
         this.answers = http.executor().orElse(null);
+        this.senders = senders;
         this.userAgent = b.userAgent;
         this.limiter = new RequestLimiter(b.maxConcurrentRequests);
     }
@@ -236,7 +243,6 @@ public final class NcpClient {
                 .build();
         long started = System.nanoTime();
         CompletableFuture<T> result = new CompletableFuture<>();
-        CompletableFuture<HttpResponse<byte[]>> sent = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
         BiConsumer<HttpResponse<byte[]>, Throwable> onAnswer = (response, error) -> {
             long elapsedMs = (System.nanoTime() - started) / 1_000_000;
             int status = response == null ? 0 : response.statusCode();
@@ -255,6 +261,15 @@ public final class NcpClient {
                 result.completeExceptionally(e);
             }
         };
+        if (senders != null) {
+            try {
+                senders.execute(() -> sendBlocking(request, onAnswer));
+                return result;
+            } catch (RejectedExecutionException e) {
+                // Shut down: fall through to the JDK's own async path.
+            }
+        }
+        CompletableFuture<HttpResponse<byte[]>> sent = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
         if (answers == null) {
             sent.whenComplete(onAnswer);
         } else {
@@ -268,6 +283,20 @@ public final class NcpClient {
             });
         }
         return result;
+    }
+
+    private void sendBlocking(HttpRequest request, BiConsumer<HttpResponse<byte[]>, Throwable> onAnswer) {
+        HttpResponse<byte[]> response = null;
+        Throwable error = null;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (java.io.IOException e) {
+            error = e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            error = e;
+        }
+        onAnswer.accept(response, error);
     }
 
     private <T> T read(String method, String pathAndQuery, HttpResponse<byte[]> response, Function<byte[], T> reader) {
@@ -474,7 +503,9 @@ public final class NcpClient {
             }
             NcpCredentials creds = credentials != null ? credentials : NcpCredentials.fromEnvironment();
             HttpClient http = httpClient != null ? httpClient : newHttpClient();
-            NcpClient client = new NcpClient(this, creds, http);
+            // Our own client: sends block on a few named threads of ours (see NcpClient#senders).
+            Executor senders = httpClient == null && executor == null ? HttpExecutor.senders() : null;
+            NcpClient client = new NcpClient(this, creds, http, senders);
             log.debug("ncp_client_created endpoint={} access_key={} request_timeout_ms={} max_concurrent_requests={}",
                     endpoint.baseUri(), creds.maskedAccessKey(), requestTimeout.toMillis(), maxConcurrentRequests);
             return client;
@@ -488,7 +519,7 @@ public final class NcpClient {
                     // plain http (emulators, proxies) HTTP/1.1 avoids an h2c upgrade attempt per connection.
                     .version(endpoint.isSecure() ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1);
             // Bounded: the JDK's default executor is an unbounded cached pool.
-            b.executor(executor != null ? executor : HttpExecutor.create());
+            b.executor(executor != null ? executor : HttpExecutor.internal());
             return b.build();
         }
 

@@ -202,6 +202,20 @@ public final class NcpStatusSource implements PollingSource {
         return pollInterval;
     }
 
+    /**
+     * The checks of one NCP project share one timer, so one list call per project per interval serves them all.
+     *
+     * @return {@code ncp-project:{projectId}}, or null for a reference that does not parse
+     */
+    @Override
+    public String pollGroup(CheckRef ref) {
+        try {
+            return "ncp-project:" + NcpTarget.parse(ref, false).projectId();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     /** What NCP says now about one deployment: one detail call. */
     @Override
     public CompletionStage<Observation> poll(CheckRef ref) {
