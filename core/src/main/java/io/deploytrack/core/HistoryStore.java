@@ -131,6 +131,16 @@ public interface HistoryStore extends AutoCloseable {
     /** Records that {@code onCompleted} ran for a terminal deployment, and frees its lease. */
     void markNotified(long id);
 
+    /**
+     * {@link #markNotified(long)} for several deployments at once: one transaction where the store has them. The
+     * default marks them one by one.
+     *
+     * @param ids terminal deployments whose {@code onCompleted} ran
+     */
+    default void markAllNotified(Collection<Long> ids) {
+        ids.forEach(this::markNotified);
+    }
+
     /** Closes connections; the store is unusable afterwards. */
     @Override
     void close();

@@ -239,6 +239,11 @@ public final class InMemoryHistoryStore implements HistoryStore {
     }
 
     @Override
+    public synchronized void markAllNotified(Collection<Long> ids) {
+        ids.forEach(this::markNotified);
+    }
+
+    @Override
     public synchronized void markNotified(long id) {
         notified.add(id);
         leases.remove(id);

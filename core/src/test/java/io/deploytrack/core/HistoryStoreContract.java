@@ -383,6 +383,23 @@ public abstract class HistoryStoreContract {
     }
 
     @Test
+    void severalCompletionsAreMarkedNotifiedAtOnce() {
+        Deployment a = store.create(draft("web", "abc1234", null), "a", Duration.ofSeconds(30)).deployment();
+        Deployment b = store.create(draft("api", "abc1234", null), "a", Duration.ofSeconds(30)).deployment();
+        Deployment c = store.create(draft("db", "abc1234", null), "a", Duration.ofSeconds(30)).deployment();
+        complete(a, DeploymentStatus.SUCCESS, clock.instant());
+        complete(b, DeploymentStatus.FAILED, clock.instant());
+        complete(c, DeploymentStatus.SUCCESS, clock.instant());
+        store.markAllNotified(List.of(a.id(), b.id()));
+        store.markAllNotified(List.of());
+        assertThat(store.lease(a.id())).as("a marked row frees its lease").isEmpty();
+        assertThat(store.lease(b.id())).isEmpty();
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(store.claim("b", Duration.ofSeconds(30), 10, Set.of("scripted"))).extracting(Deployment::id)
+                .containsExactly(c.id());
+    }
+
+    @Test
     void pruningKeepsRunningRowsAndTheNewestSuccess() {
         Deployment old = success("web", "aaaaaaa");
         Deployment newest = success("web", "bbbbbbb");

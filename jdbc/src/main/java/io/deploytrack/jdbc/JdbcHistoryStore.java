@@ -798,6 +798,28 @@ public final class JdbcHistoryStore implements HistoryStore {
         }));
     }
 
+    /** One transaction for all of them. */
+    @Override
+    public void markAllNotified(Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        call("mark " + ids.size() + " deployments notified", () -> connections.write(c -> {
+            for (List<Long> chunk : chunks(ids)) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE deployment_histories SET completion_notified = ?, "
+                        + "lease_owner = NULL, lease_until = NULL WHERE id IN (" + placeholders(chunk.size()) + ")")) {
+                    dialect.setBoolean(ps, 1, true);
+                    int i = 2;
+                    for (Long id : chunk) {
+                        ps.setLong(i++, id);
+                    }
+                    ps.executeUpdate();
+                }
+            }
+            return null;
+        }));
+    }
+
     @Override
     public void markNotified(long id) {
         call("mark deployment " + id + " notified", () -> connections.write(c -> {

@@ -159,7 +159,10 @@ final class PollDriver {
             if (g.nextPollAtMillis > nowMs) {
                 continue;
             }
-            g.nextPollAtMillis = nowMs + jittered(interval).toMillis();
+            // The timer keeps its phase (due time + interval, not tick time + interval): a group is then asked
+            // every interval, not every interval plus however late the tick that noticed it came.
+            long next = g.nextPollAtMillis + jittered(interval).toMillis();
+            g.nextPollAtMillis = next > nowMs ? next : nowMs + jittered(interval).toMillis();
             for (Entry e : g.members) {
                 if (e.inFlight || e.nextPollAtMillis > nowMs || !e.tracked.open() || !leases.mayAct(e.tracked)) {
                     continue;

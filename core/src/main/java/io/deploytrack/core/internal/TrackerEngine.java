@@ -70,7 +70,7 @@ public final class TrackerEngine {
         this.time = new TrackerTime(clock, ticker);
         this.workers = new Workers(scheduler, executor);
         this.leases = new LeaseKeeper(store, time, settings);
-        this.notifier = new Notifier(listeners, store, completions);
+        this.notifier = new Notifier(listeners, store, completions, workers);
         GroupCommit commits = new GroupCommit(store, settings, leases, notifier, workers);
         Concluder concluder = new Concluder(store, time, commits, notifier, inFlight, settings.instanceId());
         CheckProgress progress = new CheckProgress(store, time, workers, concluder, notifier);
