@@ -19,8 +19,9 @@ import java.util.Optional;
 
 /**
  * A check reached a terminal status: decides the deployment's status with {@link DeploymentOutcome}, and either
- * records the check and goes on, or ends the deployment (under a freshly renewed lease, by compare-and-set) and queues
- * the notifications. Also adopts what the store says when the row changed under this instance. Callers hold the
+ * records the check and goes on, or ends the deployment and queues the notifications. Every write goes through the
+ * {@link GroupCommit} (a compare-and-set under this instance's lease, many per transaction); what follows from it runs
+ * once it is committed. Also adopts what the store says when the row changed under this instance. Callers hold the
  * deployment's monitor; the queued notifications run after they release it.
  */
 final class Concluder {
