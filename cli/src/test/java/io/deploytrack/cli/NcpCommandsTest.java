@@ -57,7 +57,7 @@ class NcpCommandsTest {
     String[] deploy(String... more) {
         List<String> args = new ArrayList<>(List.of("--db", dir.resolve("history.db").toString(), "ncp", "deploy",
                 "--project-id", String.valueOf(P), "--stage-id", String.valueOf(STAGE), "--scenario-id",
-                String.valueOf(SCENARIO), "--repo", "acme/web", "--commit", "3f2c1a9", "--endpoint",
+                String.valueOf(SCENARIO), "--project", "acme/web", "--commit", "3f2c1a9", "--endpoint",
                 ncp.baseUri().toString(), "--interval", "100ms"));
         args.addAll(List.of(more));
         return args.toArray(String[]::new);
@@ -161,7 +161,7 @@ class NcpCommandsTest {
         long historyId = ncp.createHistory(P, NcpScript.of(step("inprogress", Duration.ofMillis(300)), end("success")));
         Cli.Result r = cli().env("NCP_ENDPOINT", ncp.baseUri().toString()).run("--db", dir.resolve("history.db").toString(),
                 "ncp", "track", "--project-id", String.valueOf(P), "--history-id", String.valueOf(historyId),
-                "--repo", "acme/web", "--commit", "3f2c1a9", "--env", "staging", "--interval", "100ms");
+                "--project", "acme/web", "--commit", "3f2c1a9", "--env", "staging", "--interval", "100ms");
         assertThat(r.code()).as(r.toString()).isZero();
         Deployment d = stored();
         assertThat(d.status()).isEqualTo(DeploymentStatus.SUCCESS);
@@ -183,7 +183,7 @@ class NcpCommandsTest {
         assertThat(wrong.out() + wrong.err()).doesNotContain("not-the-secret-key", ncp.secretKey());
 
         Cli.Result badEndpoint = cli().run("--db", dir.resolve("history.db").toString(), "ncp", "track",
-                "--project-id", "1", "--history-id", "2", "--repo", "acme/web", "--commit", "3f2c1a9", "--endpoint", "ftp://x");
+                "--project-id", "1", "--history-id", "2", "--project", "acme/web", "--commit", "3f2c1a9", "--endpoint", "ftp://x");
         assertThat(badEndpoint.code()).isEqualTo(2);
         assertThat(badEndpoint.err()).contains("--endpoint", "expected an http or https base URL");
     }

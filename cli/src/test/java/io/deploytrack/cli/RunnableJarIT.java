@@ -64,10 +64,14 @@ class RunnableJarIT {
         Run help = java(Map.of(), "--help");
         assertThat(help.code()).as(help.err()).isZero();
         assertThat(help.out()).contains("Usage: deploytrack", "history", "doctor", "repair", "mark", "rollback-target",
-                "ncp", "k8s", "resume", "report", "Exit codes");
+                "ncp", "kubernetes", "resume", "report", "Exit codes");
 
         try (JarFile j = new JarFile(jar.toFile())) {
             assertThat(j.getEntry("org/sqlite/JDBC.class")).isNotNull();
+            // sqlite-jdbc loads a native library: JDK 22+ warns on every run unless the manifest allows it.
+            assertThat(j.getManifest().getMainAttributes().getValue("Enable-Native-Access")).isEqualTo("ALL-UNNAMED");
+            assertThat(j.getManifest().getMainAttributes().getValue("Automatic-Module-Name"))
+                    .isEqualTo("io.deploytrack.cli");
             assertThat(j.getEntry("org/postgresql/Driver.class")).isNotNull();
             String drivers = new String(j.getInputStream(j.getEntry("META-INF/services/java.sql.Driver")).readAllBytes(),
                     StandardCharsets.UTF_8);

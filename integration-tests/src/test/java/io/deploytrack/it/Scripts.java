@@ -2,6 +2,7 @@ package io.deploytrack.it;
 
 import io.deploytrack.core.Deployment;
 import io.deploytrack.core.DeploymentStatus;
+import io.deploytrack.ncp.NcpDeployments;
 import io.deploytrack.ncp.NcpStatusSource;
 import io.deploytrack.ncp.emulator.NcpEmulator;
 import io.deploytrack.ncp.emulator.NcpScript;
@@ -81,9 +82,9 @@ final class Scripts {
 
     /** The status a recorded deployment must have, from the scenario that {@code deployAndTrack} recorded. */
     static DeploymentStatus expected(Deployment d) {
-        String scenario = d.attributes().get(NcpStatusSource.ATTRIBUTE_SCENARIO_ID);
+        String scenario = d.attributes().get(NcpDeployments.ATTRIBUTE_SCENARIO_ID);
         if (scenario == null) {
-            throw new AssertionError("deployment " + d.id() + " has no " + NcpStatusSource.ATTRIBUTE_SCENARIO_ID
+            throw new AssertionError("deployment " + d.id() + " has no " + NcpDeployments.ATTRIBUTE_SCENARIO_ID
                     + " attribute: " + d.attributes());
         }
         return variantOfScenario(Long.parseLong(scenario)).expected();
@@ -91,16 +92,16 @@ final class Scripts {
 
     /** The NCP history id a recorded deployment follows. */
     static long historyId(Deployment d) {
-        String h = d.attributes().get(NcpStatusSource.ATTRIBUTE_HISTORY_ID);
+        String h = d.attributes().get(NcpDeployments.ATTRIBUTE_HISTORY_ID);
         if (h == null) {
-            throw new AssertionError("deployment " + d.id() + " has no " + NcpStatusSource.ATTRIBUTE_HISTORY_ID
+            throw new AssertionError("deployment " + d.id() + " has no " + NcpDeployments.ATTRIBUTE_HISTORY_ID
                     + " attribute: " + d.attributes());
         }
         return Long.parseLong(h);
     }
 
     static long projectId(Deployment d) {
-        return Long.parseLong(d.attributes().get(NcpStatusSource.ATTRIBUTE_PROJECT_ID));
+        return Long.parseLong(d.attributes().get(NcpDeployments.ATTRIBUTE_PROJECT_ID));
     }
 
     /** What NCP's final word means in deploytrack's words. */

@@ -11,6 +11,7 @@ import io.deploytrack.jdbc.JdbcHistoryStore;
 import io.deploytrack.jdbc.PostgresDatabase;
 import io.deploytrack.ncp.NcpClient;
 import io.deploytrack.ncp.NcpCredentials;
+import io.deploytrack.ncp.NcpDeployments;
 import io.deploytrack.ncp.NcpStatusSource;
 import io.deploytrack.ncp.emulator.EmulatorRequest;
 import io.deploytrack.ncp.emulator.NcpEmulator;
@@ -150,7 +151,7 @@ class SeveralInstancesOnPostgresTest {
             Instance in = instances.get(i % instances.size());
             DeploymentRequest request = DeploymentRequest.builder("acme", "shop", String.format("%012x", 0x5e0000L + i))
                     .build();
-            started.add(in.source.requestAndTrack(in.tracker, request, PROJECT, Scripts.stageId(PROJECT),
+            started.add(NcpDeployments.of(in.source, in.tracker).requestAndTrack(request, PROJECT, Scripts.stageId(PROJECT),
                     Scripts.scenarioId(PROJECT, Scripts.variantOf(i))));
         }
         List<DeploymentHandle> handles = recorded(started);

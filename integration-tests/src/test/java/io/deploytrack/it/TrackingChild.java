@@ -11,6 +11,7 @@ import io.deploytrack.core.DeploymentTracker;
 import io.deploytrack.jdbc.JdbcHistoryStore;
 import io.deploytrack.ncp.NcpClient;
 import io.deploytrack.ncp.NcpCredentials;
+import io.deploytrack.ncp.NcpDeployments;
 import io.deploytrack.ncp.NcpStatusSource;
 
 import java.io.BufferedReader;
@@ -32,8 +33,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A host process, run as a child JVM by the tests: opens the history store (a SQLite file or a PostgreSQL URL),
  * starts a tracker with the NCP source against the test's emulator over HTTP, and on "go" (a line on stdin) starts
- * {@code count} SourceDeploy deployments with {@link NcpStatusSource#deployAndTrack} (or
- * {@link NcpStatusSource#requestAndTrack}) and waits for all to end.
+ * {@code count} SourceDeploy deployments with {@link NcpDeployments#deployAndTrack} (or
+ * {@link NcpDeployments#requestAndTrack}) and waits for all to end.
  *
  * <p>Arguments are {@code key=value}: {@code db} (a SQLite path or a {@code jdbc:postgresql:} URL), {@code ncp} (the
  * emulator's base URI), {@code instance}, {@code count}, {@code projects} (comma-separated NCP project ids),
@@ -143,8 +144,8 @@ public final class TrackingChild {
                     .build().withAttribute("instance", instance);
             long stage = Scripts.stageId(project);
             long scenario = Scripts.scenarioId(project, variant);
-            started.add(approval ? source.requestAndTrack(tracker, request, project, stage, scenario)
-                    : source.deployAndTrack(tracker, request, project, stage, scenario));
+            started.add(approval ? NcpDeployments.of(source, tracker).requestAndTrack(request, project, stage, scenario)
+                    : NcpDeployments.of(source, tracker).deployAndTrack(request, project, stage, scenario));
         }
         CompletableFuture.allOf(started.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         List<CompletableFuture<Deployment>> completions = new ArrayList<>();

@@ -13,9 +13,18 @@ import io.deploytrack.core.LeaseInfo;
 import io.deploytrack.core.UpdateOutcome;
 import io.deploytrack.jdbc.internal.Connections;
 import io.deploytrack.jdbc.internal.Dialect;
+import io.deploytrack.jdbc.internal.HostColumns;
+import io.deploytrack.jdbc.internal.HostTimes;
 import io.deploytrack.jdbc.internal.KeyValues;
 import io.deploytrack.jdbc.internal.Migrations;
 
+import io.deploytrack.jdbc.internal.Dialects;
+import io.deploytrack.jdbc.internal.Events;
+import io.deploytrack.jdbc.internal.PooledConnections;
+import io.deploytrack.jdbc.internal.SqliteConnections;
+
+import javax.sql.DataSource;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,6 +32,8 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Objects;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -49,7 +60,7 @@ import java.util.StringJoiner;
  */
 public final class JdbcHistoryStore implements HistoryStore {
 
-    static final String COLUMNS = "id, github_owner, github_repo, environment, github_commit_sha, is_rollback, "
+    private static final String COLUMNS_AFTER_ENVIRONMENT = "github_commit_sha, is_rollback, "
             + "rollback_of, idempotency_key, status, started_at, deployed_at, completed_at, total_duration, error_stage, "
             + "error_message, attributes, lease_owner";
     private static final String CHECK_COLUMNS = "deployment_id, position, name, source_type, source_ref, status, "
@@ -61,12 +72,45 @@ public final class JdbcHistoryStore implements HistoryStore {
     private final Dialect dialect;
     private final Clock clock;
     private final String description;
+    private final AdoptionSettings settings;
+    private final HostTimes times;
+    private final Duration checklessTimeout;
+    /** The column that holds the environment (a host's own, when mapped). */
+    private final String env;
+    /** The history's columns a read selects: deploytrack's, then the host columns of mapped attributes. */
+    private final String columns;
 
-    JdbcHistoryStore(Connections connections, Clock clock, String description) {
+    JdbcHistoryStore(Connections connections, Clock clock, String description, AdoptionSettings settings,
+                     HostTimes times, Duration checklessTimeout) {
         this.connections = connections;
         this.dialect = connections.dialect();
         this.clock = clock;
         this.description = description;
+        this.settings = settings;
+        this.times = times;
+        this.checklessTimeout = checklessTimeout;
+        this.env = settings.environmentColumnOrDefault();
+        // the same statement text as ever on deploytrack's own tables (the benchmarks' baseline sends exactly it)
+        StringBuilder cols = new StringBuilder("id, github_owner, github_repo, "
+                + (env.equals(AdoptionSettings.ENVIRONMENT) ? env : env + " AS environment") + ", "
+                + COLUMNS_AFTER_ENVIRONMENT);
+        settings.attributeColumns().values().forEach(col -> cols.append(", ").append(col));
+        this.columns = cols.toString();
+    }
+
+    /** The adoption settings this store uses: the stored ones, with those given to its builder over them. */
+    public AdoptionSettings adoptionSettings() {
+        return settings;
+    }
+
+    /** How this store reads and writes the history's times, for people (e.g. naive text in Asia/Seoul). */
+    public String timeEncoding() {
+        return times.toString();
+    }
+
+    /** The maintenance of this store's database: diagnose, plan and apply repairs. */
+    public StoreMaintenance maintenance() {
+        return new StoreMaintenance(connections, settings, times, clock, description);
     }
 
     /**
@@ -86,9 +130,14 @@ public final class JdbcHistoryStore implements HistoryStore {
         return builder().url(pathOrJdbcUrl).build();
     }
 
-    /** A builder for every other case: a host's {@link javax.sql.DataSource}, a clock, timeouts. */
-    public static JdbcHistoryStoreBuilder builder() {
-        return new JdbcHistoryStoreBuilder();
+    /** A builder for every other case: a host's {@link javax.sql.DataSource}, a clock, timeouts, a host's table. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A database location for people and logs: a JDBC URL with any password in it replaced by {@code ***}. */
+    public static String redact(String pathOrJdbcUrl) {
+        return Dialects.redact(pathOrJdbcUrl);
     }
 
     /** Which database this store uses: {@code sqlite} or {@code postgresql}. */
@@ -99,6 +148,14 @@ public final class JdbcHistoryStore implements HistoryStore {
     /** The schema version the database has now. */
     public int schemaVersion() {
         return call("read the schema version", () -> connections.read(Migrations::currentVersion));
+    }
+
+    /**
+     * This store's transactions, for modules that keep their own tables beside the history (deploytrack-notify):
+     * their writes go through the store's one write path (on SQLite, the process's single writer connection).
+     */
+    public StoreTransactions transactions() {
+        return new StoreTransactions(connections, clock, description);
     }
 
     // ------------------------------------------------------------------ create
@@ -160,7 +217,7 @@ public final class JdbcHistoryStore implements HistoryStore {
                     .stream().findFirst();
         }
         if (existing.isEmpty()) {
-            existing = selectRows(c, "WHERE github_owner = ? AND github_repo = ? AND environment = ? AND "
+            existing = selectRows(c, "WHERE github_owner = ? AND github_repo = ? AND " + env + " = ? AND "
                     + "github_commit_sha = ? AND is_rollback = ? AND status = 'running'", ps -> {
                 ps.setString(1, d.owner());
                 ps.setString(2, d.repo());
@@ -181,10 +238,25 @@ public final class JdbcHistoryStore implements HistoryStore {
     private OptionalLong insertHistory(Connection c, Deployment d, String leaseOwner, Duration lease,
                                        boolean onConflictDoNothing) throws SQLException {
         Instant now = clock.instant();
-        String sql = "INSERT INTO deployment_histories (github_owner, github_repo, environment, github_commit_sha, "
+        // Host columns: mapped attributes (when the request has them) and defaults (a request attribute of the same
+        // name wins); the mapped attributes are kept in their columns only.
+        Map<String, String> hostValues = new java.util.LinkedHashMap<>();
+        Map<String, String> attributes = new java.util.LinkedHashMap<>(d.attributes());
+        settings.attributeColumns().forEach((attribute, column) -> {
+            String v = attributes.remove(attribute);
+            if (v != null) {
+                hostValues.put(column, v);
+            }
+        });
+        settings.columnDefaults().forEach((column, value) ->
+                hostValues.putIfAbsent(column, d.attributes().getOrDefault(column, value)));
+        StringBuilder extraColumns = new StringBuilder();
+        hostValues.keySet().forEach(col -> extraColumns.append(", ").append(col));
+        String sql = "INSERT INTO deployment_histories (github_owner, github_repo, " + env + ", github_commit_sha, "
                 + "is_rollback, rollback_of, idempotency_key, status, started_at, attributes, created_at, updated_at, "
-                + "lease_owner, lease_until, completion_notified) VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, "
-                + dialect.nowPlusMillisExpression() + ", ?)" + (onConflictDoNothing ? " ON CONFLICT DO NOTHING" : "")
+                + "lease_owner, lease_until, completion_notified" + extraColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, "
+                + "'running', ?, ?, ?, ?, ?, " + dialect.nowPlusMillisExpression() + ", ?"
+                + ", ?".repeat(hostValues.size()) + ")" + (onConflictDoNothing ? " ON CONFLICT DO NOTHING" : "")
                 + " RETURNING id";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
@@ -199,13 +271,16 @@ public final class JdbcHistoryStore implements HistoryStore {
                 ps.setLong(i++, d.rollbackOf());
             }
             ps.setString(i++, d.idempotencyKey());
-            dialect.setInstant(ps, i++, d.startedAt());
-            ps.setString(i++, KeyValues.encode(d.attributes()));
-            dialect.setInstant(ps, i++, now);
-            dialect.setInstant(ps, i++, now);
+            times.set(ps, i++, d.startedAt());
+            ps.setString(i++, KeyValues.encode(attributes));
+            times.set(ps, i++, now);
+            times.set(ps, i++, now);
             ps.setString(i++, leaseOwner);
             i = dialect.bindNowPlusMillis(ps, i, now, lease.toMillis());
-            dialect.setBoolean(ps, i, false);
+            dialect.setBoolean(ps, i++, false);
+            for (String v : hostValues.values()) {
+                ps.setString(i++, v);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
             }
@@ -245,10 +320,7 @@ public final class JdbcHistoryStore implements HistoryStore {
     }
 
     private void insertEvent(Connection c, DeploymentEvent e) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(INSERT_EVENT)) {
-            bindEvent(ps, e);
-            ps.executeUpdate();
-        }
+        Events.insert(c, dialect, e);
     }
 
     private void bindEvent(PreparedStatement ps, DeploymentEvent e) throws SQLException {
@@ -259,7 +331,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         ps.setString(5, e.fromStatus() == null ? null : e.fromStatus().word());
         ps.setString(6, e.toStatus() == null ? null : e.toStatus().word());
         ps.setString(7, e.sourceStatus());
-        ps.setString(8, e.message());
+        ps.setString(8, Events.truncate(e.message()));
     }
 
     // ------------------------------------------------------------------ update
@@ -305,7 +377,7 @@ public final class JdbcHistoryStore implements HistoryStore {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         rows.put(rs.getLong("id"), new RowState(rs.getString("status"),
-                                dialect.getInstant(rs, "started_at"), rs.getString("lease_owner")));
+                                times.get(rs, "started_at"), rs.getString("lease_owner")));
                     }
                 }
             }
@@ -432,7 +504,7 @@ public final class JdbcHistoryStore implements HistoryStore {
                 if (!u.expectedStatus().word().equals(rs.getString("status"))) {
                     return UpdateOutcome.STATUS_CHANGED;
                 }
-                startedAt = dialect.getInstant(rs, "started_at");
+                startedAt = times.get(rs, "started_at");
             }
         }
         if (!writeRow(c, u, startedAt, leaseOwner, lease)) {
@@ -471,15 +543,15 @@ public final class JdbcHistoryStore implements HistoryStore {
         }
         if (u.startedAt() != null) {
             sets.add("started_at = ?");
-            binders.add((ps, i) -> dialect.setInstant(ps, i, u.startedAt()));
+            binders.add((ps, i) -> times.set(ps, i, u.startedAt()));
         }
         if (u.deployedAt() != null) {
             sets.add("deployed_at = ?");
-            binders.add((ps, i) -> dialect.setInstant(ps, i, u.deployedAt()));
+            binders.add((ps, i) -> times.set(ps, i, u.deployedAt()));
         }
         if (u.completedAt() != null) {
             sets.add("completed_at = ?");
-            binders.add((ps, i) -> dialect.setInstant(ps, i, u.completedAt()));
+            binders.add((ps, i) -> times.set(ps, i, u.completedAt()));
             long seconds = Math.round(Duration.between(startedAt, u.completedAt()).toMillis() / 1000.0);
             sets.add("total_duration = ?");
             binders.add((ps, i) -> ps.setLong(i, seconds));
@@ -494,7 +566,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         }
         sets.add("updated_at = ?");
         Instant now = clock.instant();
-        binders.add((ps, i) -> dialect.setInstant(ps, i, now));
+        binders.add((ps, i) -> times.set(ps, i, now));
         String leaseSet = leaseOwner == null ? "" : ", lease_until = " + dialect.nowPlusMillisExpression();
         String sql = "UPDATE deployment_histories SET " + String.join(", ", sets) + leaseSet
                 + " WHERE id = ? AND status = ?" + (leaseOwner == null ? "" : " AND lease_owner = ?");
@@ -588,7 +660,7 @@ public final class JdbcHistoryStore implements HistoryStore {
             args.add(q.repo());
         }
         if (q.environment() != null) {
-            where.append(" AND environment = ?");
+            where.append(" AND ").append(env).append(" = ?");
             args.add(q.environment());
         }
         if (q.status() != null) {
@@ -609,7 +681,7 @@ public final class JdbcHistoryStore implements HistoryStore {
     @Override
     public Optional<Deployment> latestSuccess(String owner, String repo, String environment, Deployment before,
                                               String excludingCommit) {
-        StringBuilder where = new StringBuilder("WHERE github_owner = ? AND github_repo = ? AND environment = ? "
+        StringBuilder where = new StringBuilder("WHERE github_owner = ? AND github_repo = ? AND " + env + " = ? "
                 + "AND status = 'success' AND deployed_at IS NOT NULL");
         if (excludingCommit != null) {
             where.append(" AND github_commit_sha <> ?");
@@ -628,8 +700,8 @@ public final class JdbcHistoryStore implements HistoryStore {
                         ps.setString(i++, excludingCommit);
                     }
                     if (before != null) {
-                        dialect.setInstant(ps, i++, before.deployedAt());
-                        dialect.setInstant(ps, i++, before.deployedAt());
+                        times.set(ps, i++, before.deployedAt());
+                        times.set(ps, i++, before.deployedAt());
                         ps.setLong(i, before.id());
                     }
                 })).stream().findFirst()));
@@ -667,7 +739,7 @@ public final class JdbcHistoryStore implements HistoryStore {
     public int pruneEvents(Instant olderThan) {
         String newestSuccess = "SELECT h.id FROM deployment_histories h WHERE h.status = 'success' AND h.deployed_at IS NOT NULL "
                 + "AND NOT EXISTS (SELECT 1 FROM deployment_histories n WHERE n.github_owner = h.github_owner "
-                + "AND n.github_repo = h.github_repo AND n.environment = h.environment AND n.status = 'success' "
+                + "AND n.github_repo = h.github_repo AND n." + env + " = h." + env + " AND n.status = 'success' "
                 + "AND n.deployed_at IS NOT NULL AND (n.deployed_at > h.deployed_at OR (n.deployed_at = h.deployed_at AND n.id > h.id)))";
         return call("prune events", () -> connections.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM deployment_events WHERE at < ? AND deployment_id NOT IN "
@@ -684,9 +756,13 @@ public final class JdbcHistoryStore implements HistoryStore {
     public List<Deployment> claim(String owner, Duration leaseDuration, int limit, Set<String> sourceTypes) {
         return call("claim deployments", () -> connections.write(c -> {
             Instant now = clock.instant();
+            endChecklessPastDeadline(c, now);
+            // A running row without checks (a host's own code wrote it) has nothing to follow: it is not claimed, and
+            // ends at its deadline above.
             StringBuilder sql = new StringBuilder("SELECT h.id FROM deployment_histories h WHERE (h.status = 'running' "
                     + "OR h.completion_notified = ?) AND (h.lease_owner IS NULL OR h.lease_until IS NULL OR h.lease_until <= "
-                    + dialect.nowExpression() + ") AND (h.status <> 'running' OR NOT EXISTS (SELECT 1 FROM deployment_checks k "
+                    + dialect.nowExpression() + ") AND (h.status <> 'running' OR EXISTS (SELECT 1 FROM deployment_checks k0 "
+                    + "WHERE k0.deployment_id = h.id)) AND (h.status <> 'running' OR NOT EXISTS (SELECT 1 FROM deployment_checks k "
                     + "WHERE k.deployment_id = h.id AND k.status = 'running'");
             List<String> types = new ArrayList<>(sourceTypes);
             if (!types.isEmpty()) {
@@ -728,6 +804,46 @@ public final class JdbcHistoryStore implements HistoryStore {
                 }
             }));
         }));
+    }
+
+    /**
+     * Ends the running rows that have no check, no live lease, and a deadline ({@code started_at} plus the checkless
+     * timeout) in the past: {@code timed_out} at that deadline, recorded in an {@code expired} event, and counted as
+     * notified (a listener is not woken for a row no tracker ever followed).
+     */
+    private void endChecklessPastDeadline(Connection c, Instant now) throws SQLException {
+        Map<Long, Instant> due = new java.util.LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT h.id, h.started_at FROM deployment_histories h WHERE "
+                + "h.status = 'running' AND (h.lease_owner IS NULL OR h.lease_until IS NULL OR h.lease_until <= "
+                + dialect.nowExpression() + ") AND NOT EXISTS (SELECT 1 FROM deployment_checks k WHERE k.deployment_id = h.id)")) {
+            dialect.bindNow(ps, 1, now);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Instant started = times.get(rs, "started_at");
+                    if (started != null && !started.plus(checklessTimeout).isAfter(now)) {
+                        due.put(rs.getLong("id"), started.plus(checklessTimeout));
+                    }
+                }
+            }
+        }
+        for (Map.Entry<Long, Instant> e : due.entrySet()) {
+            String message = "timed out: it had nothing to follow (no check; written before deploytrack followed this "
+                    + "table) and was still running at its deadline, started_at + " + checklessTimeout.toMinutes() + " min";
+            try (PreparedStatement ps = c.prepareStatement("UPDATE deployment_histories SET status = 'timed_out', "
+                    + "completed_at = ?, total_duration = ?, error_message = ?, updated_at = ?, completion_notified = ?, "
+                    + "lease_owner = NULL, lease_until = NULL WHERE id = ? AND status = 'running'")) {
+                times.set(ps, 1, e.getValue());
+                ps.setLong(2, checklessTimeout.toSeconds());
+                ps.setString(3, message);
+                times.set(ps, 4, now);
+                dialect.setBoolean(ps, 5, true);
+                ps.setLong(6, e.getKey());
+                if (ps.executeUpdate() == 1) {
+                    insertEvent(c, DeploymentEvent.of(e.getKey(), now, "expired", null, DeploymentStatus.RUNNING,
+                            DeploymentStatus.TIMED_OUT, null, message));
+                }
+            }
+        }
     }
 
     @Override
@@ -862,7 +978,7 @@ public final class JdbcHistoryStore implements HistoryStore {
 
     private List<Row> selectRows(Connection c, String whereAndOrder, Params params) throws SQLException {
         List<Row> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM deployment_histories " + whereAndOrder)) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + columns + " FROM deployment_histories " + whereAndOrder)) {
             params.bind(ps);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -874,8 +990,8 @@ public final class JdbcHistoryStore implements HistoryStore {
     }
 
     private Deployment readDeployment(ResultSet rs) throws SQLException {
-        Instant started = dialect.getInstant(rs, "started_at");
-        Instant completed = dialect.getInstant(rs, "completed_at");
+        Instant started = times.get(rs, "started_at");
+        Instant completed = times.get(rs, "completed_at");
         long storedTotal = rs.getLong("total_duration");
         Duration total = started != null && completed != null ? Duration.between(started, completed)
                 : rs.wasNull() ? null : Duration.ofSeconds(storedTotal);
@@ -884,8 +1000,24 @@ public final class JdbcHistoryStore implements HistoryStore {
         return new Deployment(rs.getLong("id"), rs.getString("github_owner"), rs.getString("github_repo"),
                 rs.getString("environment"), rs.getString("github_commit_sha"), rs.getBoolean("is_rollback"),
                 rollbackOfValue, rs.getString("idempotency_key"), DeploymentStatus.fromWord(rs.getString("status")),
-                started, dialect.getInstant(rs, "deployed_at"), completed, total, rs.getString("error_stage"),
-                rs.getString("error_message"), List.of(), KeyValues.decode(rs.getString("attributes")));
+                started, times.get(rs, "deployed_at"), completed, total, rs.getString("error_stage"),
+                rs.getString("error_message"), List.of(), attributes(rs));
+    }
+
+    /** The attributes column with the mapped host columns over it. */
+    private Map<String, String> attributes(ResultSet rs) throws SQLException {
+        Map<String, String> stored = KeyValues.decode(rs.getString("attributes"));
+        if (settings.attributeColumns().isEmpty()) {
+            return stored;
+        }
+        Map<String, String> out = new java.util.LinkedHashMap<>(stored);
+        for (Map.Entry<String, String> e : settings.attributeColumns().entrySet()) {
+            String v = rs.getString(e.getValue());
+            if (v != null && !v.isBlank()) {
+                out.put(e.getKey(), v.strip());
+            }
+        }
+        return Map.copyOf(out);
     }
 
     private List<Deployment> withChecks(Connection c, List<Row> rows) throws SQLException {
@@ -967,4 +1099,265 @@ public final class JdbcHistoryStore implements HistoryStore {
         return new StoreException("cannot " + what + " in " + description + ": " + e.getMessage(), e);
     }
 
+
+    /**
+     * Configures a {@link JdbcHistoryStore}. Give exactly one of {@link #sqlite(Path)}, {@link #url(String)} or
+     * {@link #dataSource(DataSource)}.
+     */
+    public static final class Builder {
+        private Path sqliteFile;
+        private String url;
+        private DataSource dataSource;
+        private Clock clock = Clock.systemUTC();
+        private Duration busyTimeout = Duration.ofSeconds(30);
+        private int schemaVersion = Migrations.latestVersion();
+        private LeaseTime leaseTime = LeaseTime.DATABASE;
+        private AdoptionSettings explicit = AdoptionSettings.none();
+        private boolean recordSettings;
+        private Duration checklessTimeout = Duration.ofMinutes(5);
+
+        private Builder() {
+        }
+
+        /** A SQLite file: the embedded default. Its folder must exist and be writable. */
+        public Builder sqlite(Path file) {
+            this.sqliteFile = Objects.requireNonNull(file, "file");
+            return this;
+        }
+
+        /**
+         * A SQLite path or a JDBC URL: {@code jdbc:sqlite:/var/lib/app/deploytrack.db} or
+         * {@code jdbc:postgresql://db:5432/app?user=...}. A PostgreSQL URL is unpooled: every transaction opens a new
+         * connection through {@link java.sql.DriverManager}, which suits a command-line tool; a service should pass its
+         * pool (HikariCP recommended) to {@link #dataSource} instead. The PostgreSQL driver ({@code org.postgresql:postgresql})
+         * must be on the classpath. A password in the URL never appears in messages or logs.
+         */
+        public Builder url(String pathOrUrl) {
+            Objects.requireNonNull(pathOrUrl, "pathOrUrl");
+            if (pathOrUrl.startsWith("jdbc:sqlite:")) {
+                String rest = pathOrUrl.substring("jdbc:sqlite:".length());
+                if (rest.startsWith("file:") || rest.contains(":memory:") || rest.contains("?")) {
+                    this.url = pathOrUrl;
+                } else {
+                    this.sqliteFile = Path.of(rest);
+                }
+            } else if (pathOrUrl.startsWith("jdbc:")) {
+                this.url = pathOrUrl;
+            } else {
+                this.sqliteFile = Path.of(pathOrUrl);
+            }
+            return this;
+        }
+
+        /**
+         * A host's pool (HikariCP recommended); the database type (SQLite or PostgreSQL) is detected from the connection's
+         * product name. Each transaction borrows one connection and gives it back. The store never closes this pool.
+         */
+        public Builder dataSource(DataSource dataSource) {
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+            return this;
+        }
+
+        /**
+         * The clock for the times the store stamps ({@code created_at}, {@code updated_at}) and, on SQLite or with
+         * {@link LeaseTime#STORE_CLOCK}, for leases. Default: the system clock in UTC.
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Which clock measures leases: {@link LeaseTime#DATABASE} (default: PostgreSQL's {@code now()}, one clock for every
+         * instance) or {@link LeaseTime#STORE_CLOCK} (the {@link #clock}: for tests that expire leases by moving a manual
+         * clock, or a single instance). SQLite always uses the store's clock, as every process on the file shares a machine.
+         */
+        public Builder leaseTime(LeaseTime leaseTime) {
+            this.leaseTime = Objects.requireNonNull(leaseTime, "leaseTime");
+            return this;
+        }
+
+        /** How long a SQLite writer waits for another process's write lock; default 30 s. */
+        public Builder busyTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.toMillis() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("busyTimeout " + timeout + " is not usable: expected 0 to 24 days");
+            }
+            this.busyTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Migrates only up to this schema version (default: the newest). For tests of upgrades and for staged roll-outs;
+         * a store below the newest version is not usable by the tracker.
+         */
+        public Builder schemaVersion(int version) {
+            if (version < 1 || version > Migrations.latestVersion()) {
+                throw new IllegalArgumentException("schemaVersion " + version + " is not usable: expected 1 to " + Migrations.latestVersion());
+            }
+            this.schemaVersion = version;
+            return this;
+        }
+
+
+        /**
+         * The zone of naive timestamps in a host's table (its code writes local time without an offset). Naive values
+         * are read in it, and the times deploytrack writes into the history keep the column's text format, naive, in this
+         * zone. Default: the stored setting, else UTC (and ISO-8601 in tables deploytrack made).
+         */
+        public Builder zone(ZoneId zone) {
+            this.explicit = explicit.withZone(zone);
+            return this;
+        }
+
+        /**
+         * A host column that holds one of deploytrack's fields: {@code mapColumn("environment", "namespace")}, or a request
+         * attribute kept in a host column: {@code mapColumn("attribute:ncp_history_id", "deploy_id")} (written on insert,
+         * read back as the attribute). Overrides the stored mapping of that field only.
+         *
+         * @throws IllegalArgumentException naming the field or column and what is expected
+         */
+        public Builder mapColumn(String field, String column) {
+            this.explicit = explicit.withMapping(field, column);
+            return this;
+        }
+
+        /**
+         * A value for a host column on rows deploytrack inserts (a NOT NULL column of the host without a default needs
+         * one, or the store refuses to open). A request attribute of the same name wins over it.
+         */
+        public Builder columnDefault(String column, String value) {
+            this.explicit = explicit.withDefault(column, value);
+            return this;
+        }
+
+        /** All adoption settings at once, over the stored ones (a setting at a time). */
+        public Builder adoption(AdoptionSettings settings) {
+            this.explicit = explicit.overriddenBy(Objects.requireNonNull(settings, "settings"));
+            return this;
+        }
+
+        /**
+         * Records the adoption settings in effect (the stored ones with those given here over them) in the database
+         * ({@code deploytrack_settings}) at open, so every later store opened on it uses them without being told.
+         */
+        public Builder recordAdoptionSettings() {
+            this.recordSettings = true;
+            return this;
+        }
+
+        /**
+         * The deadline of a running row that has no check to follow (one a host's own code wrote): {@code started_at}
+         * plus this; once past it, the store ends the row {@code timed_out} when a tracker next claims work. Default
+         * 5 minutes, the tracker's default timeout.
+         */
+        public Builder checklessTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("checklessTimeout " + timeout + " is not usable: expected a positive duration");
+            }
+            this.checklessTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * What opening with these settings would do to the database, without changing it: the whole adoption and migration
+         * run in a transaction that is rolled back. For {@code deploytrack adopt} without {@code --apply}.
+         *
+         * @throws StoreException when the database cannot be opened
+         */
+        public AdoptionPreview previewAdoption() {
+            Opened o = connect();
+            try {
+                return o.connections.write(c -> {
+                    Migrations.Outcome out = Migrations.migrate(c, o.connections.dialect(), clock, schemaVersion, explicit,
+                            false, false);
+                    List<String> missing = HostColumns.missingValues(c, o.connections.dialect(), out.settings());
+                    Diagnosis diagnosis = Diagnosis.read(c, o.connections.dialect(), out.settings(), out.times(),
+                            clock.instant());
+                    throw new PreviewDone(new AdoptionPreview(out.settings(), out.adopted().isPresent(),
+                            out.adopted().map(a -> a.addedColumns()).orElse(List.of()),
+                        out.adopted().map(a -> a.indexes()).orElse(List.of()),
+                            out.adopted().map(a -> a.pending().stream().map(p -> p.name()).toList()).orElse(List.of()),
+                            missing, out.times().toString(), diagnosis));
+                });
+            } catch (PreviewDone done) {
+                return done.preview;
+            } catch (SQLException | RuntimeException e) {
+                throw new StoreException("cannot preview the adoption of " + o.description + ": " + e.getMessage(), e);
+            } finally {
+                o.connections.close();
+            }
+        }
+
+        /** Carries the preview out of the transaction, which rolls it back. */
+        private static final class PreviewDone extends RuntimeException {
+            private final transient AdoptionPreview preview;
+
+            PreviewDone(AdoptionPreview preview) {
+                super(null, null, false, false);
+                this.preview = preview;
+            }
+        }
+
+        private record Opened(Connections connections, String description) {
+        }
+        /**
+         * Opens the database and migrates it (adopting a host's table when it finds one).
+         *
+         * @throws StoreException naming the database and what to fix; among others when a NOT NULL column of a host's
+         *                        table has no value deploytrack could write (see {@link #columnDefault})
+         */
+        public JdbcHistoryStore build() {
+            Opened o = connect();
+            Migrations.Outcome out;
+            try {
+                out = o.connections.write(c -> Migrations.migrate(c, o.connections.dialect(), clock, schemaVersion, explicit,
+                        recordSettings, schemaVersion == Migrations.latestVersion()));
+            } catch (SQLException | RuntimeException e) {
+                o.connections.close();
+                throw new StoreException("cannot open the history store (" + o.description + "): " + e.getMessage(), e);
+            }
+            return new JdbcHistoryStore(o.connections, clock, o.description, out.settings(), out.times(), checklessTimeout);
+        }
+
+        private Opened connect() {
+            int given = (sqliteFile != null ? 1 : 0) + (url != null ? 1 : 0) + (dataSource != null ? 1 : 0);
+            if (given != 1) {
+                throw new IllegalStateException("give exactly one of sqlite(path), url(jdbcUrl) or dataSource(ds); got " + given);
+            }
+            try {
+                if (sqliteFile != null) {
+                    Path file = sqliteFile.toAbsolutePath();
+                    checkWritable(file);
+                    return new Opened(new SqliteConnections("jdbc:sqlite:" + file, (int) busyTimeout.toMillis()), "SQLite " + file);
+                } else if (url != null && url.startsWith("jdbc:sqlite:")) {
+                    return new Opened(new SqliteConnections(url, (int) busyTimeout.toMillis()), "SQLite " + url);
+                } else if (url != null) {
+                    return new Opened(Dialects.forUrl(url, leaseTime == LeaseTime.DATABASE), Dialects.redact(url));
+                } else {
+                    Dialect dialect = Dialects.detect(dataSource, leaseTime == LeaseTime.DATABASE);
+                    return new Opened(new PooledConnections(dataSource, dialect, null),
+                            dialect.name() + " through " + dataSource.getClass().getSimpleName());
+                }
+            } catch (SQLException e) {
+                throw new StoreException("cannot open the history store " + (sqliteFile != null ? "at " + sqliteFile.toAbsolutePath()
+                        : url != null ? Dialects.redact(url) : "from the DataSource") + ": " + e.getMessage(), e);
+            }
+        }
+
+        private static void checkWritable(Path file) {
+            Path dir = file.getParent();
+            if (dir == null || !Files.isDirectory(dir)) {
+                throw new StoreException("cannot open the SQLite history at " + file + ": the folder " + dir
+                        + " does not exist (or is not a folder); create it or choose another path", null);
+            }
+            if (Files.exists(file) && (Files.isDirectory(file) || !Files.isWritable(file))) {
+                throw new StoreException("cannot open the SQLite history at " + file + ": it is "
+                        + (Files.isDirectory(file) ? "a folder" : "not writable") + "; choose a writable file path", null);
+            }
+            if (!Files.exists(file) && !Files.isWritable(dir)) {
+                throw new StoreException("cannot create the SQLite history at " + file + ": the folder " + dir
+                        + " is not writable; fix its permissions or choose another path", null);
+            }
+        }
+}
 }

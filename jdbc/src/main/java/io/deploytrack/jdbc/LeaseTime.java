@@ -2,7 +2,7 @@ package io.deploytrack.jdbc;
 
 /**
  * Which clock measures leases ({@code lease_until} and "has this lease expired?"). Chosen with
- * {@link JdbcHistoryStoreBuilder#leaseTime(LeaseTime)}.
+ * {@link JdbcHistoryStore.Builder#leaseTime(LeaseTime)}.
  *
  * <p>Leases decide which instance follows a running deployment, so every instance must measure them with the same
  * clock. On PostgreSQL that clock is the server's {@code now()} by default: the hosts' clocks may drift apart, the
@@ -17,7 +17,7 @@ public enum LeaseTime {
     DATABASE,
 
     /**
-     * The store's {@link java.time.Clock} ({@link JdbcHistoryStoreBuilder#clock}), bound as a parameter. For tests
+     * The store's {@link java.time.Clock} ({@link JdbcHistoryStore.Builder#clock}), bound as a parameter. For tests
      * that move a manual clock to expire leases, and for a single instance. With several instances on PostgreSQL,
      * any skew between the hosts' clocks shortens or lengthens every lease by that much.
      */

@@ -21,16 +21,24 @@ import java.util.Properties;
 final class JpaUnit implements PersistenceUnitInfo {
     private final DataSource dataSource;
     private final List<String> mappingFiles;
+    private final List<String> classes;
 
-    private JpaUnit(DataSource dataSource, List<String> mappingFiles) {
+    private JpaUnit(DataSource dataSource, List<String> mappingFiles, List<String> classes) {
         this.dataSource = dataSource;
         this.mappingFiles = mappingFiles;
+        this.classes = classes;
     }
 
     /** An EntityManagerFactory over {@code dataSource} that manages {@link DeploymentHistoryEntity} only. */
     static EntityManagerFactory open(DataSource dataSource, List<String> mappingFiles, Map<String, Object> properties) {
+        return open(dataSource, mappingFiles, List.of(DeploymentHistoryEntity.class), properties);
+    }
+
+    /** An EntityManagerFactory over {@code dataSource} that manages the given entity classes. */
+    static EntityManagerFactory open(DataSource dataSource, List<String> mappingFiles, List<Class<?>> entities,
+                                     Map<String, Object> properties) {
         return new HibernatePersistenceProvider().createContainerEntityManagerFactory(
-                new JpaUnit(dataSource, mappingFiles), properties);
+                new JpaUnit(dataSource, mappingFiles, entities.stream().map(Class::getName).toList()), properties);
     }
 
     @Override
@@ -75,7 +83,7 @@ final class JpaUnit implements PersistenceUnitInfo {
 
     @Override
     public List<String> getManagedClassNames() {
-        return List.of(DeploymentHistoryEntity.class.getName());
+        return classes;
     }
 
     @Override

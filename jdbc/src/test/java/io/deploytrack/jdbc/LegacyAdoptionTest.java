@@ -57,7 +57,7 @@ class LegacyAdoptionTest {
                 "('acme', 'web', 'aaaaaaa', 'success', '2026-01-01 10:00:00', NULL, '2026-01-01 10:01:00', 60)",
                 "('acme', 'web', 'bbbbbbb', 'failed', '2026-01-02 10:00:00', NULL, '2026-01-02 10:00:30', 30)");
         try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(db)) {
-            assertThat(store.schemaVersion()).isEqualTo(2);
+            assertThat(store.schemaVersion()).isEqualTo(4);
             List<Deployment> all = store.list(HistoryQuery.all(10));
             assertThat(all).extracting(Deployment::commitSha).containsExactly("bbbbbbb", "aaaaaaa");
             assertThat(all).extracting(Deployment::environment).containsOnly("production");
@@ -70,8 +70,11 @@ class LegacyAdoptionTest {
                 .containsExactly("ux_deployment_histories_idempotency_key", "ux_deployment_histories_one_running");
         assertThat(rows(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '"
                 + LegacyAdoption.PENDING_TABLE + "'")).isEmpty();
-        assertThat(rows(db, "SELECT description FROM deploytrack_schema_version ORDER BY version"))
+        // the baseline (V1, V2) is adopted; later migrations run as usual
+        assertThat(rows(db, "SELECT description FROM deploytrack_schema_version WHERE version <= 2 ORDER BY version"))
                 .allMatch(d -> d.endsWith("(adopted an existing table)")).hasSize(2);
+        assertThat(rows(db, "SELECT description FROM deploytrack_schema_version WHERE version > 2 ORDER BY version"))
+                .containsExactly("V3__adoption_settings.sql", "V4__notifications.sql");
         assertThat(rows(db, "SELECT completion_notified FROM deployment_histories WHERE status <> 'running'"))
                 .containsOnly("1");
     }
@@ -84,7 +87,7 @@ class LegacyAdoptionTest {
                 "('acme', 'web', 'aaaaaaa', 'running', '2026-01-01 10:00:05', NULL, NULL, NULL)",
                 "('acme', 'api', 'bbbbbbb', 'success', '2026-01-01 11:00:00', NULL, '2026-01-01 11:01:00', 60)");
         try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(db)) {
-            assertThat(store.schemaVersion()).isEqualTo(2);
+            assertThat(store.schemaVersion()).isEqualTo(4);
             assertThat(store.list(HistoryQuery.all(10))).hasSize(3);
         }
         assertThat(rows(db, "SELECT name FROM " + LegacyAdoption.PENDING_TABLE))

@@ -31,7 +31,7 @@ class PostgresLegacyAdoptionTest {
                     + "('acme', 'api', 'bbbbbbb', 'success', '2026-01-01T11:00:00Z')");
         }
         try (JdbcHistoryStore store = JdbcHistoryStore.open(pg.jdbcUrl())) {
-            assertThat(store.schemaVersion()).isEqualTo(2);
+            assertThat(store.schemaVersion()).isEqualTo(4);
             List<Deployment> all = store.list(HistoryQuery.all(10));
             assertThat(all).hasSize(3);
             assertThat(all).extracting(Deployment::environment).containsOnly("production");

@@ -64,7 +64,7 @@ class PostgresStoreTest {
     void theSchemaHasTheSameTablesColumnsAndIndexesAsSqliteInPostgresTypes() throws Exception {
         try (JdbcHistoryStore store = JdbcHistoryStore.builder().dataSource(pg.dataSource()).build()) {
             assertThat(store.databaseType()).isEqualTo("postgresql");
-            assertThat(store.schemaVersion()).isEqualTo(2);
+            assertThat(store.schemaVersion()).isEqualTo(4);
         }
         Path sqliteFile = dir.resolve("same.db");
         JdbcHistoryStore.sqlite(sqliteFile).close();
@@ -111,7 +111,8 @@ class PostgresStoreTest {
         Set<String> sqliteColumns = new TreeSet<>();
         Set<String> sqliteIndexes = new TreeSet<>();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + sqliteFile); Statement s = c.createStatement()) {
-            for (String table : List.of("deployment_histories", "deployment_checks", "deployment_events")) {
+            for (String table : List.of("deployment_histories", "deployment_checks", "deployment_events",
+                    "deployment_notifications", "deployment_notification_channels")) {
                 try (ResultSet rs = s.executeQuery("PRAGMA table_info(" + table + ")")) {
                     while (rs.next()) {
                         sqliteColumns.add(table + "." + rs.getString("name"));
@@ -127,7 +128,8 @@ class PostgresStoreTest {
         }
         assertThat(pgTypes.keySet()).isEqualTo(sqliteColumns);
         assertThat(pgIndexes).isEqualTo(sqliteIndexes);
-        assertThat(versions).containsExactly("1 V1__history_checks_events.sql", "2 V2__leases_and_notification.sql");
+        assertThat(versions).containsExactly("1 V1__history_checks_events.sql", "2 V2__leases_and_notification.sql",
+                "3 V3__adoption_settings.sql", "4 V4__notifications.sql");
         assertThat(pgTypes).containsEntry("deployment_histories.id", "bigint identity")
                 .containsEntry("deployment_checks.id", "bigint identity")
                 .containsEntry("deployment_events.id", "bigint identity")
@@ -137,7 +139,7 @@ class PostgresStoreTest {
                 .containsEntry("deployment_histories.total_duration", "bigint");
         Map<String, String> times = new TreeMap<>(pgTypes);
         times.keySet().removeIf(k -> !(k.endsWith("_at") || k.endsWith(".at") || k.endsWith(".lease_until")));
-        assertThat(times).as("every time column").hasSize(10)
+        assertThat(times).as("every time column").hasSize(17)
                 .allSatisfy((k, v) -> assertThat(v).isEqualTo("timestamp with time zone"));
     }
 
@@ -330,14 +332,14 @@ class PostgresStoreTest {
             pool.shutdownNow();
             stores.forEach(JdbcHistoryStore::close);
         }
-        assertThat(stores).hasSize(instances).allSatisfy(s -> assertThat(s.schemaVersion()).isEqualTo(2));
+        assertThat(stores).hasSize(instances).allSatisfy(s -> assertThat(s.schemaVersion()).isEqualTo(4));
         try (Connection c = pg.dataSource().getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT version FROM deploytrack_schema_version ORDER BY version")) {
             List<Integer> versions = new ArrayList<>();
             while (rs.next()) {
                 versions.add(rs.getInt(1));
             }
-            assertThat(versions).containsExactly(1, 2);
+            assertThat(versions).containsExactly(1, 2, 3, 4);
         }
     }
 
@@ -367,7 +369,7 @@ class PostgresStoreTest {
                 ps.executeQuery().close();
             }
             try (JdbcHistoryStore store = opening.get(30, TimeUnit.SECONDS)) {
-                assertThat(store.schemaVersion()).isEqualTo(2);
+                assertThat(store.schemaVersion()).isEqualTo(4);
             }
         } finally {
             pool.shutdownNow();
@@ -416,7 +418,7 @@ class PostgresStoreTest {
         }
 
         try (JdbcHistoryStore v2 = JdbcHistoryStore.builder().dataSource(pg.dataSource()).build()) {
-            assertThat(v2.schemaVersion()).isEqualTo(2);
+            assertThat(v2.schemaVersion()).isEqualTo(4);
             Deployment s = v2.find(success).orElseThrow();
             assertThat(s.status()).isEqualTo(DeploymentStatus.SUCCESS);
             assertThat(s.idempotencyKey()).isEqualTo("ncp:1:100");

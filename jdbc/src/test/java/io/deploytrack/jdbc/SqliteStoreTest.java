@@ -48,7 +48,7 @@ class SqliteStoreTest {
     void theFileIsInWalModeAndMigrationsAreRecorded() throws Exception {
         Path db = dir.resolve("h.db");
         try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(db)) {
-            assertThat(store.schemaVersion()).isEqualTo(2);
+            assertThat(store.schemaVersion()).isEqualTo(4);
             assertThat(store.databaseType()).isEqualTo("sqlite");
         }
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
@@ -61,7 +61,8 @@ class SqliteStoreTest {
                 while (rs.next()) {
                     rows.add(rs.getInt(1) + " " + rs.getString(2));
                 }
-                assertThat(rows).containsExactly("1 V1__history_checks_events.sql", "2 V2__leases_and_notification.sql");
+                assertThat(rows).containsExactly("1 V1__history_checks_events.sql", "2 V2__leases_and_notification.sql",
+                        "3 V3__adoption_settings.sql", "4 V4__notifications.sql");
             }
             try (ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'ux_deployment_histories_one_running'")) {
                 assertThat(rs.next()).as("partial unique index over running rows").isTrue();
@@ -69,7 +70,7 @@ class SqliteStoreTest {
         }
         // opening again applies nothing twice
         try (JdbcHistoryStore again = JdbcHistoryStore.sqlite(db)) {
-            assertThat(again.schemaVersion()).isEqualTo(2);
+            assertThat(again.schemaVersion()).isEqualTo(4);
         }
     }
 
@@ -121,7 +122,7 @@ class SqliteStoreTest {
             }
         }
         try (JdbcHistoryStore v2 = JdbcHistoryStore.sqlite(db)) {
-            assertThat(v2.schemaVersion()).isEqualTo(2);
+            assertThat(v2.schemaVersion()).isEqualTo(4);
             Deployment d = v2.find(id).orElseThrow();
             assertThat(d.status()).isEqualTo(DeploymentStatus.SUCCESS);
             assertThat(d.startedAt()).isEqualTo(Instant.parse("2026-01-01T10:00:00Z"));

@@ -184,7 +184,7 @@ public final class KubernetesRollouts {
      * kubectl's rollout status of any of the three workload kinds.
      *
      * @param workload a Deployment, StatefulSet or DaemonSet, not null
-     * @return its status, as {@link RolloutStatus#of(Deployment)} and its siblings decide
+     * @return its status, as {@link RolloutStatus#ofWorkload(Deployment)} and its siblings decide
      */
     public static RolloutStatus status(HasMetadata workload) {
         return Workloads.status(workload);

@@ -2,9 +2,6 @@ package io.deploytrack.kubernetes;
 
 import io.deploytrack.core.CheckRef;
 import io.deploytrack.core.CheckSink;
-import io.deploytrack.core.CheckSpec;
-import io.deploytrack.core.DeploymentHandle;
-import io.deploytrack.core.DeploymentRequest;
 import io.deploytrack.core.DeploymentTracker;
 import io.deploytrack.core.Following;
 import io.deploytrack.core.InvalidRequestException;
@@ -43,20 +40,25 @@ import java.util.Objects;
  * {@code timed_out} by it.
  *
  * <pre>{@code
- * KubernetesStatusSource k8s = new KubernetesStatusSource(client);
- * DeploymentTracker tracker = DeploymentTracker.builder(store).source(k8s).build().start();
- * DeploymentHandle h = k8s.updateImageAndTrack(tracker, request, WorkloadKind.DEPLOYMENT, "shop", "web",
- *         "app", "registry.local:5000/web:2.0");
+ * KubernetesStatusSource kubernetes = new KubernetesStatusSource(client);
+ * DeploymentTracker tracker = DeploymentTracker.builder(store).source(kubernetes).build().start();
+ * // update an image and track the rollout (KubernetesDeployments changes the cluster, the tracker follows):
+ * DeploymentHandle h = KubernetesDeployments.of(kubernetes, tracker).updateImageAndTrack(request,
+ *         WorkloadKind.DEPLOYMENT, "shop", "web", "app", "registry.local:5000/web:2.0").join();
  * }</pre>
  *
  * <p>Thread-safe. The informers run on the client's threads; there is no thread per rollout. Methods that
- * read or change the cluster ({@link #validate}, {@link #currentRef}, {@link #updateImageAndTrack}) block on
- * the API server.
+ * read the cluster ({@link #validate}, {@link #currentRef}) block on the API server.
  */
 public final class KubernetesStatusSource implements WatchingSource, AutoCloseable {
 
-    /** The source type stored with each check. */
+    /** The source type stored with each check, and the prefix of the idempotency keys it derives. */
     public static final String TYPE = "kubernetes";
+    /**
+     * The prefix of the idempotency keys that versions before 0.1 derived ({@value}); rows recorded with it are
+     * found through {@link #legacyIdempotencyKey(CheckRef)}.
+     */
+    public static final String LEGACY_KEY_PREFIX = "k8s:";
 
     private static final Logger log = LoggerFactory.getLogger(KubernetesStatusSource.class);
 
@@ -162,40 +164,6 @@ public final class KubernetesStatusSource implements WatchingSource, AutoCloseab
     }
 
     /**
-     * Sets one container's image ({@link KubernetesRollouts#setImage}) and tracks the rollout it started, in
-     * one call. The request gets the attributes {@code image}, {@code kubernetes.workload} (e.g.
-     * {@code deployment shop/web}) and {@code kubernetes.generation}; the check is named {@value #TYPE}.
-     *
-     * <p>If the update succeeds but {@code track} then throws (e.g. the store is unreachable), the rollout
-     * runs untracked: track {@code ref(target)} again once the cause is fixed, the idempotency key makes it
-     * safe.
-     *
-     * @param tracker   the tracker, with this source registered
-     * @param request   what is deployed
-     * @param kind      the workload kind
-     * @param namespace the namespace
-     * @param name      the workload name
-     * @param container the container whose image changes
-     * @param image     the new image reference
-     * @return the tracker's handle
-     * @throws IllegalArgumentException      for a bad image or an unknown container
-     * @throws WorkloadNotFoundException     when the workload does not exist
-     * @throws UnfollowableWorkloadException when its rollout could not be followed (nothing is changed)
-     */
-    public DeploymentHandle updateImageAndTrack(DeploymentTracker tracker, DeploymentRequest request,
-                                                WorkloadKind kind, String namespace, String name,
-                                                String container, String image) {
-        Objects.requireNonNull(tracker, "tracker must not be null");
-        Objects.requireNonNull(request, "request must not be null");
-        RolloutTarget target = KubernetesRollouts.setImage(client, kind, namespace, name, container, image);
-        DeploymentRequest withAttributes = request
-                .withAttribute("image", image)
-                .withAttribute("kubernetes.workload", target.describe())
-                .withAttribute("kubernetes.generation", Long.toString(target.generation()));
-        return tracker.track(withAttributes, CheckSpec.of(TYPE, ref(target)));
-    }
-
-    /**
      * Checks the reference's fields and, unless disabled with {@link Builder#verifyOnTrack(boolean)}, the live
      * workload: it must exist, its rollout must be followable by kubectl's rules (not OnDelete), and its
      * generation must not be below the reference's. If the API server cannot be asked (unreachable, 5xx),
@@ -241,12 +209,26 @@ public final class KubernetesStatusSource implements WatchingSource, AutoCloseab
 
     /**
      * @param ref the reference
-     * @return {@code k8s:{kind}:{namespace}:{name}:{generation}}, e.g. {@code k8s:deployment:shop:web:3}
+     * @return {@code kubernetes:{kind}:{namespace}:{name}:{generation}}, e.g. {@code kubernetes:deployment:shop:web:3}
      */
     @Override
     public String idempotencyKey(CheckRef ref) {
-        RolloutTarget t = target(ref);
-        return "k8s:" + t.kind().word() + ":" + t.namespace() + ":" + t.name() + ":" + t.generation();
+        return TYPE + ":" + keySuffix(target(ref));
+    }
+
+    /**
+     * The idempotency key that earlier versions derived for the same rollout, to find a row they recorded (e.g.
+     * before tracking a rollout again, look it up and pass it as the request's key).
+     *
+     * @param ref the reference
+     * @return {@code k8s:{kind}:{namespace}:{name}:{generation}}, e.g. {@code k8s:deployment:shop:web:3}
+     */
+    public static String legacyIdempotencyKey(CheckRef ref) {
+        return LEGACY_KEY_PREFIX + keySuffix(target(ref));
+    }
+
+    private static String keySuffix(RolloutTarget t) {
+        return t.kind().word() + ":" + t.namespace() + ":" + t.name() + ":" + t.generation();
     }
 
     /**

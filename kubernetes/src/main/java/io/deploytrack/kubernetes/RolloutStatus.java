@@ -87,8 +87,8 @@ public record RolloutStatus(State state, String message) {
      * @param d the Deployment, not null
      * @return its rollout status
      */
-    public static RolloutStatus of(Deployment d) {
-        return of(d, 0);
+    public static RolloutStatus ofWorkload(Deployment d) {
+        return ofWorkload(d, 0);
     }
 
     /**
@@ -100,7 +100,7 @@ public record RolloutStatus(State state, String message) {
      * @return its rollout status; FAILED when the running revision is not the pinned one
      * @throws IllegalArgumentException when {@code revision} is negative
      */
-    public static RolloutStatus of(Deployment d, long revision) {
+    public static RolloutStatus ofWorkload(Deployment d, long revision) {
         Objects.requireNonNull(d, "deployment must not be null");
         if (revision < 0) {
             throw new IllegalArgumentException(
@@ -154,7 +154,7 @@ public record RolloutStatus(State state, String message) {
      * @param s the StatefulSet, not null
      * @return its rollout status; FAILED for any update strategy other than RollingUpdate
      */
-    public static RolloutStatus of(StatefulSet s) {
+    public static RolloutStatus ofWorkload(StatefulSet s) {
         Objects.requireNonNull(s, "statefulset must not be null");
         StatefulSetSpec spec = s.getSpec() == null ? new StatefulSetSpec() : s.getSpec();
         StatefulSetUpdateStrategy strategy = spec.getUpdateStrategy();
@@ -201,7 +201,7 @@ public record RolloutStatus(State state, String message) {
      * @param ds the DaemonSet, not null
      * @return its rollout status; FAILED for any update strategy other than RollingUpdate
      */
-    public static RolloutStatus of(DaemonSet ds) {
+    public static RolloutStatus ofWorkload(DaemonSet ds) {
         Objects.requireNonNull(ds, "daemonset must not be null");
         DaemonSetSpec spec = ds.getSpec() == null ? new DaemonSetSpec() : ds.getSpec();
         DaemonSetUpdateStrategy strategy = spec.getUpdateStrategy();

@@ -228,14 +228,14 @@ class KubernetesStatusSourceTest {
         createDeployment("web", 3, "registry.local:5000/web:1.0");
         controllerWrites("web", status(1, 3, 3, 3, AVAILABLE, PROGRESSING));
 
-        DeploymentHandle h = source.updateImageAndTrack(tracker, request("a1b2c3d"), WorkloadKind.DEPLOYMENT, NS,
-                "web", "app", "registry.local:5000/web:2.0");
+        DeploymentHandle h = KubernetesDeployments.of(source, tracker).updateImageAndTrack(request("a1b2c3d"), WorkloadKind.DEPLOYMENT, NS,
+                "web", "app", "registry.local:5000/web:2.0").join();
 
         assertThat(h.created()).isTrue();
-        assertThat(h.deployment().idempotencyKey()).isEqualTo("k8s:deployment:shop:web:2");
+        assertThat(h.deployment().idempotencyKey()).isEqualTo("kubernetes:deployment:shop:web:2");
         assertThat(h.deployment().attributes()).containsEntry("image", "registry.local:5000/web:2.0")
-                .containsEntry("kubernetes.generation", "2")
-                .containsEntry("kubernetes.workload", "deployment shop/web");
+                .containsEntry("kubernetes_generation", "2")
+                .containsEntry("kubernetes_workload", "deployment shop/web");
         assertThat(h.deployment().check("kubernetes").orElseThrow().ref())
                 .isEqualTo(CheckRef.of("kubernetes", "kind", "deployment", "namespace", NS, "name", "web",
                         "generation", "2", "image.app", "registry.local:5000/web:2.0",
@@ -284,8 +284,8 @@ class KubernetesStatusSourceTest {
     @Test
     void progressDeadlineExceededEndsFailedWithKubectlsMessage() throws Exception {
         createDeployment("web", 3, "web:1");
-        DeploymentHandle h = source.updateImageAndTrack(tracker, request("b2c3d4e"), WorkloadKind.DEPLOYMENT, NS,
-                "web", "app", "web:2");
+        DeploymentHandle h = KubernetesDeployments.of(source, tracker).updateImageAndTrack(request("b2c3d4e"), WorkloadKind.DEPLOYMENT, NS,
+                "web", "app", "web:2").join();
         controllerWrites("web", status(2, 4, 1, 3, AVAILABLE, PROGRESSING));
         awaitStoredMessage(h.id(),
                 "Waiting for deployment \"web\" rollout to finish: 1 out of 3 new replicas have been updated...");
@@ -304,14 +304,14 @@ class KubernetesStatusSourceTest {
     @Test
     void aSecondImageChangeCancelsOursNamingTheNewGeneration() throws Exception {
         createDeployment("web", 2, "web:1");
-        DeploymentHandle ours = source.updateImageAndTrack(tracker, request("c3d4e5f"), WorkloadKind.DEPLOYMENT,
-                NS, "web", "app", "web:2");
+        DeploymentHandle ours = KubernetesDeployments.of(source, tracker).updateImageAndTrack(request("c3d4e5f"), WorkloadKind.DEPLOYMENT,
+                NS, "web", "app", "web:2").join();
         controllerWrites("web", status(2, 3, 1, 2, AVAILABLE, PROGRESSING));
         awaitStoredMessage(ours.id(),
                 "Waiting for deployment \"web\" rollout to finish: 1 out of 2 new replicas have been updated...");
 
-        DeploymentHandle theirs = source.updateImageAndTrack(tracker, request("d4e5f60"), WorkloadKind.DEPLOYMENT,
-                NS, "web", "app", "web:3");
+        DeploymentHandle theirs = KubernetesDeployments.of(source, tracker).updateImageAndTrack(request("d4e5f60"), WorkloadKind.DEPLOYMENT,
+                NS, "web", "app", "web:3").join();
 
         Deployment cancelled = done(ours);
         assertThat(cancelled.status()).isEqualTo(DeploymentStatus.CANCELLED);
@@ -320,7 +320,7 @@ class KubernetesStatusSourceTest {
         assertThat(storedCheck(ours.id()).lastSourceStatus()).isEqualTo("superseded");
 
         // The newer rollout is followed on the same workload and completes by itself.
-        assertThat(theirs.deployment().attributes()).containsEntry("kubernetes.generation", "3");
+        assertThat(theirs.deployment().attributes()).containsEntry("kubernetes_generation", "3");
         controllerWrites("web", status(3, 2, 2, 2, AVAILABLE, PROGRESSING));
         assertThat(done(theirs).status()).isEqualTo(DeploymentStatus.SUCCESS);
         assertThat(store.find(ours.id()).orElseThrow().status()).as("a terminal row never changes")
@@ -330,8 +330,8 @@ class KubernetesStatusSourceTest {
     @Test
     void deletingTheDeploymentEndsItFailed() throws Exception {
         createDeployment("web", 2, "web:1");
-        DeploymentHandle h = source.updateImageAndTrack(tracker, request("e5f6071"), WorkloadKind.DEPLOYMENT, NS,
-                "web", "app", "web:2");
+        DeploymentHandle h = KubernetesDeployments.of(source, tracker).updateImageAndTrack(request("e5f6071"), WorkloadKind.DEPLOYMENT, NS,
+                "web", "app", "web:2").join();
         awaitStoredMessage(h.id(), "Waiting for deployment spec update to be observed...");
         awaitWatchRequest("web");
         controllerWrites("web", status(2, 3, 1, 2, AVAILABLE, PROGRESSING));
@@ -349,9 +349,9 @@ class KubernetesStatusSourceTest {
     @Test
     void aStatefulSetRolloutEndsSuccess() throws Exception {
         client.apps().statefulSets().inNamespace(NS).resource(statefulSet("db", "RollingUpdate")).create();
-        DeploymentHandle h = source.updateImageAndTrack(tracker, request("f607182"), WorkloadKind.STATEFULSET, NS,
-                "db", "postgres", "postgres:16.4");
-        assertThat(h.deployment().idempotencyKey()).isEqualTo("k8s:statefulset:shop:db:2");
+        DeploymentHandle h = KubernetesDeployments.of(source, tracker).updateImageAndTrack(request("f607182"), WorkloadKind.STATEFULSET, NS,
+                "db", "postgres", "postgres:16.4").join();
+        assertThat(h.deployment().idempotencyKey()).isEqualTo("kubernetes:statefulset:shop:db:2");
         awaitStoredMessage(h.id(), "Waiting for statefulset spec update to be observed...");
 
         controllerWrites("db", new StatefulSetStatusBuilder().withObservedGeneration(2L).withReplicas(2)
@@ -372,8 +372,8 @@ class KubernetesStatusSourceTest {
     @Test
     void aDaemonSetRolloutEndsSuccess() throws Exception {
         client.apps().daemonSets().inNamespace(NS).resource(daemonSet("agent")).create();
-        DeploymentHandle h = source.updateImageAndTrack(tracker, request("0718293"), WorkloadKind.DAEMONSET, NS,
-                "agent", "agent", "agent:2");
+        DeploymentHandle h = KubernetesDeployments.of(source, tracker).updateImageAndTrack(request("0718293"), WorkloadKind.DAEMONSET, NS,
+                "agent", "agent", "agent:2").join();
         awaitStoredMessage(h.id(), "Waiting for daemon set spec update to be observed...");
 
         controllerWrites("agent", new DaemonSetStatusBuilder().withObservedGeneration(2L)
@@ -443,7 +443,7 @@ class KubernetesStatusSourceTest {
                 "registry.local:5000/web@sha256:" + "ab".repeat(32));
         CheckRef ref = KubernetesStatusSource.ref(target);
         assertThat(KubernetesStatusSource.target(ref)).isEqualTo(target);
-        assertThat(source.idempotencyKey(ref)).isEqualTo("k8s:deployment:shop:web:2");
+        assertThat(source.idempotencyKey(ref)).isEqualTo("kubernetes:deployment:shop:web:2");
         assertThat(source.currentRef(WorkloadKind.DEPLOYMENT, NS, "web")).isEqualTo(ref);
 
         DeploymentHandle first = tracker.track(request("3a41526"), ref);
@@ -459,8 +459,8 @@ class KubernetesStatusSourceTest {
     @Test
     void aNewTrackerOnTheSameSqliteFileCompletesARolloutLeftRunning() throws Exception {
         createDeployment("web", 2, "web:1");
-        DeploymentHandle h = source.updateImageAndTrack(tracker, request("4b52637"), WorkloadKind.DEPLOYMENT, NS,
-                "web", "app", "web:2");
+        DeploymentHandle h = KubernetesDeployments.of(source, tracker).updateImageAndTrack(request("4b52637"), WorkloadKind.DEPLOYMENT, NS,
+                "web", "app", "web:2").join();
         controllerWrites("web", status(2, 3, 1, 2, AVAILABLE, PROGRESSING));
         awaitStoredMessage(h.id(),
                 "Waiting for deployment \"web\" rollout to finish: 1 out of 2 new replicas have been updated...");
@@ -489,5 +489,57 @@ class KubernetesStatusSourceTest {
         Optional<DeploymentEvent> resumed = store.events(h.id()).stream()
                 .filter(e -> e.type().equals("resumed")).findFirst();
         assertThat(resumed).isPresent();
+    }
+
+    @Test
+    void updateImageAndTrackRefusesBadArgumentsBeforeTouchingTheCluster() {
+        createDeployment("web", 2, "web:1");
+        KubernetesDeployments deployments = KubernetesDeployments.of(source, tracker);
+
+        assertThatThrownBy(() -> deployments.updateImageAndTrack(null, WorkloadKind.DEPLOYMENT, NS, "web", "app",
+                "web:2")).isInstanceOf(InvalidRequestException.class).hasMessageContaining("DeploymentRequest.builder");
+        assertThatThrownBy(() -> deployments.updateImageAndTrack(request("1a2b3c4"), null, NS, "web", "app", "web:2"))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("workload kind");
+        assertThatThrownBy(() -> deployments.updateImageAndTrack(request("1a2b3c4"), WorkloadKind.DEPLOYMENT, " ",
+                "web", "app", "web:2")).isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("namespace \" \"");
+        assertThatThrownBy(() -> deployments.updateImageAndTrack(request("1a2b3c4"), WorkloadKind.DEPLOYMENT, NS,
+                "web", "", "web:2")).isInstanceOf(InvalidRequestException.class).hasMessageContaining("container");
+        assertThatThrownBy(() -> deployments.updateImageAndTrack(request("1a2b3c4"), WorkloadKind.DEPLOYMENT, NS,
+                "web", "app", "Web:2 latest")).isInstanceOf(InvalidRequestException.class)
+                .satisfies(e -> assertThat(((InvalidRequestException) e).field()).isEqualTo("image"));
+
+        assertThat(client.apps().deployments().inNamespace(NS).withName("web").get().getMetadata().getGeneration())
+                .as("nothing was patched").isEqualTo(1L);
+        assertThat(store.list(HistoryQuery.all(10))).isEmpty();
+    }
+
+    @Test
+    void updateImageAndTrackReturnsAtOnceAndPatchesAndRecordsOnItsExecutor() throws Exception {
+        createDeployment("web", 2, "web:1");
+        java.util.List<Runnable> queued = new java.util.concurrent.CopyOnWriteArrayList<>();
+        KubernetesDeployments deployments = KubernetesDeployments.builder(client, tracker).executor(queued::add).build();
+
+        var started = deployments.updateImageAndTrack(request("2b3c4d5"), WorkloadKind.DEPLOYMENT, NS, "web", "app",
+                "web:2");
+
+        assertThat(started).isNotDone();
+        assertThat(queued).hasSize(1);
+        assertThat(client.apps().deployments().inNamespace(NS).withName("web").get().getMetadata().getGeneration())
+                .isEqualTo(1L);
+        queued.forEach(Runnable::run);
+        DeploymentHandle h = started.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(h.deployment().attributes()).containsEntry(KubernetesDeployments.ATTRIBUTE_GENERATION, "2")
+                .containsEntry(KubernetesDeployments.ATTRIBUTE_WORKLOAD, "deployment shop/web")
+                .containsEntry(KubernetesDeployments.ATTRIBUTE_IMAGE, "web:2");
+        assertThat(client.apps().deployments().inNamespace(NS).withName("web").get().getMetadata().getGeneration())
+                .isEqualTo(2L);
+
+        // A workload that does not exist fails the future, not the caller; nothing is recorded.
+        var missing = KubernetesDeployments.of(source, tracker).updateImageAndTrack(request("3c4d5e6"),
+                WorkloadKind.DEPLOYMENT, NS, "nope", "app", "web:2");
+        assertThatThrownBy(() -> missing.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(WorkloadNotFoundException.class);
+        assertThat(store.list(HistoryQuery.all(10))).hasSize(1);
     }
 }

@@ -123,7 +123,7 @@ class RolloutStatusTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("deployments")
     void deploymentStatus(String description, Deployment d, State state, String message) {
-        assertThat(RolloutStatus.of(d)).isEqualTo(new RolloutStatus(state, message));
+        assertThat(RolloutStatus.ofWorkload(d)).isEqualTo(new RolloutStatus(state, message));
         assertThat(KubernetesRollouts.status(d)).isEqualTo(new RolloutStatus(state, message));
     }
 
@@ -159,22 +159,22 @@ class RolloutStatusTest {
     @ParameterizedTest(name = "annotation {0}, pinned to {1}")
     @MethodSource("revisions")
     void revisionPinning(String annotation, long pinned, State state, String message) {
-        assertThat(RolloutStatus.of(withRevision(annotation), pinned)).isEqualTo(new RolloutStatus(state, message));
+        assertThat(RolloutStatus.ofWorkload(withRevision(annotation), pinned)).isEqualTo(new RolloutStatus(state, message));
     }
 
     @Test
     void revisionIsCheckedBeforeTheGeneration() {
         Deployment unobserved = deployment(5L, 2, dStatus(4, 2, 2, 2));
         unobserved.getMetadata().setAnnotations(Map.of(RolloutStatus.REVISION_ANNOTATION, "7"));
-        assertThat(RolloutStatus.of(unobserved, 6).message())
+        assertThat(RolloutStatus.ofWorkload(unobserved, 6).message())
                 .isEqualTo("desired revision (6) is different from the running revision (7)");
-        assertThat(RolloutStatus.of(unobserved, 7).message())
+        assertThat(RolloutStatus.ofWorkload(unobserved, 7).message())
                 .isEqualTo("Waiting for deployment spec update to be observed...");
     }
 
     @Test
     void negativeRevisionIsRefused() {
-        assertThatThrownBy(() -> RolloutStatus.of(withRevision("1"), -1))
+        assertThatThrownBy(() -> RolloutStatus.ofWorkload(withRevision("1"), -1))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("-1").hasMessageContaining("positive revision");
     }
@@ -183,7 +183,7 @@ class RolloutStatusTest {
     void nameIsQuotedAsGoQuotes() {
         Deployment d = deployment(1L, 1, dStatus(1, 1, 1, 1));
         d.getMetadata().setName("we\"ird\\name\n");
-        assertThat(RolloutStatus.of(d).message()).isEqualTo("deployment \"we\\\"ird\\\\name\\n\" successfully rolled out");
+        assertThat(RolloutStatus.ofWorkload(d).message()).isEqualTo("deployment \"we\\\"ird\\\\name\\n\" successfully rolled out");
     }
 
     // ---- StatefulSet ------------------------------------------------------------------------------------
@@ -270,7 +270,7 @@ class RolloutStatusTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("statefulSets")
     void statefulSetStatus(String description, StatefulSet s, State state, String message) {
-        assertThat(RolloutStatus.of(s)).isEqualTo(new RolloutStatus(state, message));
+        assertThat(RolloutStatus.ofWorkload(s)).isEqualTo(new RolloutStatus(state, message));
         assertThat(KubernetesRollouts.status(s)).isEqualTo(new RolloutStatus(state, message));
     }
 
@@ -317,7 +317,7 @@ class RolloutStatusTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("daemonSets")
     void daemonSetStatus(String description, DaemonSet ds, State state, String message) {
-        assertThat(RolloutStatus.of(ds)).isEqualTo(new RolloutStatus(state, message));
+        assertThat(RolloutStatus.ofWorkload(ds)).isEqualTo(new RolloutStatus(state, message));
         assertThat(KubernetesRollouts.status(ds)).isEqualTo(new RolloutStatus(state, message));
     }
 
@@ -336,9 +336,9 @@ class RolloutStatusTest {
 
         @Test
         void nullObjectsAreRefusedWithAClearMessage() {
-            assertThatThrownBy(() -> RolloutStatus.of((Deployment) null)).hasMessageContaining("deployment");
-            assertThatThrownBy(() -> RolloutStatus.of((StatefulSet) null)).hasMessageContaining("statefulset");
-            assertThatThrownBy(() -> RolloutStatus.of((DaemonSet) null)).hasMessageContaining("daemonset");
+            assertThatThrownBy(() -> RolloutStatus.ofWorkload((Deployment) null)).hasMessageContaining("deployment");
+            assertThatThrownBy(() -> RolloutStatus.ofWorkload((StatefulSet) null)).hasMessageContaining("statefulset");
+            assertThatThrownBy(() -> RolloutStatus.ofWorkload((DaemonSet) null)).hasMessageContaining("daemonset");
         }
     }
 }

@@ -20,7 +20,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
@@ -40,9 +42,10 @@ import java.util.function.Function;
  * {@link CompletionException} for stages attached directly to the returned future); bad arguments
  * (ids that are not positive, page sizes out of range) throw {@link IllegalArgumentException}
  * at once. At most {@code maxConcurrentRequests} requests are in flight; others wait their turn
- * without holding a thread. Thread-safe; one instance serves a whole application.
+ * without holding a thread. Thread-safe; one instance serves a whole application. {@link #close()} ends the
+ * threads the client created; calls after it fail with an {@link IllegalStateException}.
  */
-public final class NcpClient {
+public final class NcpClient implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(NcpClient.class);
     private static final String API = "/api/v1/project/";
@@ -60,12 +63,17 @@ public final class NcpClient {
      * HttpClient: {@code sendAsync} hands every answer to a new unnamed thread on machines with two CPUs or fewer
      * (the JDK's async pool when the common pool has one thread); null with a host's client or executor.
      */
-    private final Executor senders;
+    private final ExecutorService senders;
     private final String userAgent;
     private final RequestLimiter limiter;
     private final UnknownStatusWords unknownWords = new UnknownStatusWords();
+    /** The HttpClient's executor when this client created it (and so ends it), else null. */
+    private final ExecutorService ownedExecutor;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private NcpClient(Builder b, NcpCredentials credentials, HttpClient http, Executor senders) {
+    private NcpClient(Builder b, NcpCredentials credentials, HttpClient http, ExecutorService ownedExecutor,
+                      ExecutorService senders) {
+        this.ownedExecutor = ownedExecutor;
         this.endpoint = b.endpoint;
         this.credentials = credentials;
         this.requestTimeout = b.requestTimeout;
@@ -222,6 +230,10 @@ public final class NcpClient {
     }
 
     private <T> CompletableFuture<T> call(String method, String pathAndQuery, Function<byte[], T> reader) {
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("this NcpClient is closed: "
+                    + method + " " + pathAndQuery + " was not sent; build a new client"));
+        }
         return limiter.submit(() -> send(method, pathAndQuery, reader));
     }
 
@@ -376,6 +388,24 @@ public final class NcpClient {
         return current;
     }
 
+    /**
+     * Closes the client: calls made afterwards fail with an {@link IllegalStateException}; calls in flight complete;
+     * the threads this client created for answers end once they are done (an executor or HttpClient given to the
+     * builder is the caller's to end). The JDK HttpClient's selector thread ends with the HttpClient. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            if (ownedExecutor != null) {
+                ownedExecutor.shutdown();
+            }
+            if (senders != null) {
+                senders.shutdown();
+            }
+            log.debug("ncp_client_closed endpoint={}", endpoint.baseUri());
+        }
+    }
+
     /** Configuration of an {@link NcpClient}. */
     public static final class Builder {
         private NcpEndpoint endpoint = NcpEndpoint.VPC;
@@ -502,16 +532,18 @@ public final class NcpClient {
                         + "creates; with httpClient(...) set them on that HttpClient instead");
             }
             NcpCredentials creds = credentials != null ? credentials : NcpCredentials.fromEnvironment();
-            HttpClient http = httpClient != null ? httpClient : newHttpClient();
+            boolean own = httpClient == null && executor == null;
+            ExecutorService owned = own ? HttpExecutor.internal() : null;
+            HttpClient http = httpClient != null ? httpClient : newHttpClient(owned);
             // Our own client: sends block on a few named threads of ours (see NcpClient#senders).
-            Executor senders = httpClient == null && executor == null ? HttpExecutor.senders() : null;
-            NcpClient client = new NcpClient(this, creds, http, senders);
+            ExecutorService senders = own ? HttpExecutor.senders() : null;
+            NcpClient client = new NcpClient(this, creds, http, owned, senders);
             log.debug("ncp_client_created endpoint={} access_key={} request_timeout_ms={} max_concurrent_requests={}",
                     endpoint.baseUri(), creds.maskedAccessKey(), requestTimeout.toMillis(), maxConcurrentRequests);
             return client;
         }
 
-        private HttpClient newHttpClient() {
+        private HttpClient newHttpClient(ExecutorService owned) {
             HttpClient.Builder b = HttpClient.newBuilder()
                     .connectTimeout(connectTimeout)
                     .followRedirects(HttpClient.Redirect.NEVER)
@@ -519,7 +551,7 @@ public final class NcpClient {
                     // plain http (emulators, proxies) HTTP/1.1 avoids an h2c upgrade attempt per connection.
                     .version(endpoint.isSecure() ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1);
             // Bounded: the JDK's default executor is an unbounded cached pool.
-            b.executor(executor != null ? executor : HttpExecutor.internal());
+            b.executor(executor != null ? executor : owned);
             return b.build();
         }
 

@@ -1,16 +1,12 @@
 package io.deploytrack.ncp;
 
 import io.deploytrack.core.CheckRef;
-import io.deploytrack.core.CheckSpec;
-import io.deploytrack.core.DeploymentHandle;
-import io.deploytrack.core.DeploymentRequest;
 import io.deploytrack.core.DeploymentTracker;
 import io.deploytrack.core.InvalidRequestException;
 import io.deploytrack.core.Observation;
 import io.deploytrack.core.PollingSource;
 import io.deploytrack.core.SourceException;
 import io.deploytrack.ncp.internal.NcpTarget;
-import io.deploytrack.ncp.internal.TrackExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +22,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 
 /**
  * Follows NCP SourceDeploy deployments for a {@link DeploymentTracker}: the {@code ncp} status source.
@@ -35,8 +30,8 @@ import java.util.concurrent.Executor;
  * NcpStatusSource ncp = NcpStatusSource.fromEnvironment();        // NCP_ACCESS_KEY / NCP_SECRET_KEY, VPC endpoint
  * DeploymentTracker tracker = DeploymentTracker.builder(JdbcHistoryStore.sqlite(Path.of("deploytrack.db")))
  *         .source(ncp).build().start();
- * // start a SourceDeploy deployment and track it in one call:
- * DeploymentHandle h = ncp.deployAndTrack(tracker, request, projectId, stageId, scenarioId).join();
+ * // start a SourceDeploy deployment and track it in one call (NcpDeployments starts, the tracker follows):
+ * DeploymentHandle h = NcpDeployments.of(ncp, tracker).deployAndTrack(request, projectId, stageId, scenarioId).join();
  * // or track one started elsewhere:
  * tracker.track(request, NcpStatusSource.ref(projectId, historyId));
  * }</pre>
@@ -66,29 +61,18 @@ public final class NcpStatusSource implements PollingSource {
     public static final String TYPE = NcpTarget.TYPE;
     /** The default page size of the list call that serves several checks of a project at once: {@value}. */
     public static final int DEFAULT_LIST_PAGE_SIZE = 100;
-    /** Attribute {@link #deployAndTrack} records: the NCP project id. */
-    public static final String ATTRIBUTE_PROJECT_ID = "ncp_project_id";
-    /** Attribute {@link #deployAndTrack} records: the NCP stage id. */
-    public static final String ATTRIBUTE_STAGE_ID = "ncp_stage_id";
-    /** Attribute {@link #deployAndTrack} records: the NCP scenario id. */
-    public static final String ATTRIBUTE_SCENARIO_ID = "ncp_scenario_id";
-    /** Attribute {@link #deployAndTrack} records: the NCP history id of the deployment. */
-    public static final String ATTRIBUTE_HISTORY_ID = "ncp_history_id";
-
     private static final Logger log = LoggerFactory.getLogger(NcpStatusSource.class);
 
     private final NcpClient client;
     private final int listPageSize;
     private final boolean listBatching;
     private final Duration pollInterval;
-    private final Executor trackExecutor;
 
     private NcpStatusSource(Builder b) {
         this.client = b.client;
         this.listPageSize = b.listPageSize;
         this.listBatching = b.listBatching;
         this.pollInterval = b.pollInterval;
-        this.trackExecutor = b.trackExecutor != null ? b.trackExecutor : TrackExecutor.shared();
     }
 
     /**
@@ -422,121 +406,6 @@ public final class NcpStatusSource implements PollingSource {
         return c;
     }
 
-    // ---------------------------------------------------------------- deploy and track
-
-    /**
-     * Starts a SourceDeploy deployment ({@code POST .../scenario/{scenarioId}/deploy}) and tracks it: the request is
-     * recorded with the idempotency key {@code ncp:{projectId}:{historyId}} (unless it carries its own) and the
-     * attributes {@value #ATTRIBUTE_PROJECT_ID}, {@value #ATTRIBUTE_STAGE_ID}, {@value #ATTRIBUTE_SCENARIO_ID} and
-     * {@value #ATTRIBUTE_HISTORY_ID}, with one check named {@code ncp} and the tracker's default deadlines.
-     *
-     * <p>The tracker must have an {@code ncp} source (this one or another). The record is written on a worker thread,
-     * never on the HTTP client's.
-     *
-     * @param tracker    the tracker that records and follows it
-     * @param request    what is deployed (owner, repo, environment, commit)
-     * @param projectId  the SourceDeploy project
-     * @param stageId    the stage
-     * @param scenarioId the scenario
-     * @return the handle, once NCP accepted the deployment and the tracker recorded it; fails with the
-     *         {@link NcpApiException} when NCP refused to start it, or with an {@link IllegalStateException} naming
-     *         the history id when NCP started it but the tracker could not record it
-     * @throws InvalidRequestException when an id is not positive; nothing is started then
-     */
-    public CompletableFuture<DeploymentHandle> deployAndTrack(DeploymentTracker tracker, DeploymentRequest request,
-                                                              long projectId, long stageId, long scenarioId) {
-        return startAndTrack(tracker, request, projectId, stageId, scenarioId, false, null, null);
-    }
-
-    /**
-     * As {@link #deployAndTrack(DeploymentTracker, DeploymentRequest, long, long, long)}, with a rollout deadline for
-     * this deployment.
-     *
-     * @param tracker    the tracker that records and follows it
-     * @param request    what is deployed
-     * @param projectId  the SourceDeploy project
-     * @param stageId    the stage
-     * @param scenarioId the scenario
-     * @param timeout    the rollout deadline, or null for the tracker's default
-     * @return the handle, once NCP accepted the deployment and the tracker recorded it
-     */
-    public CompletableFuture<DeploymentHandle> deployAndTrack(DeploymentTracker tracker, DeploymentRequest request,
-                                                              long projectId, long stageId, long scenarioId,
-                                                              Duration timeout) {
-        return startAndTrack(tracker, request, projectId, stageId, scenarioId, false, timeout, null);
-    }
-
-    /**
-     * Starts a SourceDeploy deployment that needs a human's approval ({@code POST .../deploy/request}) and tracks it
-     * as {@link #deployAndTrack(DeploymentTracker, DeploymentRequest, long, long, long)} does. While NCP reports
-     * {@code pending}, the approval deadline applies (the tracker's default, 24 hours), not the rollout deadline.
-     *
-     * @param tracker    the tracker that records and follows it
-     * @param request    what is deployed
-     * @param projectId  the SourceDeploy project
-     * @param stageId    the stage
-     * @param scenarioId the scenario
-     * @return the handle, once NCP accepted the request and the tracker recorded it
-     */
-    public CompletableFuture<DeploymentHandle> requestAndTrack(DeploymentTracker tracker, DeploymentRequest request,
-                                                               long projectId, long stageId, long scenarioId) {
-        return startAndTrack(tracker, request, projectId, stageId, scenarioId, true, null, null);
-    }
-
-    /**
-     * As {@link #requestAndTrack(DeploymentTracker, DeploymentRequest, long, long, long)}, with this deployment's
-     * deadlines.
-     *
-     * @param tracker         the tracker that records and follows it
-     * @param request         what is deployed
-     * @param projectId       the SourceDeploy project
-     * @param stageId         the stage
-     * @param scenarioId      the scenario
-     * @param timeout         the rollout deadline once approved, or null for the tracker's default
-     * @param approvalTimeout how long it may wait for the approval, or null for the tracker's default
-     * @return the handle, once NCP accepted the request and the tracker recorded it
-     */
-    public CompletableFuture<DeploymentHandle> requestAndTrack(DeploymentTracker tracker, DeploymentRequest request,
-                                                               long projectId, long stageId, long scenarioId,
-                                                               Duration timeout, Duration approvalTimeout) {
-        return startAndTrack(tracker, request, projectId, stageId, scenarioId, true, timeout, approvalTimeout);
-    }
-
-    private CompletableFuture<DeploymentHandle> startAndTrack(DeploymentTracker tracker, DeploymentRequest request,
-                                                              long projectId, long stageId, long scenarioId,
-                                                              boolean approval, Duration timeout,
-                                                              Duration approvalTimeout) {
-        Objects.requireNonNull(tracker, "tracker");
-        Objects.requireNonNull(request, "request");
-        // Everything that can be refused is refused before NCP starts anything.
-        new CheckSpec(TYPE, ref(projectId, 1, stageId, scenarioId), timeout, approvalTimeout);
-        CompletableFuture<Long> started = approval
-                ? client.requestDeployment(projectId, stageId, scenarioId)
-                : client.startDeployment(projectId, stageId, scenarioId);
-        return started.thenApplyAsync(historyId -> {
-            log.info("ncp_deployment_started project_id={} stage_id={} scenario_id={} history_id={} approval_required={}",
-                    projectId, stageId, scenarioId, historyId, approval);
-            CheckSpec check = new CheckSpec(TYPE, ref(projectId, historyId, stageId, scenarioId), timeout,
-                    approvalTimeout);
-            DeploymentRequest r = request.withAttribute(ATTRIBUTE_PROJECT_ID, Long.toString(projectId))
-                    .withAttribute(ATTRIBUTE_STAGE_ID, Long.toString(stageId))
-                    .withAttribute(ATTRIBUTE_SCENARIO_ID, Long.toString(scenarioId))
-                    .withAttribute(ATTRIBUTE_HISTORY_ID, Long.toString(historyId));
-            if (r.idempotencyKey() == null) {
-                r = r.withIdempotencyKey(keyOf(projectId, historyId));
-            }
-            try {
-                return tracker.track(r, check);
-            } catch (RuntimeException e) {
-                log.error("ncp_deployment_untracked project_id={} history_id={} error=\"{}\"", projectId, historyId,
-                        e.getMessage());
-                throw new IllegalStateException("NCP SourceDeploy started deployment " + historyId + " of project "
-                        + projectId + " but it could not be tracked (" + e.getMessage() + "); it runs at NCP: track it "
-                        + "with tracker.track(request, NcpStatusSource.ref(" + projectId + ", " + historyId + "))", e);
-            }
-        }, trackExecutor);
-    }
-
     @Override
     public String toString() {
         return "NcpStatusSource[client=" + client + ", listBatching=" + listBatching + ", listPageSize=" + listPageSize
@@ -549,7 +418,6 @@ public final class NcpStatusSource implements PollingSource {
         private int listPageSize = DEFAULT_LIST_PAGE_SIZE;
         private boolean listBatching = true;
         private Duration pollInterval;
-        private Executor trackExecutor;
 
         private Builder(NcpClient client) {
             this.client = Objects.requireNonNull(client, "client");
@@ -588,16 +456,6 @@ public final class NcpStatusSource implements PollingSource {
                 throw new IllegalArgumentException("pollInterval must be positive, got " + interval);
             }
             this.pollInterval = interval;
-            return this;
-        }
-
-        /**
-         * @param executor where {@link NcpStatusSource#deployAndTrack} records a started deployment (a store write);
-         *                 default a small shared pool of daemon threads that end when idle
-         * @return this builder
-         */
-        public Builder trackExecutor(Executor executor) {
-            this.trackExecutor = Objects.requireNonNull(executor, "executor");
             return this;
         }
 

@@ -1,7 +1,7 @@
 package io.deploytrack.ncp;
 
 import io.deploytrack.ncp.emulator.EmulatorRequest;
-import io.deploytrack.ncp.emulator.ManualClock;
+import io.deploytrack.core.testkit.ManualClock;
 import io.deploytrack.ncp.emulator.NcpEmulator;
 import io.deploytrack.ncp.emulator.NcpScript;
 import io.deploytrack.ncp.emulator.RequestKind;
@@ -27,7 +27,7 @@ class NcpClientTest {
 
     private static final Instant T0 = Instant.parse("2025-03-01T09:00:00Z");
 
-    private final ManualClock clock = ManualClock.at(T0);
+    private final ManualClock clock = new ManualClock(T0);
     private NcpEmulator emulator;
     private NcpClient client;
 
@@ -43,7 +43,20 @@ class NcpClientTest {
 
     @AfterEach
     void stop() {
+        client.close();
         emulator.close();
+    }
+
+    @Test
+    void aClosedClientSendsNothingAndSaysSo() {
+        long id = client.startDeployment(1234, 56, 78).join();
+        client.close();
+        client.close();
+
+        assertThat(client.getHistory(1234, id)).failsWithin(Duration.ofSeconds(5)).withThrowableThat()
+                .havingRootCause().isInstanceOf(IllegalStateException.class)
+                .withMessageContaining("NcpClient is closed");
+        assertThat(emulator.requests(RequestKind.DETAIL)).isEmpty();
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.deploytrack.core.DeploymentRequest;
 import io.deploytrack.core.DeploymentStatus;
 import io.deploytrack.core.DeploymentTracker;
 import io.deploytrack.core.HistoryQuery;
+import io.deploytrack.core.InvalidRequestException;
 import io.deploytrack.core.TrackerClosedException;
 import io.deploytrack.jdbc.JdbcHistoryStore;
 import io.deploytrack.ncp.emulator.NcpEmulator;
@@ -31,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import static io.deploytrack.ncp.emulator.NcpScript.end;
 import static io.deploytrack.ncp.emulator.NcpScript.step;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Deploy and track in one call; resuming after a restart; what the logs say (and never say). */
 class NcpDeployAndTrackTest extends TrackerFixture {
@@ -57,7 +59,7 @@ class NcpDeployAndTrackTest extends TrackerFixture {
         NcpStatusSource source = source(ncp);
         DeploymentTracker tracker = tracker(source);
 
-        DeploymentHandle h = handle(source.deployAndTrack(tracker, request(), P, STAGE, SCENARIO));
+        DeploymentHandle h = handle(NcpDeployments.of(source, tracker).deployAndTrack(request(), P, STAGE, SCENARIO));
 
         assertThat(ncp.requests(RequestKind.DEPLOY)).singleElement().satisfies(r -> {
             assertThat(r.method()).isEqualTo("POST");
@@ -94,11 +96,11 @@ class NcpDeployAndTrackTest extends TrackerFixture {
         NcpStatusSource source = source(ncp);
         DeploymentTracker tracker = tracker(source);
 
-        DeploymentHandle h = handle(source.requestAndTrack(tracker, request(), P, STAGE, SCENARIO,
+        DeploymentHandle h = handle(NcpDeployments.of(source, tracker).requestAndTrack(request(), P, STAGE, SCENARIO,
                 Duration.ofMinutes(1), Duration.ofMinutes(10)));
 
         assertThat(ncp.requests(RequestKind.DEPLOY_REQUEST)).hasSize(1);
-        long historyId = Long.parseLong(h.deployment().attributes().get(NcpStatusSource.ATTRIBUTE_HISTORY_ID));
+        long historyId = Long.parseLong(h.deployment().attributes().get(NcpDeployments.ATTRIBUTE_HISTORY_ID));
         eventually("pending seen", () -> "pending".equals(lastStatus(tracker, h.id())));
         assertThat(tracker.history().find(h.id()).orElseThrow().check("ncp").orElseThrow().awaitingApproval()).isTrue();
         ncp.approve(P, historyId);
@@ -117,11 +119,39 @@ class NcpDeployAndTrackTest extends TrackerFixture {
         NcpStatusSource source = source(ncp);
         DeploymentTracker tracker = tracker(source);
 
-        Throwable error = source.deployAndTrack(tracker, request(), P, STAGE, 999).handle((h, e) -> e)
+        Throwable error = NcpDeployments.of(source, tracker).deployAndTrack(request(), P, STAGE, 999).handle((h, e) -> e)
                 .orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
 
         assertThat(NcpClient.apiException(error)).isNotNull()
                 .satisfies(e -> assertThat(e.kind()).isEqualTo(NcpApiException.Kind.NOT_FOUND));
+        assertThat(tracker.history().list(HistoryQuery.all(10))).isEmpty();
+    }
+
+    @Test
+    void badArgumentsAreRefusedBeforeNcpIsAskedToStartAnything() {
+        NcpEmulator ncp = emulator();
+        ncp.addScenario(P, STAGE, SCENARIO);
+        NcpStatusSource source = source(ncp);
+        DeploymentTracker tracker = tracker(source);
+        NcpDeployments deployments = NcpDeployments.of(source, tracker);
+
+        assertThatThrownBy(() -> deployments.deployAndTrack(request(), 0, STAGE, SCENARIO))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("projectId 0")
+                .hasMessageContaining("positive");
+        assertThatThrownBy(() -> deployments.deployAndTrack(request(), P, -3, SCENARIO))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("stageId -3");
+        assertThatThrownBy(() -> deployments.requestAndTrack(request(), P, STAGE, 0))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("scenarioId 0");
+        assertThatThrownBy(() -> deployments.deployAndTrack(request(), P, STAGE, SCENARIO, Duration.ZERO))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("timeout PT0S");
+        assertThatThrownBy(() -> deployments.requestAndTrack(request(), P, STAGE, SCENARIO, null,
+                Duration.ofMinutes(-1))).isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("approvalTimeout");
+        assertThatThrownBy(() -> deployments.deployAndTrack(null, P, STAGE, SCENARIO))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("DeploymentRequest.builder");
+
+        assertThat(ncp.requests(RequestKind.DEPLOY)).isEmpty();
+        assertThat(ncp.requests(RequestKind.DEPLOY_REQUEST)).isEmpty();
         assertThat(tracker.history().list(HistoryQuery.all(10))).isEmpty();
     }
 
@@ -179,7 +209,7 @@ class NcpDeployAndTrackTest extends TrackerFixture {
             ncp.onDeploy(SCENARIO, NcpScript.of(step("inprogress", Duration.ofSeconds(20)), end("success")));
             NcpStatusSource source = source(ncp);
             DeploymentTracker tracker = tracker(source);
-            DeploymentHandle h = handle(source.deployAndTrack(tracker, request(), P, STAGE, SCENARIO));
+            DeploymentHandle h = handle(NcpDeployments.of(source, tracker).deployAndTrack(request(), P, STAGE, SCENARIO));
             eventually("inprogress seen", () -> "inprogress".equals(lastStatus(tracker, h.id())));
             ncpClock.advance(Duration.ofSeconds(20));
             assertThat(done(h.completion()).status()).isEqualTo(DeploymentStatus.SUCCESS);

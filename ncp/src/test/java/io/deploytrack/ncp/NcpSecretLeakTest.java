@@ -5,7 +5,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
-import io.deploytrack.ncp.emulator.ManualClock;
+import io.deploytrack.core.testkit.ManualClock;
 import io.deploytrack.ncp.emulator.NcpEmulator;
 import io.deploytrack.ncp.emulator.NcpFault;
 import io.deploytrack.ncp.emulator.NcpScript;
@@ -41,7 +41,7 @@ class NcpSecretLeakTest {
         ours.setLevel(Level.TRACE);
         List<String> texts = new ArrayList<>();
         List<NcpApiException.Kind> kinds = new ArrayList<>();
-        ManualClock clock = ManualClock.at(Instant.parse("2025-03-01T09:00:00Z"));
+        ManualClock clock = new ManualClock(Instant.parse("2025-03-01T09:00:00Z"));
         try (NcpEmulator emulator = NcpEmulator.builder().clock(clock).credentials("LEAKTESTKEY99", SECRET).start()) {
             emulator.addScenario(1, 2, 3);
             NcpCredentials credentials = NcpCredentials.of(emulator.accessKey(), SECRET);

@@ -4,7 +4,7 @@ import io.deploytrack.core.CheckRef;
 import io.deploytrack.core.InvalidRequestException;
 import io.deploytrack.core.Observation;
 import io.deploytrack.core.SourceException;
-import io.deploytrack.ncp.emulator.ManualClock;
+import io.deploytrack.core.testkit.ManualClock;
 import io.deploytrack.ncp.emulator.NcpEmulator;
 import io.deploytrack.ncp.emulator.NcpFault;
 import io.deploytrack.ncp.emulator.NcpScript;
@@ -35,7 +35,7 @@ class NcpStatusSourceTest {
     private static final Instant T0 = Instant.parse("2025-03-01T09:00:00Z");
     private static final long P = 7;
 
-    private final ManualClock clock = ManualClock.at(T0);
+    private final ManualClock clock = new ManualClock(T0);
     private NcpEmulator emulator;
     private NcpClient client;
     private NcpStatusSource source;

@@ -4,7 +4,7 @@ import io.deploytrack.core.Deployment;
 import io.deploytrack.core.DeploymentRequest;
 import io.deploytrack.core.DeploymentTracker;
 import io.deploytrack.jdbc.JdbcHistoryStore;
-import io.deploytrack.ncp.emulator.ManualClock;
+import io.deploytrack.core.testkit.ManualClock;
 import io.deploytrack.ncp.emulator.NcpEmulator;
 import io.deploytrack.ncp.emulator.NcpScript;
 import org.junit.jupiter.api.AfterEach;
@@ -39,7 +39,7 @@ abstract class TrackerFixture {
     Path dir;
 
     /** The emulator's clock: a minute in the past, so NCP's times come before the tracker's own. */
-    final ManualClock ncpClock = ManualClock.at(Instant.now().minus(Duration.ofMinutes(1)).truncatedTo(ChronoUnit.MILLIS));
+    final ManualClock ncpClock = new ManualClock(Instant.now().minus(Duration.ofMinutes(1)).truncatedTo(ChronoUnit.MILLIS));
     final Instant t0 = ncpClock.instant();
 
     private final List<AutoCloseable> closing = new ArrayList<>();

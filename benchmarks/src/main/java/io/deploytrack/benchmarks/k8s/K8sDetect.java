@@ -12,6 +12,7 @@ import io.deploytrack.core.DeploymentRequest;
 import io.deploytrack.core.DeploymentStatus;
 import io.deploytrack.core.DeploymentTracker;
 import io.deploytrack.jdbc.JdbcHistoryStore;
+import io.deploytrack.kubernetes.KubernetesDeployments;
 import io.deploytrack.kubernetes.KubernetesStatusSource;
 import io.deploytrack.kubernetes.WorkloadKind;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -93,6 +94,9 @@ public final class K8sDetect {
                     return t;
                 });
                 List<Future<DeploymentHandle>> started = new ArrayList<>();
+                // The setup pool already runs the updates in parallel: the facade's work stays on its threads.
+                KubernetesDeployments deployments = KubernetesDeployments.builder(client, tracker)
+                        .executor(Runnable::run).build();
                 try {
                     for (int i = 0; i < rollouts; i++) {
                         String name = "web-" + i;
@@ -100,9 +104,9 @@ public final class K8sDetect {
                         started.add(setup.submit(() -> {
                             createDeployment(client, name);
                             writeStatus(client, name, status(1, 2, 2, 2));
-                            DeploymentHandle h = source.updateImageAndTrack(tracker,
+                            DeploymentHandle h = deployments.updateImageAndTrack(
                                     DeploymentRequest.builder("bench", name, sha).build(),
-                                    WorkloadKind.DEPLOYMENT, NS, name, "app", "registry.local/web:2");
+                                    WorkloadKind.DEPLOYMENT, NS, name, "app", "registry.local/web:2").join();
                             writeStatus(client, name, status(2, 3, 1, 2));
                             return h;
                         }));

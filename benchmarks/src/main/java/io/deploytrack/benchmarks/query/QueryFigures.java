@@ -10,8 +10,7 @@ import io.deploytrack.core.Deployment;
 import io.deploytrack.core.DeploymentHistory;
 import io.deploytrack.core.RollbackTarget;
 import io.deploytrack.jdbc.JdbcHistoryStore;
-import io.deploytrack.jdbc.internal.KeyValues;
-import io.deploytrack.jdbc.internal.Times;
+import io.deploytrack.jdbc.StoredText;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -281,10 +280,10 @@ public final class QueryFigures {
                     Map<String, String> attrs = new java.util.LinkedHashMap<>();
                     attrs.put("image", "registry.local/" + repo(p) + ":" + sha.substring(0, 7));
                     attrs.put("ncp_project_id", Integer.toString(1000 + p));
-                    check(attributes, KeyValues.encode(attrs));
+                    check(attributes, StoredText.attributes(attrs));
                     check(ref, CheckRef.of("ncp", "projectId", Integer.toString(1000 + p), "historyId", Long.toString(id))
                             .encodeFields());
-                    check(startedText, Times.format(started));
+                    check(startedText, StoredText.time(started));
                 }
                 h.setString(col++, attributes);
                 h.setString(col++, startedText);

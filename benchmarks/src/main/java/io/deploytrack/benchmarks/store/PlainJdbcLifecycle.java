@@ -1,8 +1,7 @@
 package io.deploytrack.benchmarks.store;
 
 import io.deploytrack.core.CheckRef;
-import io.deploytrack.jdbc.internal.KeyValues;
-import io.deploytrack.jdbc.internal.Times;
+import io.deploytrack.jdbc.StoredText;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -124,7 +123,7 @@ public final class PlainJdbcLifecycle implements Lifecycle {
         String repo = StoreLifecycle.repo(n);
         String sha = StoreLifecycle.sha(run, n);
         String key = StoreLifecycle.key(run, n);
-        String attributes = KeyValues.encode(Map.of("image", "registry.local/app:" + n));
+        String attributes = StoredText.attributes(Map.of("image", "registry.local/app:" + n));
 
         long id = transaction(c -> {
             if (!postgres) {
@@ -344,7 +343,7 @@ public final class PlainJdbcLifecycle implements Lifecycle {
                 ps.setObject(i, OffsetDateTime.ofInstant(t.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC));
             }
         } else {
-            ps.setString(i, t == null ? null : Times.format(t));
+            ps.setString(i, t == null ? null : StoredText.time(t));
         }
     }
 
@@ -353,7 +352,7 @@ public final class PlainJdbcLifecycle implements Lifecycle {
             OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
             return t == null ? null : t.toInstant();
         }
-        return Times.parse(rs.getString(column));
+        return StoredText.parseTime(rs.getString(column));
     }
 
     private void setBoolean(PreparedStatement ps, int i, boolean value) throws SQLException {

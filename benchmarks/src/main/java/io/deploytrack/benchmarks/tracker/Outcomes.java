@@ -4,7 +4,7 @@ import io.deploytrack.benchmarks.Figure;
 import io.deploytrack.benchmarks.Percentiles;
 import io.deploytrack.benchmarks.Probe;
 import io.deploytrack.benchmarks.store.SqliteFiles;
-import io.deploytrack.jdbc.internal.Times;
+import io.deploytrack.jdbc.StoredText;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -67,7 +67,7 @@ public final class Outcomes {
         if (v instanceof java.time.OffsetDateTime odt) {
             return odt.toInstant();
         }
-        return Times.parse(v.toString());
+        return StoredText.parseTime(v.toString());
     }
 
     /** Completion reports beyond the first per deployment (must be 0). */

@@ -6,7 +6,7 @@ import io.deploytrack.benchmarks.Figure;
 import io.deploytrack.benchmarks.Probe;
 import io.deploytrack.benchmarks.Work;
 import io.deploytrack.benchmarks.store.SqliteFiles;
-import io.deploytrack.jdbc.internal.Times;
+import io.deploytrack.jdbc.StoredText;
 import io.deploytrack.ncp.NcpSignature;
 import io.deploytrack.ncp.emulator.NcpEmulator;
 
@@ -144,7 +144,7 @@ public final class TrackerBaseline {
         }
 
         long insert(ScaleWorkload.Item item, long historyId) throws SQLException {
-            String now = Times.format(Instant.now());
+            String now = StoredText.time(Instant.now());
             synchronized (db) {
                 try (PreparedStatement ps = db.prepareStatement("INSERT INTO deployment_histories (github_owner, "
                         + "github_repo, environment, github_commit_sha, is_rollback, idempotency_key, status, started_at, "
@@ -216,9 +216,9 @@ public final class TrackerBaseline {
                 try (PreparedStatement ps = db.prepareStatement("UPDATE deployment_histories SET status = ?, "
                         + "completed_at = ?, deployed_at = ?, updated_at = ? WHERE id = ? AND status = 'running'")) {
                     ps.setString(1, status);
-                    ps.setString(2, Times.format(end));
-                    ps.setString(3, status.equals("success") ? Times.format(end) : null);
-                    ps.setString(4, Times.format(Instant.now()));
+                    ps.setString(2, StoredText.time(end));
+                    ps.setString(3, status.equals("success") ? StoredText.time(end) : null);
+                    ps.setString(4, StoredText.time(Instant.now()));
                     ps.setLong(5, id);
                     ps.executeUpdate();
                 }

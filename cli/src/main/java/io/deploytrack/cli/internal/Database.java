@@ -1,20 +1,14 @@
 package io.deploytrack.cli.internal;
 
 import io.deploytrack.jdbc.JdbcHistoryStore;
-import io.deploytrack.jdbc.internal.Dialect;
-import io.deploytrack.jdbc.internal.Dialects;
-import org.sqlite.SQLiteConfig;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Clock;
 
 /**
- * The history database a command works on: the store (migrated, or adopted when a host's own code wrote it) and,
- * for {@code doctor} and {@code repair}, plain connections for what the store's API does not offer. Not public API.
+ * The history database a command works on: the store (migrated, or adopted when a host's own code wrote it, with
+ * the adoption settings stored in it). Not public API.
  */
 final class Database implements AutoCloseable {
     static final String DEFAULT_FILE = "deploytrack.db";
@@ -48,6 +42,27 @@ final class Database implements AutoCloseable {
     }
 
     static Database open(String location, boolean mustExist, Clock clock) {
+        return open(location, mustExist, clock, b -> b);
+    }
+
+    /** Opens the store with {@code configure} applied to its builder (e.g. adoption settings given on the command line). */
+    static Database open(String location, boolean mustExist, Clock clock,
+                         java.util.function.UnaryOperator<JdbcHistoryStore.Builder> configure) {
+        Path file = file(location, mustExist);
+        JdbcHistoryStore store = configure.apply(builder(location, file, clock)).build();
+        return new Database(location, file, store);
+    }
+
+    /** A builder for the store at {@code location}, for what opens it differently (a preview). */
+    static JdbcHistoryStore.Builder builder(String location, boolean mustExist, Clock clock) {
+        return builder(location, file(location, mustExist), clock);
+    }
+
+    private static JdbcHistoryStore.Builder builder(String location, Path file, Clock clock) {
+        return JdbcHistoryStore.builder().url(file != null ? file.toString() : location).clock(clock);
+    }
+
+    private static Path file(String location, boolean mustExist) {
         Path file = sqliteFile(location);
         if (file != null) {
             file = file.toAbsolutePath().normalize();
@@ -56,14 +71,16 @@ final class Database implements AutoCloseable {
                         + ": give --db PATH (a SQLite file) or --db JDBC_URL, or set DEPLOYTRACK_DB");
             }
         } else if (!location.startsWith("jdbc:sqlite:") && !location.startsWith("jdbc:postgresql:")) {
-            throw new CliException(ExitCodes.USAGE, "--db " + Dialects.redact(location)
+            throw new CliException(ExitCodes.USAGE, "--db " + JdbcHistoryStore.redact(location)
                     + " is not usable: expected a SQLite file path, jdbc:sqlite:PATH or jdbc:postgresql://HOST/DB");
         }
-        JdbcHistoryStore store = JdbcHistoryStore.builder()
-                .url(file != null ? file.toString() : location)
-                .clock(clock)
-                .build();
-        return new Database(location, file, store);
+        return file;
+    }
+
+    /** The database for people, before it is opened. */
+    static String describe(String location) {
+        Path file = sqliteFile(location);
+        return file != null ? "SQLite " + file.toAbsolutePath().normalize() : JdbcHistoryStore.redact(location);
     }
 
     JdbcHistoryStore store() {
@@ -72,23 +89,7 @@ final class Database implements AutoCloseable {
 
     /** The database for people: the SQLite file, or the URL without its password. */
     String describe() {
-        return sqliteFile != null ? "SQLite " + sqliteFile : Dialects.redact(location);
-    }
-
-    /** A plain connection to the same database (autocommit on); the caller closes it. */
-    Connection connect() throws SQLException {
-        if (sqliteFile != null) {
-            SQLiteConfig config = new SQLiteConfig();
-            config.setBusyTimeout(30_000);
-            config.enforceForeignKeys(true);
-            return DriverManager.getConnection("jdbc:sqlite:" + sqliteFile, config.toProperties());
-        }
-        return DriverManager.getConnection(location);
-    }
-
-    /** The dialect of a connection. */
-    static Dialect dialect(Connection c) throws SQLException {
-        return Dialects.forProduct(c.getMetaData().getDatabaseProductName(), true);
+        return sqliteFile != null ? "SQLite " + sqliteFile : JdbcHistoryStore.redact(location);
     }
 
     @Override

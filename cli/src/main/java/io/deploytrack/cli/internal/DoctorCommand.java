@@ -5,9 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import io.deploytrack.jdbc.Diagnosis;
+import io.deploytrack.jdbc.Problem;
+
 import java.io.PrintWriter;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.stream.Collectors;
 
 /** {@code doctor}: a health check of the history; exit 0 when healthy, 1 when problems are found. */
@@ -22,12 +23,12 @@ final class DoctorCommand extends BaseCommand {
     boolean json;
 
     @Override
-    public Integer call() throws SQLException {
+    public Integer call() {
         Diagnosis d;
         String where;
-        try (Database db = openExisting(); Connection c = db.connect()) {
+        try (Database db = openExisting()) {
             where = db.describe();
-            d = Diagnosis.run(c, Database.dialect(c), context().clock().instant());
+            d = db.store().maintenance().diagnose();
         }
         print(out(), d, where, json);
         return d.healthy() ? ExitCodes.OK : ExitCodes.FAILURE;
@@ -37,11 +38,11 @@ final class DoctorCommand extends BaseCommand {
         if (json) {
             ObjectNode o = Json.MAPPER.createObjectNode();
             o.put("healthy", d.healthy());
-            o.put("deployments", d.rows.size());
+            o.put("deployments", d.rows().size());
             ArrayNode problems = o.putArray("problems");
-            for (Diagnosis.Problem p : d.problems) {
+            for (Problem p : d.problems()) {
                 ObjectNode po = problems.addObject();
-                po.put("kind", p.kind());
+                po.put("kind", p.kind().word());
                 ArrayNode ids = po.putArray("ids");
                 p.ids().forEach(ids::add);
                 po.put("detail", p.detail());
@@ -50,15 +51,15 @@ final class DoctorCommand extends BaseCommand {
             return;
         }
         if (d.healthy()) {
-            out.println("healthy: " + d.rows.size() + " deployments in " + where + ", no problem found");
+            out.println("healthy: " + d.rows().size() + " deployments in " + where + ", no problem found");
             return;
         }
-        for (Diagnosis.Problem p : d.problems) {
+        for (Problem p : d.problems()) {
             String ids = p.ids().isEmpty() ? "" : " [" + (p.ids().size() == 1 ? "row " : "rows ")
                     + p.ids().stream().map(String::valueOf).collect(Collectors.joining(", ")) + "]";
-            out.println(p.kind() + ids + ": " + p.detail());
+            out.println(p.kind().word() + ids + ": " + p.detail());
         }
-        out.println(d.problems.size() + (d.problems.size() == 1 ? " problem" : " problems") + " in " + where
+        out.println(d.problems().size() + (d.problems().size() == 1 ? " problem" : " problems") + " in " + where
                 + "; 'deploytrack repair' shows the fixes, 'deploytrack repair --apply' applies them");
     }
 }

@@ -9,6 +9,8 @@ import io.deploytrack.ncp.NcpApiException;
 import io.deploytrack.ncp.NcpClient;
 import io.deploytrack.ncp.NcpCredentials;
 import io.deploytrack.ncp.NcpEndpoint;
+import io.deploytrack.ncp.NcpDeployments;
+import io.deploytrack.ncp.NcpUntrackedDeploymentException;
 import io.deploytrack.ncp.NcpStatusSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,9 +38,8 @@ final class NcpCommand extends BaseCommand {
         @Option(names = "--project-id", required = true, paramLabel = "P", description = "The SourceDeploy project id.")
         long projectId;
 
-        @Option(names = "--repo", required = true, paramLabel = "OWNER/REPO", converter = Options.ProjectConverter.class,
-                description = "The GitHub repository deployed.")
-        Options.Project project;
+        @Mixin
+        Options.DeployedProject project;
 
         @Option(names = "--commit", required = true, paramLabel = "SHA", description = "The commit deployed (7 to 40 hex characters).")
         String commit;
@@ -70,9 +71,14 @@ final class NcpCommand extends BaseCommand {
         @Option(names = "--json", description = "Print the final deployment as a JSON object.")
         boolean json;
 
-        DeploymentRequest request() {
+        @Option(names = "--attribute", paramLabel = "KEY=VALUE", description = "A request attribute (repeatable), e.g. "
+                + "user_id=alice; one named like a host column with an adoption default wins over that default.")
+        java.util.List<String> attributes = new java.util.ArrayList<>();
+
+        DeploymentRequest request(BaseCommand cmd) {
+            Options.Project project = this.project.require();
             return DeploymentRequest.builder().owner(project.owner()).repo(project.repo()).environment(environment)
-                    .commitSha(commit).rollback(rollback).build();
+                    .commitSha(commit).rollback(rollback).attributes(Options.attributes(attributes, cmd)).build();
         }
     }
 
@@ -110,8 +116,12 @@ final class NcpCommand extends BaseCommand {
         }
     }
 
-    /** Waits for NCP to accept the start, turning its refusal into one line. */
-    static DeploymentHandle started(java.util.concurrent.CompletableFuture<DeploymentHandle> f, String what) {
+
+    /**
+     * Waits for NCP to accept the start and the tracker to record it. NCP's refusal: "did not start". Started at NCP
+     * but not recorded: says so, with the command that picks the deployment up once the cause is fixed.
+     */
+    static DeploymentHandle started(java.util.concurrent.CompletableFuture<DeploymentHandle> f, String what, Shared shared) {
         try {
             return f.join();
         } catch (CompletionException e) {
@@ -119,9 +129,28 @@ final class NcpCommand extends BaseCommand {
             if (c instanceof CliException ce) {
                 throw ce;
             }
+            if (c instanceof NcpUntrackedDeploymentException u) {
+                throw new CliException(ExitCodes.FAILURE, "NCP SourceDeploy started deployment " + u.historyId()
+                        + " (" + what + "), but deploytrack could not record it: " + u.reason() + ". It runs at NCP "
+                        + "untracked; once that is fixed, pick it up with: " + trackCommand(shared, u.projectId(),
+                        u.historyId()), c);
+            }
             String reason = c instanceof NcpApiException ? c.getMessage() : c.getClass().getSimpleName() + ": " + c.getMessage();
             throw new CliException(ExitCodes.FAILURE, "NCP SourceDeploy did not start " + what + ": " + reason, c);
         }
+    }
+
+    /** The {@code ncp track} command that follows a deployment already started. */
+    static String trackCommand(Shared shared, long projectId, long historyId) {
+        Options.Project project = shared.project.require();
+        StringBuilder b = new StringBuilder("deploytrack ncp track --project-id " + projectId + " --history-id " + historyId
+                + " --project " + project.owner() + "/" + project.repo() + " --commit " + shared.commit
+                + " --env " + shared.environment);
+        if (shared.rollback) {
+            b.append(" --rollback");
+        }
+        shared.attributes.forEach(a -> b.append(" --attribute ").append(a));
+        return b.toString();
     }
 
     /** {@code ncp deploy}: starts a SourceDeploy deployment and tracks it to the end. */
@@ -148,13 +177,17 @@ final class NcpCommand extends BaseCommand {
             checkIds(this, "--project-id", shared.projectId);
             checkIds(this, "--stage-id", stageId);
             checkIds(this, "--scenario-id", scenarioId);
-            DeploymentRequest request = shared.request();
+            DeploymentRequest request = shared.request(this);
             NcpStatusSource source = source(this, shared.endpoint, shared.interval);
             String what = "scenario " + scenarioId + " of project " + shared.projectId;
-            Function<DeploymentTracker, DeploymentHandle> start = tracker -> started(requestApproval
-                    ? source.requestAndTrack(tracker, request, shared.projectId, stageId, scenarioId, shared.timeout,
-                    shared.approvalTimeout)
-                    : source.deployAndTrack(tracker, request, shared.projectId, stageId, scenarioId, shared.timeout), what);
+            Function<DeploymentTracker, DeploymentHandle> start = tracker -> {
+                NcpDeployments deployments = NcpDeployments.of(source, tracker);
+                return started(requestApproval
+                        ? deployments.requestAndTrack(request, shared.projectId, stageId, scenarioId, shared.timeout,
+                        shared.approvalTimeout)
+                        : deployments.deployAndTrack(request, shared.projectId, stageId, scenarioId, shared.timeout),
+                        what, shared);
+            };
             try (Database db = openOrCreate()) {
                 return Tracking.track(this, db, source, new Tracking.Plan(start, shared.interval, shared.timeout,
                         shared.approvalTimeout, shared.json));
@@ -177,9 +210,9 @@ final class NcpCommand extends BaseCommand {
         public Integer call() throws InterruptedException {
             checkIds(this, "--project-id", shared.projectId);
             checkIds(this, "--history-id", historyId);
-            DeploymentRequest request = shared.request()
-                    .withAttribute(NcpStatusSource.ATTRIBUTE_PROJECT_ID, Long.toString(shared.projectId))
-                    .withAttribute(NcpStatusSource.ATTRIBUTE_HISTORY_ID, Long.toString(historyId));
+            DeploymentRequest request = shared.request(this)
+                    .withAttribute(NcpDeployments.ATTRIBUTE_PROJECT_ID, Long.toString(shared.projectId))
+                    .withAttribute(NcpDeployments.ATTRIBUTE_HISTORY_ID, Long.toString(historyId));
             NcpStatusSource source = source(this, shared.endpoint, shared.interval);
             CheckSpec check = new CheckSpec(NcpStatusSource.TYPE, NcpStatusSource.ref(shared.projectId, historyId),
                     shared.timeout, shared.approvalTimeout);

@@ -2,6 +2,10 @@ package io.deploytrack.cli.internal;
 
 import io.deploytrack.core.DeploymentStatus;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 import java.time.Duration;
@@ -58,6 +62,42 @@ final class Options {
         }
     }
 
+    /**
+     * {@code --project OWNER/REPO}, the one spelling of the project across commands, for the commands that record a
+     * deployment (it is required there); {@code --repo}, its earlier spelling, still works with a deprecation warning.
+     */
+    static final class DeployedProject {
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec mixee;
+
+        @Option(names = "--project", paramLabel = "OWNER/REPO", converter = ProjectConverter.class,
+                description = "The GitHub repository deployed (required).")
+        Project project;
+
+        @Option(names = "--repo", hidden = true, paramLabel = "OWNER/REPO", converter = ProjectConverter.class,
+                description = "Deprecated: use --project.")
+        Project deprecatedRepo;
+
+        /** The project given; a usage error when none or both spellings are given. */
+        Project require() {
+            if (project != null && deprecatedRepo != null) {
+                throw new ParameterException(mixee.commandLine(), "--project " + project + " and --repo "
+                        + deprecatedRepo + " name the same thing: give only --project OWNER/REPO");
+            }
+            if (deprecatedRepo != null) {
+                mixee.commandLine().getErr().println("warning: --repo is deprecated and will be removed: use --project "
+                        + deprecatedRepo);
+                mixee.commandLine().getErr().flush();
+                return deprecatedRepo;
+            }
+            if (project == null) {
+                throw new ParameterException(mixee.commandLine(),
+                        "Missing required option: '--project=OWNER/REPO' (the GitHub repository deployed, e.g. acme/web)");
+            }
+            return project;
+        }
+    }
+
     /** An ISO-8601 instant ({@code 2026-03-01T10:00:00Z}) or date-time with an offset. */
     static final class InstantConverter implements ITypeConverter<Instant> {
         @Override
@@ -88,5 +128,18 @@ final class Options {
                         + "' cannot be marked: expected success, failed or cancelled");
             };
         }
+    }
+
+    /** {@code --attribute KEY=VALUE} options as a map; a usage error names a value without {@code =}. */
+    static java.util.Map<String, String> attributes(java.util.List<String> values, BaseCommand cmd) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String v : values == null ? java.util.List.<String>of() : values) {
+            int eq = v.indexOf('=');
+            if (eq <= 0) {
+                throw cmd.usage("--attribute " + v + " is not usable: expected KEY=VALUE, e.g. user_id=alice");
+            }
+            out.put(v.substring(0, eq).strip(), v.substring(eq + 1));
+        }
+        return out;
     }
 }

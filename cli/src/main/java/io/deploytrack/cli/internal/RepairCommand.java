@@ -3,9 +3,12 @@ package io.deploytrack.cli.internal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import io.deploytrack.jdbc.Diagnosis;
+import io.deploytrack.jdbc.RepairPlan;
+import io.deploytrack.jdbc.RepairStep;
+import io.deploytrack.jdbc.StoreMaintenance;
+
 import java.io.PrintWriter;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -17,11 +20,16 @@ import java.util.stream.Collectors;
                 + "asking their source when it can be reached (credentials from the environment), else timed_out; "
                 + "missing deployed_at/total_duration filled from evidence only (a row without evidence stays as it "
                 + "is and is listed); unique indexes left pending by a legacy database created.",
-                "Every change is recorded in the row's events (type 'repaired')."})
+                "Every change is recorded in the row's events (type 'repaired'); rows it ends count as notified, so "
+                        + "no listener announces old news, unless --notify."})
 final class RepairCommand extends BaseCommand {
 
     @Option(names = "--apply", description = "Apply the plan (default: only print it).")
     boolean apply;
+
+    @Option(names = "--notify", description = "With --apply: the rows it ends get a 'completed' event and are left "
+            + "for the next tracker's onCompleted (listeners announce them); default: recorded as notified.")
+    boolean notify;
 
     @Option(names = "--source-timeout", paramLabel = "DURATION", defaultValue = "10s",
             converter = Options.DurationConverter.class,
@@ -29,35 +37,38 @@ final class RepairCommand extends BaseCommand {
     Duration sourceTimeout;
 
     @Override
-    public Integer call() throws SQLException {
+    public Integer call() {
         PrintWriter out = out();
-        try (Database db = openExisting(); Connection c = db.connect();
-             Sources sources = Sources.available(context(), null)) {
-            var dialect = Database.dialect(c);
-            Diagnosis d = Diagnosis.run(c, dialect, context().clock().instant());
-            Repair plan = Repair.plan(d, sources);
-            if (plan.steps().isEmpty() && plan.leftAsIs().isEmpty()) {
-                out.println("nothing to repair: " + d.rows.size() + " deployments in " + db.describe() + ", no problem found");
+        if (notify && !apply) {
+            throw usage("--notify only makes sense with --apply: give both, or neither");
+        }
+        try (Database db = openExisting(); Sources sources = Sources.available(context(), null)) {
+            StoreMaintenance maintenance = db.store().maintenance();
+            Diagnosis d = maintenance.diagnose();
+            RepairPlan plan = maintenance.plan(d, sources);
+            if (plan.isEmpty()) {
+                out.println("nothing to repair: " + d.rows().size() + " deployments in " + db.describe() + ", no problem found");
                 return ExitCodes.OK;
             }
             if (!apply) {
                 out.println("repair plan for " + db.describe() + " (dry run: nothing is changed)");
-                for (Repair.Step s : plan.steps()) {
-                    out.println("  " + s.kind() + ids(s.ids()) + ": " + s.text());
+                for (RepairStep s : plan.steps()) {
+                    out.println("  " + s.kind().word() + ids(s.ids()) + ": " + s.text());
                 }
                 printLeft(out, plan.leftAsIs());
                 out.println(plan.steps().size() + (plan.steps().size() == 1 ? " change" : " changes")
                         + " planned; 'deploytrack repair --apply' applies them");
                 return ExitCodes.OK;
             }
-            List<String> done = plan.apply(c, dialect, sources, sourceTimeout);
+            StoreMaintenance.RepairResult result = maintenance.apply(plan, sources, sourceTimeout, notify);
             out.println("repaired " + db.describe() + ":");
-            for (String line : done) {
+            for (String line : result.done()) {
                 out.println("  " + line);
             }
-            printLeft(out, plan.leftAsIs());
-            out.println(done.size() + (done.size() == 1 ? " change" : " changes") + " applied"
-                    + (plan.leftAsIs().isEmpty() ? "" : "; " + plan.leftAsIs().size() + " left as is"));
+            printLeft(out, result.leftAsIs());
+            out.println(result.done().size() + (result.done().size() == 1 ? " change" : " changes") + " applied"
+                    + (result.leftAsIs().isEmpty() ? "" : "; " + result.leftAsIs().size() + " left as is")
+                    + (notify ? "; the rows it ended are left for the next tracker's onCompleted" : ""));
             return ExitCodes.OK;
         }
     }

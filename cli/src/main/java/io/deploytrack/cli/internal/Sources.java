@@ -6,6 +6,9 @@ import io.deploytrack.core.PollingSource;
 import io.deploytrack.core.SourceException;
 import io.deploytrack.core.StatusSource;
 import io.deploytrack.core.WatchingSource;
+import io.deploytrack.jdbc.RepairSources;
+import io.deploytrack.ncp.NcpDeployments;
+import io.deploytrack.ncp.NcpStatusSource;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -24,7 +27,7 @@ import java.util.concurrent.TimeoutException;
  * configures (NCP with {@code NCP_ACCESS_KEY}/{@code NCP_SECRET_KEY}, Kubernetes with a kubeconfig or in-cluster
  * config), and any listed in {@code META-INF/services/io.deploytrack.core.StatusSource}. Not public API.
  */
-final class Sources implements AutoCloseable {
+final class Sources implements AutoCloseable, RepairSources {
 
     /** Builds one kind of built-in source from the environment, or says why it cannot. */
     interface Factory {
@@ -82,13 +85,41 @@ final class Sources implements AutoCloseable {
         return Optional.ofNullable(byType.get(type));
     }
 
-    /** Why a type has no source here. */
-    String whyNot(String type) {
-        return unavailable.getOrDefault(type, "no status source of type '" + type + "' is available to this command");
+    @Override
+    public boolean has(String type) {
+        return byType.containsKey(type);
     }
 
-    /** What a source said about one check, or why it could not say. */
-    record Answer(Observation observation, String failure) {
+    @Override
+    public Answer ask(CheckRef ref, Duration timeout) {
+        StatusSource s = byType.get(ref.type());
+        return s == null ? new Answer(null, whyNot(ref.type())) : ask(s, ref, timeout);
+    }
+
+    /** The NCP deployment a row's attributes name (its project and history id, e.g. kept in a host's columns). */
+    @Override
+    public Optional<CheckRef> checkFor(Map<String, String> attributes) {
+        return ncpCheck(attributes);
+    }
+
+    /** The NCP check a row's attributes name, when they hold a project id and a history id. */
+    static Optional<CheckRef> ncpCheck(Map<String, String> attributes) {
+        String project = attributes.get(NcpDeployments.ATTRIBUTE_PROJECT_ID);
+        String history = attributes.get(NcpDeployments.ATTRIBUTE_HISTORY_ID);
+        if (project == null || history == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(NcpStatusSource.ref(Long.parseLong(project.strip()), Long.parseLong(history.strip())));
+        } catch (RuntimeException notIds) {
+            return Optional.empty();
+        }
+    }
+
+    /** Why a type has no source here. */
+    @Override
+    public String whyNot(String type) {
+        return unavailable.getOrDefault(type, "no status source of type '" + type + "' is available to this command");
     }
 
     /** Asks a source once about one check, waiting at most {@code timeout}. */

@@ -19,9 +19,9 @@ import java.util.concurrent.Callable;
 /** The root of the {@code deploytrack} command: global options, subcommands, error handling. Not public API. */
 @Command(name = "deploytrack", mixinStandardHelpOptions = true, versionProvider = TopCommand.Version.class,
         description = "Deployment history for operators: inspect, repair, track, report.",
-        subcommands = {HistoryCommand.class, ShowCommand.class, DoctorCommand.class, RepairCommand.class,
-                MarkCommand.class, RollbackTargetCommand.class, NcpCommand.class, K8sCommand.class, ResumeCommand.class,
-                ReportCommand.class},
+        subcommands = {HistoryCommand.class, ShowCommand.class, DoctorCommand.class, RepairCommand.class, AdoptCommand.class,
+                MarkCommand.class, RollbackTargetCommand.class, NcpCommand.class, KubernetesCommand.class, ResumeCommand.class,
+                ReportCommand.class, NotificationsCommand.class},
         footer = {"", "Exit codes: 0 done (doctor: healthy); 1 a failure, or problems found by doctor;",
                 "2 a usage error; 3 no rollback target; 4 no such deployment; 5 transition not allowed;",
                 "6 the tracked deployment failed, was cancelled or timed out."})
@@ -53,6 +53,7 @@ public final class TopCommand implements Callable<Integer> {
         cl.setExecutionStrategy(parseResult -> {
             TopCommand top = parseResult.commandSpec().commandLine().getCommand();
             Logging.configure(top.verbose);
+            warnAboutDeprecatedCommandName(parseResult);
             return new CommandLine.RunLast().execute(parseResult);
         });
         return cl;
@@ -116,6 +117,30 @@ public final class TopCommand implements Callable<Integer> {
         }
         err.flush();
         return code;
+    }
+
+    /** {@code k8s} still selects {@code kubernetes}, with a warning on stderr. */
+    private static void warnAboutDeprecatedCommandName(CommandLine.ParseResult parseResult) {
+        CommandLine.ParseResult sub = parseResult.subcommand();
+        if (sub == null || !KubernetesCommand.NAME.equals(sub.commandSpec().name())) {
+            return;
+        }
+        // The command word as typed: the first argument that is neither a root option nor the value of --db.
+        java.util.List<String> args = parseResult.originalArgs();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--db")) {
+                i++;
+            } else if (!a.startsWith("-")) {
+                if (a.equals(KubernetesCommand.DEPRECATED_NAME)) {
+                    PrintWriter err = parseResult.commandSpec().commandLine().getErr();
+                    err.println("warning: the command '" + KubernetesCommand.DEPRECATED_NAME
+                            + "' is deprecated and will be removed: use '" + KubernetesCommand.NAME + "'");
+                    err.flush();
+                }
+                return;
+            }
+        }
     }
 
     static String oneLine(String s) {

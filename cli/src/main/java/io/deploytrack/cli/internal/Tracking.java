@@ -45,7 +45,8 @@ final class Tracking {
         Context ctx = cmd.context();
         // JSON goes to standard output alone; progress then goes to standard error.
         PrintWriter progressOut = plan.json() ? cmd.err() : out;
-        try (Progress progress = new Progress(progressOut, ctx.terminal(), ctx.clock())) {
+        try (Progress progress = new Progress(progressOut, ctx.terminal(), ctx.clock());
+             CliNotifications notifications = CliNotifications.start(ctx, db)) {
             DeploymentTracker.Builder b = DeploymentTracker.builder(db.store()).discoverSources(false).source(source)
                     .clock(ctx.clock()).listener(progress).defaultTimeout(plan.timeout());
             if (plan.pollInterval() != null) {
@@ -76,6 +77,7 @@ final class Tracking {
                                 + e.getCause().getMessage(), e.getCause());
                     }
                     progress.onCompleted(done);
+                    notifications.finish(java.util.List.of(done.id()), progressOut);
                     if (plan.json()) {
                         out.println(Json.write(Json.deployment(done)));
                     }

@@ -12,6 +12,7 @@ import io.deploytrack.core.RollbackTarget;
 import io.deploytrack.jdbc.JdbcHistoryStore;
 import io.deploytrack.ncp.NcpClient;
 import io.deploytrack.ncp.NcpCredentials;
+import io.deploytrack.ncp.NcpDeployments;
 import io.deploytrack.ncp.NcpStatusSource;
 import io.deploytrack.ncp.emulator.NcpEmulator;
 import io.deploytrack.ncp.emulator.NcpScript;
@@ -37,7 +38,7 @@ import static io.deploytrack.ncp.emulator.NcpScript.step;
 
 /**
  * The demo: about twenty NCP SourceDeploy deployments of a few projects, each started and tracked in one call
- * ({@link NcpStatusSource#deployAndTrack}) and followed over HTTP by the real {@link NcpStatusSource} against an NCP
+ * ({@link NcpDeployments#deployAndTrack}) and followed over HTTP by the real {@link NcpStatusSource} against an NCP
  * emulator started in-process (signature v2 checked on every call, NCP's real status words), into an embedded SQLite
  * file in the working folder; a line per change while they run; then the history, a rollback target and how many NCP
  * calls it took.
@@ -87,6 +88,7 @@ public final class Demo {
             throws Exception {
         Map<String, Long> ncpProjects = new LinkedHashMap<>();
         List<CompletableFuture<Deployment>> running = new ArrayList<>();
+        NcpDeployments deployments = NcpDeployments.of(source, tracker);
         List<String> expected = new ArrayList<>();
         for (Plan p : plans()) {
             // One NCP project per repository; one stage and one scenario per environment.
@@ -105,8 +107,8 @@ public final class Demo {
             }
             // POST .../deploy (or .../deploy/request) over HTTP, then the tracker records and follows the history id.
             CompletableFuture<DeploymentHandle> started = p.approval
-                    ? source.requestAndTrack(tracker, r.build(), projectId, stageId, scenarioId, p.timeout, null)
-                    : source.deployAndTrack(tracker, r.build(), projectId, stageId, scenarioId, p.timeout);
+                    ? deployments.requestAndTrack(r.build(), projectId, stageId, scenarioId, p.timeout, null)
+                    : deployments.deployAndTrack(r.build(), projectId, stageId, scenarioId, p.timeout);
             // Waiting for the start keeps one scenario's script with its own deployment.
             DeploymentHandle h = started.get(30, TimeUnit.SECONDS);
             expected.add(p.expected);
@@ -147,7 +149,7 @@ public final class Demo {
             public void onStarted(Deployment d) {
                 out.printf("%s  #%-3d %-14s %-11s %s%s  started (NCP history %s)%n", TIME.format(Instant.now()),
                         d.id(), d.project(), d.environment(), d.shortSha(), d.rollback() ? " (rollback)" : "",
-                        d.attributes().get(NcpStatusSource.ATTRIBUTE_HISTORY_ID));
+                        d.attributes().get(NcpDeployments.ATTRIBUTE_HISTORY_ID));
             }
 
             @Override
@@ -173,8 +175,8 @@ public final class Demo {
             @Override
             public void onStatusChanged(Deployment d, DeploymentCheck c) {
                 if (!d.isTerminal() && "pending".equals(c.lastSourceStatus())) {
-                    long projectId = Long.parseLong(d.attributes().get(NcpStatusSource.ATTRIBUTE_PROJECT_ID));
-                    long historyId = Long.parseLong(d.attributes().get(NcpStatusSource.ATTRIBUTE_HISTORY_ID));
+                    long projectId = Long.parseLong(d.attributes().get(NcpDeployments.ATTRIBUTE_PROJECT_ID));
+                    long historyId = Long.parseLong(d.attributes().get(NcpDeployments.ATTRIBUTE_HISTORY_ID));
                     client.approve(projectId, historyId).whenComplete((v, e) -> out.printf(
                             "%s  #%-3d %-14s %-11s %s  %s%n", TIME.format(Instant.now()), d.id(), d.project(),
                             d.environment(), d.shortSha(), e == null ? "approved in NCP" : "approval failed: " + e.getMessage()));
@@ -188,7 +190,7 @@ public final class Demo {
                 "ROLLBACK", "STATUS", "DURATION", "ERROR");
         for (Deployment d : history) {
             out.printf("%-4d %-14s %-11s %-8s %-8s %-9s %-10s %-9s %s%n", d.id(), d.project(), d.environment(),
-                    d.shortSha(), d.attributes().getOrDefault(NcpStatusSource.ATTRIBUTE_HISTORY_ID, ""),
+                    d.shortSha(), d.attributes().getOrDefault(NcpDeployments.ATTRIBUTE_HISTORY_ID, ""),
                     d.rollback() ? "yes" : "", d.status().word(),
                     d.totalDuration() == null ? "" : String.format("%.1fs", d.totalDuration().toMillis() / 1000.0),
                     d.errorMessage() == null ? "" : d.errorMessage());

@@ -8,6 +8,7 @@ import io.deploytrack.jdbc.JdbcHistoryStore;
 import io.deploytrack.ncp.NcpClient;
 import io.deploytrack.ncp.NcpCredentials;
 import io.deploytrack.ncp.NcpEndpoint;
+import io.deploytrack.ncp.NcpDeployments;
 import io.deploytrack.ncp.NcpStatusSource;
 import io.deploytrack.ncp.emulator.NcpEmulator;
 
@@ -36,7 +37,7 @@ public final class EmbeddedHostExample {
                      .pollInterval(Duration.ofSeconds(1)).build().start()) {   // default 10 s; 1 s for a quick example
             DeploymentRequest request = DeploymentRequest.builder("acme", "shop", "9fceb02d0ae598e95dc970b74767f19372d61af8")
                     .environment("production").attribute("requested_by", "example").build();
-            Deployment done = source.deployAndTrack(tracker, request, project, stage, scenario)
+            Deployment done = NcpDeployments.of(source, tracker).deployAndTrack(request, project, stage, scenario)
                     .get(30, TimeUnit.SECONDS).completion().get(10, TimeUnit.MINUTES);
             System.out.printf("#%d %s %s: %s in %s%n", done.id(), done.project(), done.shortSha(), done.status(),
                     done.totalDuration());

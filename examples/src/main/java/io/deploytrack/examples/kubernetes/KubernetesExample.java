@@ -5,6 +5,7 @@ import io.deploytrack.core.DeploymentHandle;
 import io.deploytrack.core.DeploymentRequest;
 import io.deploytrack.core.DeploymentTracker;
 import io.deploytrack.jdbc.JdbcHistoryStore;
+import io.deploytrack.kubernetes.KubernetesDeployments;
 import io.deploytrack.kubernetes.KubernetesStatusSource;
 import io.deploytrack.kubernetes.WorkloadKind;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -26,14 +27,15 @@ public final class KubernetesExample {
     /** Sets the image and waits for the rollout's verdict. */
     public static Deployment run(KubernetesClient client, Path db, String namespace, String name, String container,
                                  String image, String sha, Duration timeout) throws Exception {
-        KubernetesStatusSource k8s = new KubernetesStatusSource(client);
+        KubernetesStatusSource kubernetes = new KubernetesStatusSource(client);
         try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(db);
-             DeploymentTracker tracker = DeploymentTracker.builder(store).source(k8s).defaultTimeout(timeout).build().start()) {
+             DeploymentTracker tracker = DeploymentTracker.builder(store).source(kubernetes).defaultTimeout(timeout).build().start()) {
             DeploymentRequest request = DeploymentRequest.builder("acme", name, sha).environment(namespace).build();
-            DeploymentHandle h = k8s.updateImageAndTrack(tracker, request, WorkloadKind.DEPLOYMENT, namespace, name,
-                    container, image);
+            DeploymentHandle h = KubernetesDeployments.of(kubernetes, tracker)
+                    .updateImageAndTrack(request, WorkloadKind.DEPLOYMENT, namespace, name, container, image)
+                    .get(timeout.toMillis() + 30_000, TimeUnit.MILLISECONDS);
             System.out.printf("tracking #%d: %s/%s -> %s (generation %s)%n", h.id(), namespace, name, image,
-                    h.deployment().attributes().get("kubernetes.generation"));
+                    h.deployment().attributes().get(KubernetesDeployments.ATTRIBUTE_GENERATION));
             Deployment d = h.completion().get(timeout.toMillis() + 30_000, TimeUnit.MILLISECONDS);
             System.out.printf("#%d %s in %s: %s%n", d.id(), d.status(), d.totalDuration(),
                     d.errorMessage() == null ? d.checks().get(0).message() : d.errorMessage());

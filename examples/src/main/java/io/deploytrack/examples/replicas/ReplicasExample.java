@@ -10,6 +10,7 @@ import io.deploytrack.jdbc.JdbcHistoryStore;
 import io.deploytrack.ncp.NcpClient;
 import io.deploytrack.ncp.NcpCredentials;
 import io.deploytrack.ncp.NcpEndpoint;
+import io.deploytrack.ncp.NcpDeployments;
 import io.deploytrack.ncp.NcpStatusSource;
 import io.deploytrack.ncp.emulator.NcpEmulator;
 import io.deploytrack.ncp.emulator.NcpScript;
@@ -68,7 +69,7 @@ public final class ReplicasExample {
             DeploymentTracker a = replica(jdbcUrl, "a", source, lease, aThreads);
             List<Long> ids = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                DeploymentHandle h = source.deployAndTrack(a, DeploymentRequest.builder("acme", "svc" + i, "abcdef" + i).build(),
+                DeploymentHandle h = NcpDeployments.of(source, a).deployAndTrack(DeploymentRequest.builder("acme", "svc" + i, "abcdef" + i).build(),
                         3, 30, 300).get(10, TimeUnit.SECONDS);
                 ids.add(h.id());
             }

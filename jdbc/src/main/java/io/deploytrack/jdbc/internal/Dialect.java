@@ -1,5 +1,7 @@
 package io.deploytrack.jdbc.internal;
 
+import io.deploytrack.jdbc.JdbcDialect;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -7,7 +9,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 
 /** What differs between databases. One implementation per database; not public API. */
-public interface Dialect {
+public interface Dialect extends JdbcDialect {
 
     /** {@code sqlite}, {@code postgresql}. */
     String name();

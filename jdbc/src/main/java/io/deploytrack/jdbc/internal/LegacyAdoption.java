@@ -45,6 +45,9 @@ public final class LegacyAdoption {
 
     private static final Logger LOG = LoggerFactory.getLogger(LegacyAdoption.class);
     private static final String HISTORY = "deployment_histories";
+    private static final String ENVIRONMENT = "environment";
+    private static final Pattern INDEX_ON_HISTORY =
+            Pattern.compile("(?is)^CREATE\\s+(UNIQUE\\s+)?INDEX\\s.*\\bON\\s+\"?deployment_histories\\b");
     private static final Pattern CREATE_TABLE =
             Pattern.compile("(?is)^CREATE\\s+TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?\"?(\\w+)\"?\\s*\\((.*)\\)\\s*$");
     private static final Pattern ADD_COLUMN =
@@ -73,8 +76,9 @@ public final class LegacyAdoption {
      * @param version      the schema version recorded
      * @param addedColumns the columns added to {@code deployment_histories}
      * @param pending      the unique indexes left for {@code repair --apply}
+     * @param indexes      the indexes created (unique ones included)
      */
-    public record Result(int version, List<String> addedColumns, List<PendingConstraint> pending) {
+    public record Result(int version, List<String> addedColumns, List<PendingConstraint> pending, List<String> indexes) {
     }
 
     private LegacyAdoption() {
@@ -88,14 +92,24 @@ public final class LegacyAdoption {
      * @return what was done, or empty when there was nothing to adopt
      */
     public static Optional<Result> adoptIfNeeded(Connection c, Dialect dialect, Clock clock,
-                                                 SortedMap<Integer, String> scripts) throws SQLException {
+                                                 SortedMap<Integer, String> scripts, String environmentColumn)
+            throws SQLException {
         if (!tableExists(c, dialect, HISTORY) || tableExists(c, dialect, "deploytrack_schema_version")) {
             return Optional.empty();
         }
         Set<String> columns = columns(c, HISTORY);
+        if (!ENVIRONMENT.equals(environmentColumn)) {
+            if (!columns.contains(environmentColumn)) {
+                throw new SQLException("cannot adopt the existing " + HISTORY + " table: the environment is mapped to "
+                        + "its column '" + environmentColumn + "', which it does not have; map an existing column");
+            }
+            // The mapped column stands for deploytrack's environment: no column of that name is added.
+            columns.add(ENVIRONMENT);
+        }
         List<String> added = new ArrayList<>();
         List<String> stamped = new ArrayList<>();
         List<PendingConstraint> pending = new ArrayList<>();
+        List<String> indexes = new ArrayList<>();
         int version = 0;
         for (Map.Entry<Integer, String> e : scripts.entrySet()) {
             if (e.getKey() > BASELINE) {
@@ -103,7 +117,10 @@ public final class LegacyAdoption {
             }
             String file = e.getValue();
             for (String sql : Migrations.statements(read(dialect.migrationsFolder() + "/" + file))) {
-                adoptStatement(c, sql, file, columns, added, stamped, pending);
+                if (!ENVIRONMENT.equals(environmentColumn) && INDEX_ON_HISTORY.matcher(sql).find()) {
+                    sql = sql.replaceAll("\\b" + ENVIRONMENT + "\\b", environmentColumn);
+                }
+                adoptStatement(c, sql, file, columns, added, stamped, pending, indexes);
             }
             version = e.getKey();
         }
@@ -151,7 +168,7 @@ public final class LegacyAdoption {
             LOG.info("deploytrack_legacy_adopted table={} schema_version={} added_columns={} pending_constraints=[]",
                     HISTORY, version, added);
         }
-        return Optional.of(new Result(version, List.copyOf(added), List.copyOf(pending)));
+        return Optional.of(new Result(version, List.copyOf(added), List.copyOf(pending), List.copyOf(indexes)));
     }
 
     /** The unique indexes still pending (none when the database was never adopted or repair created them). */
@@ -200,7 +217,8 @@ public final class LegacyAdoption {
     // ---------------------------------------------------------------- one statement of a baseline migration
 
     private static void adoptStatement(Connection c, String sql, String file, Set<String> columns, List<String> added,
-                                       List<String> stamped, List<PendingConstraint> pending) throws SQLException {
+                                       List<String> stamped, List<PendingConstraint> pending, List<String> indexes)
+            throws SQLException {
         Matcher m;
         if ((m = CREATE_TABLE.matcher(sql)).matches()) {
             String table = m.group(1).toLowerCase(Locale.ROOT);
@@ -226,9 +244,14 @@ public final class LegacyAdoption {
                 String failure = tryExecute(c, sql);
                 if (failure != null) {
                     pending.add(new PendingConstraint(name, sql, failure));
+                } else {
+                    indexes.add(name);
                 }
             }
         } else if ((m = CREATE_INDEX.matcher(sql)).matches()) {
+            if (!indexExists(c, m.group(2))) {
+                indexes.add(m.group(2));
+            }
             execute(c, m.group(1) != null ? sql : "CREATE INDEX IF NOT EXISTS " + m.group(2) + m.group(3));
         } else {
             try {
@@ -292,7 +315,7 @@ public final class LegacyAdoption {
         }
     }
 
-    static boolean tableExists(Connection c, Dialect dialect, String table) throws SQLException {
+    public static boolean tableExists(Connection c, Dialect dialect, String table) throws SQLException {
         String sql = "sqlite".equals(dialect.name())
                 ? "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
                 : "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?";

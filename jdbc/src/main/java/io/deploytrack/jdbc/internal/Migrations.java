@@ -1,5 +1,7 @@
 package io.deploytrack.jdbc.internal;
 
+import io.deploytrack.jdbc.AdoptionSettings;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +13,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -22,6 +25,8 @@ public final class Migrations {
     private static final String[] FILES = {
             "V1__history_checks_events.sql",
             "V2__leases_and_notification.sql",
+            "V3__adoption_settings.sql",
+            "V4__notifications.sql",
     };
 
     private Migrations() {
@@ -29,24 +34,57 @@ public final class Migrations {
 
     /** The newest schema version this build knows. */
     public static int latestVersion() {
-        return FILES.length;
+        int latest = 0;
+        for (String f : FILES) {
+            latest = Math.max(latest, version(f));
+        }
+        return latest;
+    }
+
+    private static int version(String file) {
+        return Integer.parseInt(file.substring(1, file.indexOf("__")));
+    }
+
+    /**
+     * What opening did.
+     *
+     * @param version  the schema version reached
+     * @param settings the adoption settings in effect (stored, with the explicit ones over them)
+     * @param adopted  what adopting a host's table did, when it was adopted now
+     * @param times    how the history's time columns are read and written
+     */
+    public record Outcome(int version, AdoptionSettings settings, Optional<LegacyAdoption.Result> adopted,
+                          HostTimes times) {
     }
 
     /** Applies every migration newer than the database's version, up to {@code target}; returns the version reached. */
     public static int apply(Connections connections, Clock clock, int target) throws SQLException {
-        Dialect dialect = connections.dialect();
+        return connections.write(c -> migrate(c, connections.dialect(), clock, target, AdoptionSettings.none(), false, false))
+                .version();
+    }
+
+    /**
+     * Inside the caller's write transaction: reads the stored adoption settings, puts {@code explicit} over them,
+     * adopts a host's table when needed, applies the migrations up to {@code target}, records the settings when
+     * {@code record}, and (when {@code checkInsertable}) refuses a table deploytrack could not insert into, so that
+     * the transaction rolls back and nothing was changed.
+     */
+    public static Outcome migrate(Connection c, Dialect dialect, Clock clock, int target, AdoptionSettings explicit,
+                                  boolean record, boolean checkInsertable) throws SQLException {
         TreeMap<Integer, String> scripts = new TreeMap<>();
         for (String f : FILES) {
-            int v = Integer.parseInt(f.substring(1, f.indexOf("__")));
+            int v = version(f);
             if (v <= target) {
                 scripts.put(v, f);
             }
         }
-        return connections.write(c -> {
+        {
             // Before anything is read: a second instance starting now waits here, then sees the version this one wrote.
             dialect.lockForMigration(c);
+            AdoptionSettings settings = SettingsTable.read(c, dialect).overriddenBy(explicit);
             // A deployment_histories table with no version table (an early version, a host's own code) is adopted first.
-            LegacyAdoption.adoptIfNeeded(c, dialect, clock, scripts);
+            Optional<LegacyAdoption.Result> adopted = LegacyAdoption.adoptIfNeeded(c, dialect, clock, scripts,
+                    settings.environmentColumnOrDefault());
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE IF NOT EXISTS deploytrack_schema_version (version INTEGER PRIMARY KEY, "
                         + "description VARCHAR(200) NOT NULL, applied_at VARCHAR(40) NOT NULL)");
@@ -77,8 +115,32 @@ public final class Migrations {
                 }
                 current = e.getKey();
             }
-            return current;
-        });
+            if (record) {
+                SettingsTable.write(c, settings);
+            }
+            if (checkInsertable) {
+                checkInsertable(c, dialect, settings);
+            }
+            return new Outcome(current, settings, adopted, HostTimes.detect(c, dialect, settings.zone()));
+        }
+    }
+
+    /** Refuses mapped columns that do not exist and NOT NULL columns deploytrack has no value for. */
+    public static void checkInsertable(Connection c, Dialect dialect, AdoptionSettings settings) throws SQLException {
+        List<String> mapped = new ArrayList<>();
+        mapped.add(settings.environmentColumnOrDefault());
+        mapped.addAll(settings.attributeColumns().values());
+        mapped.addAll(settings.columnDefaults().keySet());
+        for (String column : mapped) {
+            if (!HostColumns.hasColumn(c, "deployment_histories", column)) {
+                throw new SQLException("the adoption settings name the column '" + column + "', which deployment_histories "
+                        + "does not have; fix the mapping or default ('deploytrack adopt' shows the table's columns)");
+            }
+        }
+        List<String> missing = HostColumns.missingValues(c, dialect, settings);
+        if (!missing.isEmpty()) {
+            throw new SQLException(HostColumns.message(missing));
+        }
     }
 
     /** The version recorded in the database (0 when none). */

@@ -27,6 +27,11 @@ public final class Times {
 
     /** Parses stored text; null stays null. */
     public static Instant parse(String s) {
+        return parse(s, ZoneOffset.UTC);
+    }
+
+    /** Parses stored text, reading a time without offset (naive) in {@code zone}; null stays null. */
+    public static Instant parse(String s, java.time.ZoneId zone) {
         if (s == null || s.isBlank()) {
             return null;
         }
@@ -40,10 +45,10 @@ public final class Times {
             return Instant.ofEpochMilli(Long.parseLong(v));
         }
         try {
-            return LocalDateTime.parse(v, SPACED).toInstant(ZoneOffset.UTC);
+            return LocalDateTime.parse(v, SPACED).atZone(zone).toInstant();
         } catch (DateTimeParseException e) {
             try {
-                return LocalDateTime.parse(v).toInstant(ZoneOffset.UTC);
+                return LocalDateTime.parse(v).atZone(zone).toInstant();
             } catch (DateTimeParseException e2) {
                 throw new IllegalArgumentException("stored time '" + v + "' is not a time: expected ISO-8601 "
                         + "(2026-03-01T10:00:00.000Z), 'yyyy-MM-dd HH:mm:ss' or epoch milliseconds", e2);

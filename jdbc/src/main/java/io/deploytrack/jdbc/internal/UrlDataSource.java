@@ -11,7 +11,7 @@ import java.util.logging.Logger;
 /**
  * A DataSource that opens a new connection from a JDBC URL for every transaction, through {@link DriverManager}: what
  * {@code JdbcHistoryStore.open("jdbc:postgresql://...")} uses. Good for tools and small hosts; a service should pass
- * its pool (HikariCP) to {@code JdbcHistoryStoreBuilder.dataSource} instead. Not public API.
+ * its pool (HikariCP) to {@code JdbcHistoryStore.Builder.dataSource} instead. Not public API.
  */
 public final class UrlDataSource implements DataSource {
     private final String url;

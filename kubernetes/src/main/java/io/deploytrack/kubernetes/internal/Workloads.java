@@ -236,9 +236,9 @@ public final class Workloads {
      */
     public static RolloutStatus status(HasMetadata workload) {
         return switch (WorkloadKind.of(workload)) {
-            case DEPLOYMENT -> RolloutStatus.of((Deployment) workload);
-            case STATEFULSET -> RolloutStatus.of((StatefulSet) workload);
-            case DAEMONSET -> RolloutStatus.of((DaemonSet) workload);
+            case DEPLOYMENT -> RolloutStatus.ofWorkload((Deployment) workload);
+            case STATEFULSET -> RolloutStatus.ofWorkload((StatefulSet) workload);
+            case DAEMONSET -> RolloutStatus.ofWorkload((DaemonSet) workload);
         };
     }
 }

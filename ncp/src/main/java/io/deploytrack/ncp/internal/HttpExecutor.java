@@ -1,6 +1,6 @@
 package io.deploytrack.ncp.internal;
 
-import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +30,7 @@ public final class HttpExecutor {
      *
      * @return a new executor of one thread
      */
-    public static Executor internal() {
+    public static ExecutorService internal() {
         return pool(1, "deploytrack-ncp-http-io-");
     }
 
@@ -40,11 +40,11 @@ public final class HttpExecutor {
      *
      * @return a new executor of {@value #SENDERS} threads
      */
-    public static Executor senders() {
+    public static ExecutorService senders() {
         return pool(SENDERS, "deploytrack-ncp-http-");
     }
 
-    private static Executor pool(int size, String prefix) {
+    private static ExecutorService pool(int size, String prefix) {
         ThreadPoolExecutor pool = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 r -> {
                     Thread t = new Thread(r, prefix + THREADS.incrementAndGet());

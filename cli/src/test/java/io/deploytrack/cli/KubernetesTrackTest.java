@@ -22,9 +22,9 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** k8s track against fabric8's mock API server in CRUD mode (no controllers: the test writes the status). */
+/** kubernetes track against fabric8's mock API server in CRUD mode (no controllers: the test writes the status). */
 @EnableKubernetesMockClient(crud = true, https = false)
-class K8sTrackTest {
+class KubernetesTrackTest {
     static final String NS = "shop";
     static KubernetesClient client;
 
@@ -57,8 +57,8 @@ class K8sTrackTest {
     }
 
     Cli.Result track(String name, String sha, String... more) {
-        List<String> args = new java.util.ArrayList<>(List.of("--db", dir.resolve("history.db").toString(), "k8s", "track",
-                "--namespace", NS, "--name", name, "--repo", "acme/" + name, "--commit", sha));
+        List<String> args = new java.util.ArrayList<>(List.of("--db", dir.resolve("history.db").toString(), "kubernetes", "track",
+                "--namespace", NS, "--name", name, "--project", "acme/" + name, "--commit", sha));
         args.addAll(List.of(more));
         return new Cli().source(new KubernetesStatusSource(client)).run(args.toArray(String[]::new));
     }
@@ -82,7 +82,7 @@ class K8sTrackTest {
         assertThat(d.status()).isEqualTo(DeploymentStatus.SUCCESS);
         assertThat(d.deployedAt()).isNotNull();
         assertThat(d.checks().get(0).ref().fields()).containsEntry("namespace", NS).containsEntry("name", "web");
-        assertThat(d.idempotencyKey()).startsWith("k8s:deployment:shop:web:");
+        assertThat(d.idempotencyKey()).startsWith("kubernetes:deployment:shop:web:");
         assertThat(r.err()).contains("#" + d.id(), "success");
     }
 
@@ -115,5 +115,46 @@ class K8sTrackTest {
         Cli.Result badKind = track("web", "abc1234", "--kind", "pod");
         assertThat(badKind.code()).isEqualTo(2);
         assertThat(badKind.err()).contains("expected deployment, statefulset or daemonset");
+    }
+
+    @Test
+    @Timeout(60)
+    void theDeprecatedSpellingsStillWorkWithAWarningAndFindARowKeyedTheOldWay() throws Exception {
+        deployment("web", 2, 2, "True", "NewReplicaSetAvailable");
+        KubernetesStatusSource source = new KubernetesStatusSource(client);
+        io.deploytrack.core.CheckRef ref = source.currentRef(io.deploytrack.kubernetes.WorkloadKind.DEPLOYMENT, NS, "web");
+        long recordedEarlier;
+        // A row recorded by an earlier version, under the "k8s:" key it derived.
+        try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(dir.resolve("history.db"));
+             io.deploytrack.core.DeploymentTracker tracker = io.deploytrack.core.DeploymentTracker.builder(store)
+                     .source(source).discoverSources(false).build().start()) {
+            io.deploytrack.core.DeploymentRequest request = io.deploytrack.core.DeploymentRequest
+                    .builder("acme", "web", "abc1234").idempotencyKey(KubernetesStatusSource.legacyIdempotencyKey(ref))
+                    .build();
+            Deployment d = tracker.track(request, ref).completion().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(d.idempotencyKey()).startsWith("k8s:deployment:shop:web:");
+            recordedEarlier = d.id();
+        }
+
+        Cli.Result r = new Cli().source(source).run("--db", dir.resolve("history.db").toString(), "k8s", "track",
+                "--namespace", NS, "--name", "web", "--repo", "acme/web", "--commit", "abc1234", "--json");
+
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("warning: the command 'k8s' is deprecated and will be removed: use 'kubernetes'")
+                .contains("warning: --repo is deprecated and will be removed: use --project acme/web");
+        try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(dir.resolve("history.db"))) {
+            assertThat(store.list(HistoryQuery.project("acme", "web", 10))).singleElement()
+                    .satisfies(d -> assertThat(d.id()).isEqualTo(recordedEarlier));
+        }
+
+        Cli.Result both = new Cli().source(source).run("--db", dir.resolve("history.db").toString(), "kubernetes",
+                "track", "--namespace", NS, "--name", "web", "--repo", "acme/web", "--project", "acme/web", "--commit",
+                "abc1234");
+        assertThat(both.code()).as(both.toString()).isEqualTo(2);
+        assertThat(both.err()).contains("give only --project OWNER/REPO");
+        Cli.Result none = new Cli().source(source).run("--db", dir.resolve("history.db").toString(), "kubernetes",
+                "track", "--namespace", NS, "--name", "web", "--commit", "abc1234");
+        assertThat(none.code()).as(none.toString()).isEqualTo(2);
+        assertThat(none.err()).contains("--project=OWNER/REPO").doesNotContain("deprecated");
     }
 }

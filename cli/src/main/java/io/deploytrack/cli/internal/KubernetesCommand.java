@@ -4,6 +4,7 @@ import io.deploytrack.core.CheckRef;
 import io.deploytrack.core.CheckSpec;
 import io.deploytrack.core.DeploymentRequest;
 import io.deploytrack.core.StatusSource;
+import io.deploytrack.kubernetes.KubernetesDeployments;
 import io.deploytrack.kubernetes.KubernetesStatusSource;
 import io.deploytrack.kubernetes.RolloutTarget;
 import io.deploytrack.kubernetes.UnfollowableWorkloadException;
@@ -12,22 +13,26 @@ import io.deploytrack.kubernetes.WorkloadNotFoundException;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
 import java.time.Duration;
 
-/** {@code k8s}: Kubernetes rollouts. */
-@Command(name = "k8s", mixinStandardHelpOptions = true, description = "Kubernetes rollouts.",
-        subcommands = K8sCommand.Track.class)
-final class K8sCommand extends BaseCommand {
+/** {@code kubernetes} (formerly {@code k8s}, still accepted with a deprecation warning): Kubernetes rollouts. */
+@Command(name = KubernetesCommand.NAME, aliases = KubernetesCommand.DEPRECATED_NAME, mixinStandardHelpOptions = true,
+        description = "Kubernetes rollouts.", subcommands = KubernetesCommand.Track.class)
+final class KubernetesCommand extends BaseCommand {
+    static final String NAME = "kubernetes";
+    /** The command's earlier name: it still works, with a warning on stderr. */
+    static final String DEPRECATED_NAME = "k8s";
 
     @Override
     public Integer call() {
-        throw usage("a k8s command is needed: track");
+        throw usage("a kubernetes command is needed: track");
     }
 
-    /** {@code k8s track}: follows a rollout (kubeconfig or in-cluster config, as fabric8 finds it). */
+    /** {@code kubernetes track}: follows a rollout (kubeconfig or in-cluster config, as fabric8 finds it). */
     @Command(name = "track", mixinStandardHelpOptions = true,
             description = {"Tracks a Kubernetes rollout to the end by kubectl's rules (kubeconfig or in-cluster config, "
                     + "as fabric8 finds it).", "Exit code 0: success; 6: failed, cancelled (superseded) or timed out."})
@@ -47,9 +52,8 @@ final class K8sCommand extends BaseCommand {
                 + "(default: the workload's current generation).")
         Long generation;
 
-        @Option(names = "--repo", required = true, paramLabel = "OWNER/REPO", converter = Options.ProjectConverter.class,
-                description = "The GitHub repository deployed.")
-        Options.Project project;
+        @Mixin
+        Options.DeployedProject deployedProject;
 
         @Option(names = "--commit", required = true, paramLabel = "SHA", description = "The commit deployed (7 to 40 hex characters).")
         String commit;
@@ -65,6 +69,10 @@ final class K8sCommand extends BaseCommand {
                 description = "The rollout deadline (default ${DEFAULT-VALUE}).")
         Duration timeout;
 
+        @Option(names = "--attribute", paramLabel = "KEY=VALUE", description = "A request attribute (repeatable), e.g. "
+                + "user_id=alice; one named like a host column with an adoption default wins over that default.")
+        java.util.List<String> attributes = new java.util.ArrayList<>();
+
         @Option(names = "--json", description = "Print the final deployment as a JSON object.")
         boolean json;
 
@@ -73,9 +81,12 @@ final class K8sCommand extends BaseCommand {
             if (generation != null && generation < 1) {
                 throw usage("--generation " + generation + " is not usable: expected the workload's metadata.generation, 1 or more");
             }
+            Options.Project project = deployedProject.require();
             DeploymentRequest request = DeploymentRequest.builder().owner(project.owner()).repo(project.repo())
                     .environment(environment).commitSha(commit).rollback(rollback)
-                    .attribute("kubernetes.workload", kind.word() + " " + namespace + "/" + name).build();
+                    .attributes(Options.attributes(attributes, this))
+                    .attribute(KubernetesDeployments.ATTRIBUTE_WORKLOAD, kind.word() + " " + namespace + "/" + name)
+                    .build();
             StatusSource given = context().sources().stream()
                     .filter(s -> KubernetesStatusSource.TYPE.equals(s.type())).findFirst().orElse(null);
             KubernetesStatusSource source;
@@ -101,6 +112,11 @@ final class K8sCommand extends BaseCommand {
                 } catch (KubernetesClientException e) {
                     throw new CliException(ExitCodes.FAILURE, "cannot read " + kind.word() + " " + namespace + "/" + name
                             + " from the Kubernetes API at " + source.client().getMasterUrl() + ": " + e.getMessage(), e);
+                }
+                // A rollout recorded by an earlier version carries a "k8s:" key: track that row, not a second one.
+                String legacyKey = KubernetesStatusSource.legacyIdempotencyKey(ref);
+                if (db.store().findByIdempotencyKey(legacyKey).isPresent()) {
+                    request = request.withIdempotencyKey(legacyKey);
                 }
                 return Tracking.track(this, db, source, new Tracking.Plan(Tracking.recordAndFollow(request,
                         CheckSpec.of(KubernetesStatusSource.TYPE, ref).withTimeout(timeout)), null, timeout, null, json));

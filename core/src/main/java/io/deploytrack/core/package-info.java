@@ -1,0 +1,9 @@
+/**
+ * deploytrack's core: the immutable model ({@link io.deploytrack.core.Deployment}, its checks, statuses and their
+ * allowed transitions), the {@link io.deploytrack.core.DeploymentTracker} that records a deployment and follows it to a
+ * terminal state, the read side ({@link io.deploytrack.core.DeploymentHistory}, rollback targets), and the seams: a
+ * status source ({@link io.deploytrack.core.PollingSource} or {@link io.deploytrack.core.WatchingSource}), a
+ * {@link io.deploytrack.core.HistoryStore} (with an in-memory one here) and
+ * {@link io.deploytrack.core.DeploymentListener}s. Depends on slf4j-api only.
+ */
+package io.deploytrack.core;

@@ -1,0 +1,482 @@
+package io.deploytrack.jdbc;
+
+import io.deploytrack.core.CheckRef;
+import io.deploytrack.jdbc.internal.Dialect;
+import io.deploytrack.jdbc.internal.HostTimes;
+import io.deploytrack.jdbc.internal.KeyValues;
+import io.deploytrack.jdbc.internal.LegacyAdoption;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * What {@link StoreMaintenance#diagnose()} found, read straight from the tables (so that it covers rows the store's
+ * API would refuse: unknown status words, unreadable times, rows a host's own code wrote). Fixed once read: every
+ * accessor returns an unmodifiable view.
+ */
+public final class Diagnosis {
+    /** Rows of one project, environment, commit and rollback flag started this close together are duplicates. */
+    public static final Duration DUPLICATE_WINDOW = Duration.ofMinutes(2);
+    /** The deadline of a running row with no check that says otherwise: the tracker's default timeout. */
+    public static final Duration DEFAULT_DEADLINE = Duration.ofMinutes(5);
+    /** The status words deploytrack knows. */
+    public static final Set<String> STATUSES = Set.of("running", "success", "failed", "cancelled", "timed_out");
+    private static final int MIN_SHA_PREFIX = 7;
+
+    /**
+     * One row of {@code deployment_histories} as stored.
+     *
+     * @param attributes its attributes, with those kept in mapped host columns
+     */
+    public record Row(long id, String owner, String repo, String environment, String commitSha, boolean rollback,
+                      Long rollbackOf, String idempotencyKey, String status, Instant startedAt, Instant deployedAt,
+                      Instant completedAt, Long totalDuration, String leaseOwner, Instant leaseUntil,
+                      Map<String, String> attributes) {
+
+        /** Copies the attributes. */
+        public Row {
+            attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+        }
+
+        /** {@code owner/repo@sha7 (environment[, rollback])}. */
+        public String label() {
+            return owner + "/" + repo + "@" + (commitSha != null && commitSha.length() > 7 ? commitSha.substring(0, 7)
+                    : commitSha) + " (" + environment + (rollback ? ", rollback" : "") + ")";
+        }
+
+        /** The stored status, lower case and trimmed. */
+        public String normalStatus() {
+            return status == null ? "" : status.strip().toLowerCase(Locale.ROOT);
+        }
+
+        /** Whether its lease is held by an instance at {@code now}. */
+        public boolean leaseLive(Instant now) {
+            return leaseOwner != null && leaseUntil != null && leaseUntil.isAfter(now);
+        }
+    }
+
+    /** One row of {@code deployment_checks} as stored. */
+    public record Check(long id, long deploymentId, int position, String name, String sourceType, String sourceRef,
+                        String status, Instant startedAt, Instant completedAt, Instant deadlineAt, String lastSourceStatus) {
+
+        /** Its reference, for its source. */
+        public CheckRef ref() {
+            return CheckRef.decode(sourceType, sourceRef);
+        }
+    }
+
+    /**
+     * A time and where it came from.
+     *
+     * @param at     the time
+     * @param source where it came from, for people
+     */
+    public record Evidence(Instant at, String source) {
+    }
+
+    /**
+     * Rows that record one deployment.
+     *
+     * @param ids    the rows, by id
+     * @param reason why they are one deployment
+     */
+    public record DuplicateGroup(List<Long> ids, String reason) {
+        /** Copies the ids. */
+        public DuplicateGroup {
+            ids = List.copyOf(ids);
+        }
+    }
+
+    /**
+     * A unique index that existing rows keep from being created.
+     *
+     * @param name   the index
+     * @param reason the database's refusal
+     */
+    public record PendingIndex(String name, String reason) {
+    }
+
+    private final Instant now;
+    private final Map<Long, Row> rows = new LinkedHashMap<>();
+    private final Map<Long, List<Check>> checks = new HashMap<>();
+    private final Map<Long, Integer> eventCounts = new HashMap<>();
+    private final Map<Long, Instant> successEvents = new HashMap<>();
+    private final List<PendingIndex> pending = new ArrayList<>();
+    private final List<DuplicateGroup> duplicateGroups = new ArrayList<>();
+    private final List<Long> stale = new ArrayList<>();
+    private final List<Problem> problems = new ArrayList<>();
+    private final Map<Long, List<String>> unreadable = new TreeMap<>();
+
+    private Diagnosis(Instant now) {
+        this.now = now;
+    }
+
+    /** Reads the tables (in the caller's transaction) and finds every problem. */
+    static Diagnosis read(Connection c, Dialect dialect, AdoptionSettings settings, HostTimes times, Instant now)
+            throws SQLException {
+        Diagnosis d = new Diagnosis(now);
+        for (LegacyAdoption.PendingConstraint p : LegacyAdoption.pending(c, dialect)) {
+            d.pending.add(new PendingIndex(p.name(), p.reason()));
+        }
+        d.read(c, dialect, settings, times);
+        d.analyse();
+        return d;
+    }
+
+    /** When it was diagnosed. */
+    public Instant now() {
+        return now;
+    }
+
+    /** Every row, by id. */
+    public Map<Long, Row> rows() {
+        return Collections.unmodifiableMap(rows);
+    }
+
+    /** The checks of a row, in their order. */
+    public List<Check> checks(long id) {
+        return Collections.unmodifiableList(checks.getOrDefault(id, List.of()));
+    }
+
+    /** How many events a row has. */
+    public int eventCount(long id) {
+        return eventCounts.getOrDefault(id, 0);
+    }
+
+    /** The groups of rows that record one deployment. */
+    public List<DuplicateGroup> duplicateGroups() {
+        return Collections.unmodifiableList(duplicateGroups);
+    }
+
+    /** The running rows past their deadline with no live lease. */
+    public List<Long> stale() {
+        return Collections.unmodifiableList(stale);
+    }
+
+    /** The unique indexes still pending. */
+    public List<PendingIndex> pending() {
+        return Collections.unmodifiableList(pending);
+    }
+
+    /** Every problem, duplicates first. */
+    public List<Problem> problems() {
+        return Collections.unmodifiableList(problems);
+    }
+
+    /** Whether no problem was found. */
+    public boolean healthy() {
+        return problems.isEmpty();
+    }
+
+    /** The deadline of a running row: its running checks' latest deadline, else started + 5 minutes. */
+    public Instant deadline(Row r) {
+        Instant latest = null;
+        for (Check k : checks.getOrDefault(r.id(), List.of())) {
+            if ("running".equals(k.status()) && k.deadlineAt() != null && (latest == null || k.deadlineAt().isAfter(latest))) {
+                latest = k.deadlineAt();
+            }
+        }
+        if (latest != null) {
+            return latest;
+        }
+        return r.startedAt() == null ? null : r.startedAt().plus(DEFAULT_DEADLINE);
+    }
+
+    /** When a success went live, from evidence only: its completion, its checks' completion, its completed event. */
+    public Evidence deployedEvidence(Row r) {
+        if (r.completedAt() != null) {
+            return new Evidence(r.completedAt(), "its completed_at");
+        }
+        Instant fromChecks = checksCompleted(r);
+        if (fromChecks != null) {
+            return new Evidence(fromChecks, "the completion of its last check");
+        }
+        Instant ev = successEvents.get(r.id());
+        return ev == null ? null : new Evidence(ev, "its 'completed' event");
+    }
+
+    private Instant checksCompleted(Row r) {
+        List<Check> ks = checks.getOrDefault(r.id(), List.of());
+        if (ks.isEmpty()) {
+            return null;
+        }
+        Instant latest = null;
+        for (Check k : ks) {
+            if (!"success".equals(k.status()) || k.completedAt() == null) {
+                return null;
+            }
+            latest = latest == null || k.completedAt().isAfter(latest) ? k.completedAt() : latest;
+        }
+        return latest;
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    private void read(Connection c, Dialect dialect, AdoptionSettings settings, HostTimes times) throws SQLException {
+        StringBuilder extra = new StringBuilder();
+        settings.attributeColumns().values().forEach(col -> extra.append(", ").append(col));
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id, github_owner, github_repo, "
+                + settings.environmentColumnOrDefault() + " AS environment, github_commit_sha, is_rollback, rollback_of, "
+                + "idempotency_key, status, started_at, deployed_at, completed_at, total_duration, lease_owner, lease_until, "
+                + "attributes" + extra + " FROM deployment_histories ORDER BY id")) {
+            while (rs.next()) {
+                long id = rs.getLong("id");
+                long rb = rs.getLong("rollback_of");
+                Long rollbackOf = rs.wasNull() ? null : rb;
+                Map<String, String> attributes = new LinkedHashMap<>();
+                try {
+                    attributes.putAll(KeyValues.decode(rs.getString("attributes")));
+                } catch (RuntimeException e) {
+                    // attributes a host wrote in its own way: not needed to diagnose the row
+                }
+                for (Map.Entry<String, String> e : settings.attributeColumns().entrySet()) {
+                    String v = rs.getString(e.getValue());
+                    if (v != null && !v.isBlank()) {
+                        attributes.put(e.getKey(), v.strip());
+                    }
+                }
+                rows.put(id, new Row(id, rs.getString("github_owner"), rs.getString("github_repo"),
+                        rs.getString("environment"), rs.getString("github_commit_sha"), rs.getBoolean("is_rollback"),
+                        rollbackOf, rs.getString("idempotency_key"), rs.getString("status"),
+                        time(times, rs, id, "started_at"), time(times, rs, id, "deployed_at"),
+                        time(times, rs, id, "completed_at"), seconds(rs.getObject("total_duration")),
+                        rs.getString("lease_owner"), dialectTime(dialect, rs, id, "lease_until"), attributes));
+            }
+        }
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id, deployment_id, position, name, "
+                + "source_type, source_ref, status, started_at, completed_at, deadline_at, last_source_status "
+                + "FROM deployment_checks ORDER BY deployment_id, position, id")) {
+            while (rs.next()) {
+                long dep = rs.getLong("deployment_id");
+                checks.computeIfAbsent(dep, k -> new ArrayList<>()).add(new Check(rs.getLong("id"), dep,
+                        rs.getInt("position"), rs.getString("name"), rs.getString("source_type"),
+                        rs.getString("source_ref"), rs.getString("status"), dialectTime(dialect, rs, dep, "started_at"),
+                        dialectTime(dialect, rs, dep, "completed_at"), dialectTime(dialect, rs, dep, "deadline_at"),
+                        rs.getString("last_source_status")));
+            }
+        }
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT deployment_id, COUNT(*) FROM deployment_events GROUP BY deployment_id")) {
+            while (rs.next()) {
+                eventCounts.put(rs.getLong(1), rs.getInt(2));
+            }
+        }
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT deployment_id, at FROM "
+                + "deployment_events WHERE type = 'completed' AND to_status = 'success' ORDER BY id")) {
+            while (rs.next()) {
+                long dep = rs.getLong(1);
+                Instant at = dialectTime(dialect, rs, dep, "at");
+                if (at != null) {
+                    successEvents.put(dep, at);
+                }
+            }
+        }
+    }
+
+    private Instant time(HostTimes times, ResultSet rs, long id, String column) throws SQLException {
+        try {
+            return times.get(rs, column);
+        } catch (RuntimeException | SQLException e) {
+            unreadable.computeIfAbsent(id, k -> new ArrayList<>()).add(column + "='" + rs.getString(column) + "'");
+            return null;
+        }
+    }
+
+    private Instant dialectTime(Dialect dialect, ResultSet rs, long id, String column) throws SQLException {
+        try {
+            return dialect.getInstant(rs, column);
+        } catch (RuntimeException e) {
+            unreadable.computeIfAbsent(id, k -> new ArrayList<>()).add(column + "='" + rs.getString(column) + "'");
+            return null;
+        }
+    }
+
+    private static Long seconds(Object v) {
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof Number n) {
+            return Math.round(n.doubleValue());
+        }
+        try {
+            return Math.round(Double.parseDouble(v.toString().strip()));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    // ---------------------------------------------------------------- analysis
+
+    private void analyse() {
+        findDuplicates();
+        for (Row r : rows.values()) {
+            String st = r.normalStatus();
+            if (!STATUSES.contains(r.status())) {
+                problems.add(new Problem(Problem.Kind.UNKNOWN_STATUS, List.of(r.id()), r.label() + " has status '"
+                        + r.status() + "': expected one of running, success, failed, cancelled, timed_out"
+                        + (STATUSES.contains(st) ? " (written differently: '" + st + "')" : "")));
+                if (!STATUSES.contains(st)) {
+                    continue;
+                }
+            }
+            if (st.equals("running")) {
+                Instant deadline = deadline(r);
+                if ((deadline == null || deadline.isBefore(now)) && !r.leaseLive(now)) {
+                    stale.add(r.id());
+                    problems.add(new Problem(Problem.Kind.STALE_RUNNING, List.of(r.id()), r.label()
+                            + " is running past its deadline " + (deadline == null ? "(no start time)"
+                            : Texts.time(deadline)) + " with no live lease" + (r.leaseOwner() == null ? ""
+                            : " (the lease of " + r.leaseOwner() + " expired " + Texts.time(r.leaseUntil()) + ")")));
+                }
+            }
+            if (st.equals("success") && r.deployedAt() == null) {
+                problems.add(new Problem(Problem.Kind.SUCCESS_MISSING_DEPLOYED_AT, List.of(r.id()), r.label()
+                        + " succeeded but has no deployed_at"));
+            }
+            if (st.equals("success") && r.totalDuration() == null) {
+                problems.add(new Problem(Problem.Kind.SUCCESS_MISSING_TOTAL_DURATION, List.of(r.id()), r.label()
+                        + " succeeded but has no total_duration"));
+            }
+            if (r.totalDuration() != null && r.startedAt() != null && r.completedAt() != null) {
+                long actual = Math.round(Duration.between(r.startedAt(), r.completedAt()).toMillis() / 1000.0);
+                if (actual < 0) {
+                    problems.add(new Problem(Problem.Kind.DURATION_MISMATCH, List.of(r.id()), r.label() + " completed "
+                            + Texts.time(r.completedAt()) + " before it started " + Texts.time(r.startedAt())));
+                } else if (Math.abs(actual - r.totalDuration()) > 1) {
+                    problems.add(new Problem(Problem.Kind.DURATION_MISMATCH, List.of(r.id()), r.label()
+                            + " has total_duration " + r.totalDuration() + " s but its times say " + actual + " s"));
+                }
+            }
+        }
+        unreadable.forEach((id, cols) -> problems.add(new Problem(Problem.Kind.UNREADABLE_TIME, List.of(id),
+                "row " + id + " has times that are not times: " + String.join(", ", cols))));
+        for (PendingIndex p : pending) {
+            problems.add(new Problem(Problem.Kind.PENDING_CONSTRAINT, List.of(), "unique index " + p.name()
+                    + " is not enforced yet (existing rows break it: " + Texts.cut(p.reason(), 160) + ")"));
+        }
+        problems.sort(Comparator.comparing(Problem::kind).thenComparing(p -> p.ids().isEmpty() ? 0 : p.ids().get(0)));
+    }
+
+    /**
+     * Duplicates: the same idempotency key; or the same owner, repo, environment and rollback flag, commits equal or
+     * one a 7-to-39-character prefix of the other (case-insensitive: a webhook wrote the full SHA, a pipeline its
+     * short form), started within 2 minutes of each other, unless one had ended before the other started (a
+     * deliberate redeploy) or their idempotency keys differ (two attempts the source told apart).
+     */
+    private void findDuplicates() {
+        Map<Long, Long> parent = new HashMap<>();
+        Map<Long, Set<String>> reasons = new HashMap<>();
+        Map<String, List<Row>> byKey = new HashMap<>();
+        Map<String, List<Row>> byIdentity = new HashMap<>();
+        for (Row r : rows.values()) {
+            if (r.idempotencyKey() != null) {
+                byKey.computeIfAbsent(r.idempotencyKey(), k -> new ArrayList<>()).add(r);
+            }
+            if (r.startedAt() != null) {
+                byIdentity.computeIfAbsent(String.join("\u0000", r.owner(), r.repo(), String.valueOf(r.environment()),
+                        String.valueOf(r.rollback())), k -> new ArrayList<>()).add(r);
+            }
+        }
+        byKey.forEach((key, list) -> {
+            for (int i = 1; i < list.size(); i++) {
+                union(parent, list.get(0).id(), list.get(i).id());
+            }
+            if (list.size() > 1) {
+                list.forEach(r -> reasons.computeIfAbsent(r.id(), k -> new TreeSet<>()).add("the same idempotency key '" + key + "'"));
+            }
+        });
+        for (List<Row> list : byIdentity.values()) {
+            list.sort(Comparator.comparing(Row::startedAt).thenComparing(Row::id));
+            for (int i = 0; i < list.size(); i++) {
+                for (int j = i + 1; j < list.size(); j++) {
+                    Row a = list.get(i);
+                    Row b = list.get(j);
+                    if (Duration.between(a.startedAt(), b.startedAt()).compareTo(DUPLICATE_WINDOW) > 0) {
+                        break;
+                    }
+                    String same = sameCommit(a.commitSha(), b.commitSha());
+                    if (same == null) {
+                        continue;
+                    }
+                    boolean redeploy = a.completedAt() != null && !a.completedAt().isAfter(b.startedAt());
+                    boolean otherAttempt = a.idempotencyKey() != null && b.idempotencyKey() != null
+                            && !a.idempotencyKey().equals(b.idempotencyKey());
+                    if (!redeploy && !otherAttempt) {
+                        union(parent, a.id(), b.id());
+                        String why = "the same project, environment, " + same + " and rollback flag, started within 2 minutes";
+                        reasons.computeIfAbsent(a.id(), k -> new TreeSet<>()).add(why);
+                        reasons.computeIfAbsent(b.id(), k -> new TreeSet<>()).add(why);
+                    }
+                }
+            }
+        }
+        Map<Long, List<Long>> groups = new TreeMap<>();
+        for (Long id : parent.keySet()) {
+            groups.computeIfAbsent(find(parent, id), k -> new ArrayList<>()).add(id);
+        }
+        for (List<Long> g : groups.values()) {
+            if (g.size() < 2) {
+                continue;
+            }
+            g.sort(Long::compare);
+            Set<String> why = new TreeSet<>();
+            g.forEach(id -> why.addAll(reasons.getOrDefault(id, Set.of())));
+            String reason = String.join("; ", why);
+            duplicateGroups.add(new DuplicateGroup(g, reason));
+            problems.add(new Problem(Problem.Kind.DUPLICATE, g, rows.get(g.get(0)).label() + " is recorded "
+                    + g.size() + " times (" + reason + ")"));
+        }
+    }
+
+    /** "commit" when equal, "commit (one SHA a prefix of the other)" for a short and a full SHA, null otherwise. */
+    static String sameCommit(String a, String b) {
+        if (a == null || b == null) {
+            return null;
+        }
+        if (a.equals(b)) {
+            return "commit";
+        }
+        String x = a.strip().toLowerCase(Locale.ROOT);
+        String y = b.strip().toLowerCase(Locale.ROOT);
+        if (x.equals(y)) {
+            return "commit";
+        }
+        String shorter = x.length() <= y.length() ? x : y;
+        String longer = x.length() <= y.length() ? y : x;
+        return shorter.length() >= MIN_SHA_PREFIX && shorter.length() < 40 && longer.startsWith(shorter)
+                ? "commit (one SHA a prefix of the other)" : null;
+    }
+
+    private static void union(Map<Long, Long> parent, long a, long b) {
+        long ra = find(parent, a);
+        long rb = find(parent, b);
+        if (ra != rb) {
+            parent.put(Math.max(ra, rb), Math.min(ra, rb));
+        }
+    }
+
+    private static long find(Map<Long, Long> parent, long x) {
+        parent.putIfAbsent(x, x);
+        long r = x;
+        while (parent.get(r) != r) {
+            r = parent.get(r);
+        }
+        parent.put(x, r);
+        return r;
+    }
+}

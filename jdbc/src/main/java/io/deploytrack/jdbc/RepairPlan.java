@@ -1,0 +1,277 @@
+package io.deploytrack.jdbc;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * What {@code repair} would do with a {@link Diagnosis} ({@link StoreMaintenance#plan}): merge duplicates into the
+ * most complete row (the full SHA kept), resolve stale running rows (asking their source, else {@code timed_out}),
+ * fill missing times from evidence only, and create the unique indexes that duplicates had kept pending. Fixed once
+ * planned; {@link StoreMaintenance#apply} applies exactly these changes, each a compare-and-set.
+ */
+public final class RepairPlan {
+
+    /** Duplicates merged into {@code keeper}; {@code commitSha} is the SHA it keeps (the longest of the group). */
+    record Merge(long keeper, List<Long> others, String reason, String commitSha) {
+    }
+
+    /** One column set from {@code expected} (null: while it is null) to {@code value}. */
+    record ColumnChange(String column, Object expected, Object value) {
+    }
+
+    /** A fill, normalisation or fix of one row: its column changes, the step's text, the event's and the result's. */
+    record Fill(long id, List<ColumnChange> changes, String text, String eventText, String doneText) {
+    }
+
+    /** A stale row and the check (stored, or named by its attributes) to ask about. */
+    record Stale(long id, List<Diagnosis.Check> checks) {
+    }
+
+    private final Diagnosis diagnosis;
+    private final Map<Long, Long> keeperOf = new HashMap<>();
+    private final Set<Long> deleted = new HashSet<>();
+    private final List<Merge> merges = new ArrayList<>();
+    private final List<Stale> stale = new ArrayList<>();
+    private final List<Fill> fills = new ArrayList<>();
+    private final List<RepairStep> steps = new ArrayList<>();
+    private final List<String> leftAsIs = new ArrayList<>();
+
+    private RepairPlan(Diagnosis diagnosis) {
+        this.diagnosis = diagnosis;
+    }
+
+    static RepairPlan of(Diagnosis d, RepairSources sources) {
+        RepairPlan p = new RepairPlan(d);
+        p.planMerges();
+        p.planStale(sources);
+        p.planFills();
+        p.planPending();
+        return p;
+    }
+
+    /** The changes, for people, in the order they are applied. */
+    public List<RepairStep> steps() {
+        return Collections.unmodifiableList(steps);
+    }
+
+    /** What the plan leaves as it is, and why. */
+    public List<String> leftAsIs() {
+        return Collections.unmodifiableList(leftAsIs);
+    }
+
+    /** The diagnosis it was planned from. */
+    public Diagnosis diagnosis() {
+        return diagnosis;
+    }
+
+    /** Whether there is nothing to change and nothing to report. */
+    public boolean isEmpty() {
+        return steps.isEmpty() && leftAsIs.isEmpty();
+    }
+
+    List<Merge> merges() {
+        return merges;
+    }
+
+    List<Stale> staleRows() {
+        return stale;
+    }
+
+    List<Fill> fills() {
+        return fills;
+    }
+
+    // ---------------------------------------------------------------- planning
+
+    private void planMerges() {
+        Diagnosis d = diagnosis;
+        for (Diagnosis.DuplicateGroup group : d.duplicateGroups()) {
+            List<Long> ids = group.ids();
+            List<Diagnosis.Row> live = ids.stream().map(d.rows()::get).filter(r -> r.leaseLive(d.now())).toList();
+            long keeper = ids.stream().max(Comparator.comparingLong(this::completeness)
+                    .thenComparing(Comparator.comparingLong((Long id) -> id).reversed())).orElseThrow();
+            List<Long> others = ids.stream().filter(id -> id != keeper).toList();
+            if (live.stream().anyMatch(row -> others.contains(row.id()))) {
+                leftAsIs.add("rows " + join(ids) + ": not merged while " + live.stream().map(row -> "#" + row.id()
+                        + " is followed by " + row.leaseOwner() + " (lease until " + Texts.time(row.leaseUntil()) + ")")
+                        .collect(Collectors.joining(", ")) + "; run repair again when it has ended");
+                continue;
+            }
+            String sha = ids.stream().map(id -> d.rows().get(id).commitSha()).filter(s -> s != null)
+                    .max(Comparator.comparingInt(String::length)).orElse(d.rows().get(keeper).commitSha());
+            merges.add(new Merge(keeper, others, group.reason(), sha));
+            others.forEach(id -> {
+                keeperOf.put(id, keeper);
+                deleted.add(id);
+            });
+            int checks = others.stream().mapToInt(id -> d.checks(id).size()).sum();
+            int events = others.stream().mapToInt(d::eventCount).sum();
+            Diagnosis.Row k = d.rows().get(keeper);
+            boolean newSha = sha != null && !sha.equals(k.commitSha());
+            steps.add(new RepairStep(RepairStep.Kind.MERGE, ids, "keep #" + keeper + " (the most complete: " + k.status()
+                    + ", " + d.checks(keeper).size() + " checks, " + d.eventCount(keeper) + " events) and delete "
+                    + others.stream().map(id -> "#" + id).collect(Collectors.joining(", ")) + " after moving their "
+                    + checks + " checks and " + events + " events to it" + (newSha ? "; it keeps the full SHA " + sha : "")
+                    + " (" + group.reason() + ")"));
+        }
+    }
+
+    /** Terminal first, then the most filled-in fields, checks and events, then the full SHA; ties: the first. */
+    private long completeness(long id) {
+        Diagnosis.Row r = diagnosis.rows().get(id);
+        long score = "running".equals(r.normalStatus()) ? 0 : 100_000;
+        score += 1000L * (nonNull(r.deployedAt()) + nonNull(r.completedAt()) + nonNull(r.totalDuration())
+                + nonNull(r.idempotencyKey()) + nonNull(r.startedAt()));
+        score += 100L * (r.commitSha() != null && r.commitSha().length() == 40 ? 1 : 0);
+        score += 10L * diagnosis.checks(id).size();
+        score += diagnosis.eventCount(id);
+        return score;
+    }
+
+    private static int nonNull(Object o) {
+        return o == null ? 0 : 1;
+    }
+
+    private void planStale(RepairSources sources) {
+        Diagnosis d = diagnosis;
+        for (long id : d.stale()) {
+            if (deleted.contains(id)) {
+                continue;
+            }
+            Diagnosis.Row row = d.rows().get(id);
+            List<Diagnosis.Check> checks = checksOf(id);
+            String ask;
+            if (checks.isEmpty()) {
+                var named = sources.checkFor(row.attributes());
+                if (named.isPresent()) {
+                    var ref = named.get();
+                    checks = List.of(new Diagnosis.Check(-id, id, 0, ref.type(), ref.type(), ref.encodeFields(),
+                            "running", row.startedAt(), null, null, null));
+                    ask = sources.has(ref.type()) ? "ask " + ref.type() + " (" + ref.encodeFields() + ", named by its columns)"
+                            : "cannot ask " + ref.type() + " (named by its columns): " + sources.whyNot(ref.type());
+                } else {
+                    ask = "it has no check to follow (nothing to ask about)";
+                }
+            } else {
+                ask = checks.stream().filter(k -> "running".equals(k.status())).map(k -> sources.has(k.sourceType())
+                        ? "ask " + k.sourceType() + " about check '" + k.name() + "' (" + k.sourceRef() + ")"
+                        : "cannot ask about check '" + k.name() + "': " + sources.whyNot(k.sourceType()))
+                        .collect(Collectors.joining("; "));
+            }
+            stale.add(new Stale(id, checks));
+            steps.add(new RepairStep(RepairStep.Kind.RESOLVE, List.of(id), row.label() + " is running past its deadline "
+                    + Texts.time(d.deadline(row)) + ": " + ask + "; without a terminal answer it becomes timed_out"));
+        }
+    }
+
+    /** The checks of a row, with those of the duplicates merged into it, in order. */
+    private List<Diagnosis.Check> checksOf(long id) {
+        List<Diagnosis.Check> out = new ArrayList<>(diagnosis.checks(id));
+        keeperOf.forEach((other, keeper) -> {
+            if (keeper == id) {
+                out.addAll(diagnosis.checks(other));
+            }
+        });
+        return out;
+    }
+
+    private void planFills() {
+        Diagnosis d = diagnosis;
+        for (Diagnosis.Row r : d.rows().values()) {
+            if (deleted.contains(r.id())) {
+                continue;
+            }
+            if (!Diagnosis.STATUSES.contains(r.status())) {
+                if (Diagnosis.STATUSES.contains(r.normalStatus())) {
+                    add(RepairStep.Kind.NORMALIZE, r.id(), "status '" + r.status() + "' becomes '" + r.normalStatus() + "'",
+                            "status '" + r.status() + "' written as '" + r.normalStatus() + "'",
+                            "status '" + r.status() + "' -> '" + r.normalStatus() + "'",
+                            new ColumnChange("status", r.status(), r.normalStatus()));
+                } else {
+                    leftAsIs.add("row " + r.id() + ": status '" + r.status() + "' is not a deploytrack status and "
+                            + "nothing says which it should be; 'deploytrack mark' can end it with a reason");
+                    continue;
+                }
+            }
+            if ("success".equals(r.normalStatus()) && (r.deployedAt() == null || r.totalDuration() == null)) {
+                Diagnosis.Evidence ev = d.deployedEvidence(r);
+                if (r.deployedAt() == null) {
+                    if (ev == null) {
+                        leftAsIs.add("row " + r.id() + ": success without deployed_at, and no completion time in the "
+                                + "row, its checks or its events to take it from");
+                    } else {
+                        String what = "deployed_at = " + Texts.time(ev.at()) + " (from " + ev.source() + ")";
+                        add(RepairStep.Kind.FILL, r.id(), what, "filled from evidence: " + what, what,
+                                new ColumnChange("deployed_at", null, ev.at()));
+                    }
+                }
+                if (r.totalDuration() == null) {
+                    Instant completed = r.completedAt() != null ? r.completedAt() : ev == null ? null : ev.at();
+                    if (r.startedAt() == null || completed == null) {
+                        leftAsIs.add("row " + r.id() + ": success without total_duration, and no "
+                                + (r.startedAt() == null ? "start" : "completion") + " time to compute it from");
+                    } else if (completed.isBefore(r.startedAt())) {
+                        leftAsIs.add("row " + r.id() + ": success without total_duration, but its completion "
+                                + Texts.time(completed) + " is before its start " + Texts.time(r.startedAt()));
+                    } else {
+                        long s = seconds(r.startedAt(), completed);
+                        List<ColumnChange> changes = new ArrayList<>();
+                        if (r.completedAt() == null) {
+                            changes.add(new ColumnChange("completed_at", null, completed));
+                        }
+                        changes.add(new ColumnChange("total_duration", null, s));
+                        String what = "total_duration = " + s + " s (completed_at - started_at" + (r.completedAt() == null
+                                ? "; completed_at = " + Texts.time(completed) + " from " + ev.source() : "") + ")";
+                        add(RepairStep.Kind.FILL, r.id(), what, "filled from evidence: " + what, what,
+                                changes.toArray(ColumnChange[]::new));
+                    }
+                }
+            }
+            if (r.totalDuration() != null && r.startedAt() != null && r.completedAt() != null) {
+                long actual = seconds(r.startedAt(), r.completedAt());
+                if (actual < 0) {
+                    leftAsIs.add("row " + r.id() + ": completed " + Texts.time(r.completedAt()) + " before it started "
+                            + Texts.time(r.startedAt()) + "; nothing says which time is wrong");
+                } else if (Math.abs(actual - r.totalDuration()) > 1) {
+                    add(RepairStep.Kind.FIX, r.id(), "total_duration " + r.totalDuration() + " s becomes " + actual
+                                    + " s (completed_at - started_at)", "total_duration corrected from its times: "
+                                    + r.totalDuration() + " s -> " + actual + " s",
+                            "total_duration " + r.totalDuration() + " s -> " + actual + " s",
+                            new ColumnChange("total_duration", r.totalDuration(), actual));
+                }
+            }
+        }
+        d.problems().stream().filter(p -> p.kind() == Problem.Kind.UNREADABLE_TIME)
+                .forEach(p -> leftAsIs.add(p.detail() + "; fix them by hand"));
+    }
+
+    private void add(RepairStep.Kind kind, long id, String text, String eventText, String doneText,
+                     ColumnChange... changes) {
+        fills.add(new Fill(id, List.of(changes), text, eventText, doneText));
+        steps.add(new RepairStep(kind, List.of(id), text));
+    }
+
+    private void planPending() {
+        for (Diagnosis.PendingIndex p : diagnosis.pending()) {
+            steps.add(new RepairStep(RepairStep.Kind.CONSTRAIN, List.of(), "create the unique index " + p.name()
+                    + (merges.isEmpty() ? "" : " once the duplicates are merged")));
+        }
+    }
+
+    static long seconds(Instant from, Instant to) {
+        return Math.round(Duration.between(from, to).toMillis() / 1000.0);
+    }
+
+    private static String join(List<Long> ids) {
+        return ids.stream().map(String::valueOf).collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,77 @@
+package io.deploytrack.jdbc.internal;
+
+import io.deploytrack.jdbc.AdoptionSettings;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+
+/** The adoption settings as rows of {@code deploytrack_settings} (name, value). Not public API. */
+public final class SettingsTable {
+    static final String TABLE = "deploytrack_settings";
+    private static final String ZONE = "zone";
+    private static final String MAP = "map.";
+    private static final String DEFAULT = "default.";
+
+    private SettingsTable() {
+    }
+
+    /** The stored settings; none when the table does not exist yet. */
+    public static AdoptionSettings read(Connection c, Dialect dialect) throws SQLException {
+        AdoptionSettings s = AdoptionSettings.none();
+        if (!LegacyAdoption.tableExists(c, dialect, TABLE)) {
+            return s;
+        }
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT name, value FROM " + TABLE
+                + " ORDER BY name")) {
+            while (rs.next()) {
+                String name = rs.getString(1);
+                String value = rs.getString(2);
+                try {
+                    if (name.equals(ZONE)) {
+                        s = s.withZone(AdoptionSettings.parseZone(value));
+                    } else if (name.startsWith(MAP)) {
+                        s = s.withMapping(name.substring(MAP.length()), value);
+                    } else if (name.startsWith(DEFAULT)) {
+                        s = s.withDefault(name.substring(DEFAULT.length()), value);
+                    }
+                } catch (IllegalArgumentException e) {
+                    throw new SQLException("the stored adoption setting " + name + "='" + value + "' in " + TABLE
+                            + " is not usable: " + e.getMessage() + "; run 'deploytrack adopt' again with a correct value", e);
+                }
+            }
+        }
+        return s;
+    }
+
+    /** Replaces the stored settings with {@code s}, inside the caller's write transaction. */
+    public static void write(Connection c, AdoptionSettings s) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (name VARCHAR(200) PRIMARY KEY, value TEXT NOT NULL)");
+            st.execute("DELETE FROM " + TABLE);
+        }
+        if (s.zone() != null) {
+            put(c, ZONE, s.zone().getId());
+        }
+        if (s.environmentColumn() != null) {
+            put(c, MAP + AdoptionSettings.ENVIRONMENT, s.environmentColumn());
+        }
+        for (Map.Entry<String, String> e : s.attributeColumns().entrySet()) {
+            put(c, MAP + AdoptionSettings.ATTRIBUTE_PREFIX + e.getKey(), e.getValue());
+        }
+        for (Map.Entry<String, String> e : s.columnDefaults().entrySet()) {
+            put(c, DEFAULT + e.getKey(), e.getValue());
+        }
+    }
+
+    private static void put(Connection c, String name, String value) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + TABLE + " (name, value) VALUES (?, ?)")) {
+            ps.setString(1, name);
+            ps.setString(2, value);
+            ps.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,518 @@
+package io.deploytrack.notify;
+
+import io.deploytrack.core.Deployment;
+import io.deploytrack.jdbc.JdbcHistoryStore;
+import io.deploytrack.notify.internal.DeliveryTable;
+import io.deploytrack.notify.internal.Log;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Delivers notifications from the event log. {@code deployment_events} is written in the same transaction as every
+ * transition, so it is the outbox: each channel reads the events after its position in the log, queues those its
+ * filter accepts in {@code deployment_notifications} (unique per channel and event, so an event is queued once), and
+ * delivers them. Deliveries are claimed with a lease (on PostgreSQL with {@code FOR UPDATE SKIP LOCKED}; on SQLite
+ * through the store's single writer), so each is attempted by one instance at a time; failures are retried with
+ * exponential backoff and jitter, honouring {@code Retry-After}, up to a maximum number of attempts, then marked
+ * {@code failed}. Delivery runs on its own scheduler and the JDK HTTP client's asynchronous calls: it never holds up
+ * tracking.
+ *
+ * <pre>{@code
+ * Notifier notifier = Notifier.builder(store)
+ *         .channel(SlackChannel.builder(URI.create(slackWebhookUrl)).build())
+ *         .channel(WebhookChannel.builder(URI.create("https://ops.example.com/hooks/deploys"), secret).build())
+ *         .build()
+ *         .start();
+ * }</pre>
+ *
+ * <p>Guarantee: every queued event is delivered to each channel that accepts it, at least once, and recorded as
+ * delivered once. The one repeat possible: a process that dies after the receiver accepted a delivery but before it
+ * recorded that; another process (or the next start) sends it again after its lease expires, with the same event id
+ * (the CloudEvents {@code id} and {@code X-Deploytrack-Delivery} of a signed webhook), so a receiver can deduplicate.
+ */
+public final class Notifier implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
+    /** PostgreSQL assigns event ids before commit: a read position only passes ids seen at least this long ago. */
+    private static final long SETTLE_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private final JdbcHistoryStore store;
+    private final DeliveryTable table;
+    private final Map<String, NotificationChannel> channels;
+    private final Clock clock;
+    private final ScheduledExecutorService scheduler;
+    private final boolean ownScheduler;
+    private final String instanceId;
+    private final Duration pollInterval;
+    private final int maxAttempts;
+    private final Duration firstBackoff;
+    private final Duration maxBackoff;
+    private final double jitter;
+    private final Duration leaseDuration;
+    private final int batchSize;
+    private final Random random;
+    private final List<DeliveryListener> listeners;
+    private final boolean commitOrderedIds;
+    private final Map<String, Deque<long[]>> scans = new ConcurrentHashMap<>();
+    private final Map<String, Long> newestScanned = new ConcurrentHashMap<>();
+    private CompletableFuture<Integer> running = CompletableFuture.completedFuture(0);
+    private ScheduledFuture<?> ticking;
+    private volatile boolean registered;
+    private volatile boolean closed;
+
+    private Notifier(Builder b) {
+        this.store = b.store;
+        this.table = new DeliveryTable(b.store.transactions());
+        this.channels = Map.copyOf(b.channels);
+        this.clock = b.clock;
+        this.ownScheduler = b.scheduler == null;
+        this.scheduler = b.scheduler != null ? b.scheduler : Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "deploytrack-notify");
+            t.setDaemon(true);
+            return t;
+        });
+        this.instanceId = b.instanceId != null ? b.instanceId : "notify-" + UUID.randomUUID();
+        this.pollInterval = b.pollInterval;
+        this.maxAttempts = b.maxAttempts;
+        this.firstBackoff = b.firstBackoff;
+        this.maxBackoff = b.maxBackoff;
+        this.jitter = b.jitter;
+        this.leaseDuration = b.leaseDuration;
+        this.batchSize = b.batchSize;
+        this.random = b.random;
+        this.listeners = List.copyOf(b.listeners);
+        // SQLite: one writer at a time, so event ids are committed in order and a position can pass them at once.
+        this.commitOrderedIds = b.store.databaseType().equals("sqlite");
+    }
+
+    /** A builder over a JDBC store (SQLite or PostgreSQL); the delivery log lives in the same database. */
+    public static Builder builder(JdbcHistoryStore store) {
+        return new Builder(store);
+    }
+
+    /**
+     * Registers the channels (a channel new to this database starts at the end of the event log) and delivers every
+     * {@code pollInterval} on the scheduler until {@link #close()}.
+     */
+    public synchronized Notifier start() {
+        ensureRegistered();
+        if (ticking == null) {
+            ticking = scheduler.scheduleWithFixedDelay(this::tick, 0, pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return this;
+    }
+
+    /**
+     * Registers the channels without delivering yet: events written from now on will be delivered once the notifier
+     * runs. Idempotent.
+     */
+    public void ensureRegistered() {
+        if (!registered) {
+            table.register(new ArrayList<>(channels.keySet()), clock.instant());
+            registered = true;
+        }
+    }
+
+    /** This notifier's lease owner name in the delivery log. */
+    public String instanceId() {
+        return instanceId;
+    }
+
+    /** The channels, by name. */
+    public Map<String, NotificationChannel> channels() {
+        return channels;
+    }
+
+    /** The delivery log of this notifier's database. */
+    public NotificationLog log() {
+        return new NotificationLog(store);
+    }
+
+    private void tick() {
+        synchronized (this) {
+            if (!running.isDone() || closed) {
+                return;
+            }
+        }
+        runOnce();
+    }
+
+    /**
+     * One round, after the previous one ended: queue what the event log holds for each channel, claim what is due, and
+     * deliver it. The future completes, with the number of attempts made, once every attempt's outcome is recorded; it
+     * completes exceptionally when the database could not be read or written (the next round tries again).
+     */
+    public synchronized CompletableFuture<Integer> runOnce() {
+        CompletableFuture<Integer> next = running.handle((r, e) -> null).thenCompose(x -> round());
+        running = next;
+        return next;
+    }
+
+    private CompletableFuture<Integer> round() {
+        if (closed) {
+            return CompletableFuture.completedFuture(0);
+        }
+        List<DeliveryTable.Claimed> claimed;
+        try {
+            ensureRegistered();
+            Instant now = clock.instant();
+            for (NotificationChannel ch : channels.values()) {
+                long newest = table.enqueue(ch.name(), ch.filter(), now, settledTo(ch.name()));
+                newestScanned.merge(ch.name(), newest, Math::max);
+                if (!commitOrderedIds) {
+                    scans.computeIfAbsent(ch.name(), k -> new ArrayDeque<>()).addLast(new long[]{System.nanoTime(), newest});
+                }
+            }
+            claimed = table.claim(new ArrayList<>(channels.keySet()), instanceId, now, leaseDuration.toMillis(), batchSize);
+        } catch (RuntimeException e) {
+            Log.event(LOG, Level.WARN, "notification_round_failed", "instance", instanceId, "error", e);
+            return CompletableFuture.failedFuture(e);
+        }
+        Map<Long, Optional<Deployment>> deployments = new HashMap<>();
+        List<CompletableFuture<Void>> attempts = new ArrayList<>();
+        for (DeliveryTable.Claimed c : claimed) {
+            Optional<Deployment> d;
+            try {
+                d = deployments.computeIfAbsent(c.deploymentId(), store::find);
+            } catch (RuntimeException e) {
+                d = null;
+            }
+            attempts.add(attempt(c, d));
+        }
+        return CompletableFuture.allOf(attempts.toArray(CompletableFuture[]::new)).thenApply(x -> claimed.size());
+    }
+
+    /** The read position a channel may move to: everything on SQLite; ids seen at least 10 s ago on PostgreSQL. */
+    private long settledTo(String channel) {
+        if (commitOrderedIds) {
+            return -1;
+        }
+        Deque<long[]> seen = scans.computeIfAbsent(channel, k -> new ArrayDeque<>());
+        long now = System.nanoTime();
+        long settled = 0;
+        while (!seen.isEmpty() && now - seen.peekFirst()[0] >= SETTLE_NANOS) {
+            settled = seen.pollFirst()[1];
+        }
+        return settled;
+    }
+
+    private CompletableFuture<Void> attempt(DeliveryTable.Claimed c, Optional<Deployment> deployment) {
+        NotificationChannel channel = channels.get(c.channel());
+        int attempt = c.attempts() + 1;
+        CompletableFuture<DeliveryResult> result;
+        if (deployment == null) {
+            result = CompletableFuture.completedFuture(DeliveryResult.retry("the deployment could not be read", null));
+        } else if (deployment.isEmpty()) {
+            result = CompletableFuture.completedFuture(DeliveryResult.failed("deployment #" + c.deploymentId()
+                    + " no longer exists"));
+        } else {
+            Notification n = new Notification(c.id(), c.eventId(), c.eventType(), c.eventStatus(), c.eventAt(),
+                    c.eventMessage(), attempt, deployment.get());
+            try {
+                result = channel.deliver(n).toCompletableFuture();
+            } catch (RuntimeException e) {
+                result = CompletableFuture.failedFuture(e);
+            }
+        }
+        return result.handle((r, e) -> {
+            DeliveryResult outcome = e != null ? DeliveryResult.retry(describe(e), null)
+                    : r == null ? DeliveryResult.retry("the channel returned no result", null) : r;
+            record(c, attempt, outcome);
+            return null;
+        });
+    }
+
+    private void record(DeliveryTable.Claimed c, int attempt, DeliveryResult r) {
+        Instant now = clock.instant();
+        DeliveryStatus status;
+        Instant next = now;
+        switch (r.outcome()) {
+            case DELIVERED -> status = DeliveryStatus.DELIVERED;
+            case FAILED -> status = DeliveryStatus.FAILED;
+            default -> {
+                if (attempt >= maxAttempts) {
+                    status = DeliveryStatus.FAILED;
+                } else {
+                    status = DeliveryStatus.PENDING;
+                    next = now.plus(delay(attempt, r.retryAfter()));
+                }
+            }
+        }
+        boolean held;
+        try {
+            held = table.record(c.id(), instanceId, status, next, r.error(), now, c.deploymentId(), r.attributes());
+        } catch (RuntimeException e) {
+            // not recorded: the lease expires and the delivery is attempted again (the at-least-once edge)
+            Log.event(LOG, Level.WARN, "notification_record_failed", "delivery_id", c.id(), "channel", c.channel(),
+                    "error", e);
+            return;
+        }
+        if (!held) {
+            Log.event(LOG, Level.WARN, "notification_lease_lost", "delivery_id", c.id(), "channel", c.channel(),
+                    "event_id", c.eventId());
+            return;
+        }
+        switch (status) {
+            case DELIVERED -> Log.event(LOG, Level.INFO, "notification_delivered", "delivery_id", c.id(), "channel",
+                    c.channel(), "deployment_id", c.deploymentId(), "event_id", c.eventId(), "attempts", attempt);
+            case FAILED -> Log.event(LOG, Level.WARN, "notification_failed", "delivery_id", c.id(), "channel",
+                    c.channel(), "deployment_id", c.deploymentId(), "event_id", c.eventId(), "attempts", attempt,
+                    "error", r.error());
+            default -> Log.event(LOG, Level.INFO, "notification_retry_scheduled", "delivery_id", c.id(), "channel",
+                    c.channel(), "deployment_id", c.deploymentId(), "attempts", attempt, "next_attempt_at", next,
+                    "error", r.error());
+        }
+        for (DeliveryListener l : listeners) {
+            try {
+                l.onAttempt(c.channel(), c.id(), c.deploymentId(), status, attempt, r.error());
+            } catch (RuntimeException e) {
+                Log.event(LOG, Level.WARN, "notification_listener_failed", "delivery_id", c.id(), "error", e);
+            }
+        }
+    }
+
+    /** Backoff after {@code attempt} failures: the receiver's Retry-After when given, else exponential with jitter. */
+    Duration delay(int attempt, Duration retryAfter) {
+        if (retryAfter != null && !retryAfter.isNegative()) {
+            return retryAfter;
+        }
+        long base = firstBackoff.toMillis() << Math.min(20, attempt - 1);
+        long capped = Math.min(base, maxBackoff.toMillis());
+        double factor;
+        synchronized (random) {
+            factor = 1 + jitter * (2 * random.nextDouble() - 1);
+        }
+        return Duration.ofMillis(Math.max(1, Math.round(capped * factor)));
+    }
+
+    private static String describe(Throwable e) {
+        Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+
+    /**
+     * Delivers until every notification of these deployments is out, or {@code max} passed (for a command that
+     * exits): runs rounds until the event log has been read past their newest event and none of their deliveries is
+     * pending. What is still pending then stays in the log for the next process. Returns whether all went out.
+     */
+    public boolean awaitDelivered(Collection<Long> deploymentIds, Duration max) {
+        List<Long> ids = List.copyOf(deploymentIds);
+        long deadline = System.nanoTime() + max.toNanos();
+        long target = table.newestEventOf(ids);
+        while (true) {
+            try {
+                runOnce().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // a failed round is logged; the loop below decides whether to go on
+            }
+            boolean scanned = channels.keySet().stream().allMatch(ch -> newestScanned.getOrDefault(ch, 0L) >= target);
+            if (scanned && table.pendingOf(ids) == 0) {
+                return true;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            LockSupport.parkNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)));
+        }
+    }
+
+    /** Stops delivering, waits briefly for the round in progress, and gives up this instance's leases. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (ticking != null) {
+                ticking.cancel(false);
+            }
+        }
+        try {
+            running.get(15, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // what is not recorded stays leased until the lease expires
+        }
+        try {
+            table.release(instanceId);
+        } catch (RuntimeException e) {
+            Log.event(LOG, Level.WARN, "notification_release_failed", "instance", instanceId, "error", e);
+        }
+        if (ownScheduler) {
+            scheduler.shutdownNow();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Notifier[instance=" + instanceId + ", channels=" + channels.keySet() + "]";
+    }
+
+    /** Configuration of a {@link Notifier}. */
+    public static final class Builder {
+        private final JdbcHistoryStore store;
+        private final Map<String, NotificationChannel> channels = new LinkedHashMap<>();
+        private Clock clock = Clock.systemUTC();
+        private ScheduledExecutorService scheduler;
+        private String instanceId;
+        private Duration pollInterval = Duration.ofSeconds(2);
+        private int maxAttempts = 10;
+        private Duration firstBackoff = Duration.ofSeconds(5);
+        private Duration maxBackoff = Duration.ofMinutes(15);
+        private double jitter = 0.2;
+        private Duration leaseDuration = Duration.ofMinutes(2);
+        private int batchSize = 50;
+        private Random random = new Random();
+        private final List<DeliveryListener> listeners = new ArrayList<>();
+
+        private Builder(JdbcHistoryStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+        }
+
+        /**
+         * Adds a channel.
+         *
+         * @throws IllegalArgumentException when another channel has the same name
+         */
+        public Builder channel(NotificationChannel channel) {
+            Objects.requireNonNull(channel, "channel");
+            if (channels.putIfAbsent(channel.name(), channel) != null) {
+                throw new IllegalArgumentException("two channels are named '" + channel.name()
+                        + "': give each channel a unique name (the delivery log is keyed by it)");
+            }
+            return this;
+        }
+
+        /** Adds channels. */
+        public Builder channels(Collection<? extends NotificationChannel> all) {
+            all.forEach(this::channel);
+            return this;
+        }
+
+        /** The clock for due times and delivery times (default: the system clock); a manual clock in tests. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The scheduler that runs rounds (default: one daemon thread of its own, shut down at close). */
+        public Builder scheduler(ScheduledExecutorService scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /** The lease owner name (default: {@code notify-<uuid>}). */
+        public Builder instanceId(String id) {
+            this.instanceId = Objects.requireNonNull(id, "id");
+            return this;
+        }
+
+        /** How often a round runs (default 2 s). */
+        public Builder pollInterval(Duration interval) {
+            this.pollInterval = positive("pollInterval", interval);
+            return this;
+        }
+
+        /** Attempts before a delivery is {@code failed} (default 10). */
+        public Builder maxAttempts(int attempts) {
+            if (attempts < 1) {
+                throw new IllegalArgumentException("maxAttempts " + attempts + " is not usable: expected 1 or more");
+            }
+            this.maxAttempts = attempts;
+            return this;
+        }
+
+        /** The first retry delay and the cap of the exponential backoff (defaults 5 s and 15 min). */
+        public Builder backoff(Duration first, Duration max) {
+            this.firstBackoff = positive("first backoff", first);
+            this.maxBackoff = positive("max backoff", max);
+            if (max.compareTo(first) < 0) {
+                throw new IllegalArgumentException("max backoff " + max + " is shorter than the first " + first);
+            }
+            return this;
+        }
+
+        /** The random spread of each backoff, 0 to 1 (default 0.2: plus or minus 20 %). */
+        public Builder jitter(double jitter) {
+            if (jitter < 0 || jitter > 1) {
+                throw new IllegalArgumentException("jitter " + jitter + " is not usable: expected 0 to 1");
+            }
+            this.jitter = jitter;
+            return this;
+        }
+
+        /** How long a claimed delivery stays with this instance (default 2 min; far above an HTTP attempt). */
+        public Builder leaseDuration(Duration lease) {
+            this.leaseDuration = positive("leaseDuration", lease);
+            return this;
+        }
+
+        /** How many deliveries one round claims at most (default 50). */
+        public Builder batchSize(int size) {
+            if (size < 1) {
+                throw new IllegalArgumentException("batchSize " + size + " is not usable: expected 1 or more");
+            }
+            this.batchSize = size;
+            return this;
+        }
+
+        /** Adds a listener told about every recorded attempt (metrics: count the {@code FAILED} ones). */
+        public Builder listener(DeliveryListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** The source of jitter (tests fix its seed). */
+        public Builder random(Random random) {
+            this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /**
+         * Builds the notifier (not started).
+         *
+         * @throws IllegalStateException when no channel was given
+         */
+        public Notifier build() {
+            if (channels.isEmpty()) {
+                throw new IllegalStateException("a notifier needs at least one channel: add SlackChannel, "
+                        + "WebhookChannel, GitHubChannel or your own with channel(...)");
+            }
+            return new Notifier(this);
+        }
+
+        private static Duration positive(String what, Duration d) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(what + " " + d + " is not usable: expected a positive duration");
+            }
+            return d;
+        }
+    }
+}

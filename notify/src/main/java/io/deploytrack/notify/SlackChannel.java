@@ -1,0 +1,154 @@
+package io.deploytrack.notify;
+
+import io.deploytrack.core.DeploymentStatus;
+import io.deploytrack.notify.internal.DeploymentJson;
+import io.deploytrack.notify.internal.Http;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Slack through an incoming webhook: one message per end ("acme/web deployed to production in 45 s"; failures with
+ * the error stage and message; rollbacks said as such), and optionally one per start. The body is
+ * {@code {"text": "..."}}. The webhook URL is a secret: it never appears in logs, {@code toString} or errors.
+ */
+public final class SlackChannel implements NotificationChannel {
+    private final String name;
+    private final URI webhook;
+    private final NotificationFilter filter;
+    private final SlackTemplates templates;
+    private final HttpClient http;
+    private final Duration timeout;
+    private final Clock clock;
+
+    private SlackChannel(Builder b) {
+        this.name = b.name;
+        this.webhook = b.webhook;
+        this.filter = b.started ? b.filter.withStatus(DeploymentStatus.RUNNING) : b.filter;
+        this.templates = b.templates;
+        this.http = b.http != null ? b.http : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.timeout = b.timeout;
+        this.clock = b.clock;
+    }
+
+    /** A builder posting to this incoming webhook URL ({@code https://hooks.slack.com/services/...}). */
+    public static Builder builder(URI webhook) {
+        return new Builder(webhook);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public NotificationFilter filter() {
+        return filter;
+    }
+
+    /** The templates used. */
+    public SlackTemplates templates() {
+        return templates;
+    }
+
+    /** The JSON body posted for a notification. */
+    public String body(Notification n) {
+        return DeploymentJson.MAPPER.createObjectNode().put("text", templates.render(n)).toString();
+    }
+
+    @Override
+    public CompletionStage<DeliveryResult> deliver(Notification n) {
+        HttpRequest request = HttpRequest.newBuilder(webhook).timeout(timeout)
+                .header("Content-Type", "application/json; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofString(body(n), StandardCharsets.UTF_8)).build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                .thenApply(r -> Http.classify(r, "Slack", clock))
+                .exceptionally(e -> DeliveryResult.retry("Slack not reachable: " + cause(e), null));
+    }
+
+    static String cause(Throwable e) {
+        Throwable t = e.getCause() != null ? e.getCause() : e;
+        // the JDK's messages about a connection name host and port only, never the webhook's secret path
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : " " + t.getMessage());
+    }
+
+    @Override
+    public String toString() {
+        return "SlackChannel[" + name + ", " + webhook.getHost() + "/***]";
+    }
+
+    /** Configuration of a {@link SlackChannel}. */
+    public static final class Builder {
+        private final URI webhook;
+        private String name = "slack";
+        private NotificationFilter filter = NotificationFilter.ENDS;
+        private boolean started;
+        private SlackTemplates templates = SlackTemplates.ENGLISH;
+        private HttpClient http;
+        private Duration timeout = Duration.ofSeconds(10);
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(URI webhook) {
+            Objects.requireNonNull(webhook, "webhook");
+            if (!"https".equals(webhook.getScheme()) && !"http".equals(webhook.getScheme())) {
+                throw new IllegalArgumentException("the Slack webhook URL must be http(s)://...: got scheme '"
+                        + webhook.getScheme() + "'");
+            }
+            this.webhook = webhook;
+        }
+
+        /** The channel's name in the delivery log (default {@code slack}); give each Slack channel its own. */
+        public Builder name(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /** Which ends to announce (default: all ends of every project and environment). */
+        public Builder filter(NotificationFilter filter) {
+            this.filter = Objects.requireNonNull(filter, "filter");
+            return this;
+        }
+
+        /** Also announce starts (default: off). */
+        public Builder startedMessages(boolean on) {
+            this.started = on;
+            return this;
+        }
+
+        /** The message texts (default {@link SlackTemplates#ENGLISH}; {@link SlackTemplates#KOREAN} included). */
+        public Builder templates(SlackTemplates templates) {
+            this.templates = Objects.requireNonNull(templates, "templates");
+            return this;
+        }
+
+        /** The HTTP client (default: a JDK client with a 5 s connect timeout). */
+        public Builder httpClient(HttpClient http) {
+            this.http = Objects.requireNonNull(http, "http");
+            return this;
+        }
+
+        /** How long one request may take (default 10 s). */
+        public Builder timeout(Duration timeout) {
+            this.timeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /** The clock that turns a {@code Retry-After} date into a delay. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Builds the channel. */
+        public SlackChannel build() {
+            return new SlackChannel(this);
+        }
+    }
+}
