@@ -3,10 +3,12 @@ package io.deploytrack.benchmarks;
 import io.deploytrack.benchmarks.k8s.K8sDetect;
 import io.deploytrack.benchmarks.query.QueryFigures;
 import io.deploytrack.benchmarks.store.Alternating;
+import io.deploytrack.benchmarks.store.BatchFigure;
 import io.deploytrack.benchmarks.store.PostgresServer;
 import io.deploytrack.benchmarks.store.StoreFigures;
 import io.deploytrack.benchmarks.tracker.ScaleWorkload;
 import io.deploytrack.benchmarks.tracker.TrackerBaseline;
+import io.deploytrack.benchmarks.tracker.TrackerPg3;
 import io.deploytrack.benchmarks.tracker.TrackerScale;
 import io.deploytrack.benchmarks.webhook.WebhookDetect;
 
@@ -28,12 +30,15 @@ import java.util.function.Consumer;
  * Main [--only=store,query,k8s,tracker,webhook] [--jmh] [--quick]
  * </pre>
  * {@code --only} picks groups ({@code store}: store.sqlite, store.postgres, store.sqlite.concurrent; {@code query};
- * {@code k8s}; {@code tracker}: tracker.scale, tracker.baseline; {@code webhook}: webhook.detect); {@code --jmh} measures store.* with JMH forks
+ * {@code k8s}; {@code tracker}: tracker.scale, tracker.baseline, tracker.scale50k, tracker.pg3; {@code webhook}:
+ * webhook.detect); {@code store} also has store.sqlite.batch; {@code --jmh} measures store.* with JMH forks
  * instead of the interleaving harness; {@code --quick} shrinks every workload (a check that everything runs, not a
  * measurement).
  */
 public final class Main {
     private static final List<String> GROUPS = List.of("store", "query", "k8s", "tracker", "webhook");
+    /** Updates per group commit in {@code store.sqlite.batch}. */
+    static final int BATCH_GROUP = 250;
 
     private Main() {
     }
@@ -41,26 +46,29 @@ public final class Main {
     /** Sizes of one run. */
     record Sizes(Alternating.Plan sqlitePlan, Alternating.Plan postgresPlan, StoreFigures.JmhPlan jmhPlan,
                  int concurrentThreads, int concurrentLifecycles, int queryRows, int queryProjects, int queryWarmup,
-                 int queryMeasured, int rollouts, ScaleWorkload scale, int pushedDeployments, int pushesPerSecond,
+                 int queryMeasured, int rollouts, ScaleWorkload scale, int batchRounds, int batchPerRound,
+                 ScaleWorkload scale50k, ScaleWorkload pg3, int pushedDeployments, int pushesPerSecond,
                  Duration pushSafetyNetInterval) {
 
         static Sizes standard() {
             return new Sizes(Alternating.Plan.standard(), new Alternating.Plan(4, 20, 30), StoreFigures.JmhPlan.standard(),
-                    8, 20_000, 1_000_000, 1_000, 2_000, 10_000, 200, ScaleWorkload.standard(), 1_000, 200,
-                    Duration.ofSeconds(10));
+                    8, 20_000, 1_000_000, 1_000, 2_000, 10_000, 200, ScaleWorkload.standard(), 3, 1_500,
+                    ScaleWorkload.standard50k(), ScaleWorkload.pg3(), 1_000, 200, Duration.ofSeconds(10));
         }
 
         static Sizes quick() {
             return new Sizes(new Alternating.Plan(1, 3, 10), new Alternating.Plan(1, 3, 5),
                     new StoreFigures.JmhPlan(1, 1, 2, 200), 8, 400, 20_000, 100, 50, 200, 5,
-                    new ScaleWorkload(200, 20, 2, 4, 1L), 100, 200, Duration.ofSeconds(10));
+                    new ScaleWorkload(200, 20, 2, 4, 1L), 1, 200, new ScaleWorkload(500, 50, 2, 4, 1L),
+                    new ScaleWorkload(150, 15, 2, 4, 1L), 100, 200, Duration.ofSeconds(10));
         }
 
         /** The smoke test's: seconds in all. */
         static Sizes smoke() {
             return new Sizes(new Alternating.Plan(0, 2, 4), new Alternating.Plan(0, 2, 2),
                     new StoreFigures.JmhPlan(1, 1, 1, 100), 8, 80, 5_000, 50, 20, 50, 3,
-                    new ScaleWorkload(20, 2, 1, 2, 1L), 10, 200, Duration.ofMillis(500));
+                    new ScaleWorkload(20, 2, 1, 2, 1L), 1, 100, new ScaleWorkload(40, 4, 1, 2, 1L),
+                    new ScaleWorkload(30, 3, 1, 2, 1L), 10, 200, Duration.ofMillis(500));
         }
     }
 
@@ -111,6 +119,8 @@ public final class Main {
             });
             measure(report, log, "store.sqlite.concurrent", () -> List.of(
                     StoreFigures.concurrent(sizes.concurrentThreads(), 2, sizes.concurrentLifecycles())));
+            measure(report, log, "store.sqlite.batch", () -> List.of(
+                    BatchFigure.sqlite(sizes.batchRounds(), sizes.batchPerRound(), BATCH_GROUP)));
         }
         if (groups.contains("query")) {
             measure(report, log, "query.rollback_target,query.history", () -> new QueryFigures(sizes.queryRows(),
@@ -122,6 +132,9 @@ public final class Main {
         if (groups.contains("tracker")) {
             measure(report, log, "tracker.scale", () -> List.of(new TrackerScale(sizes.scale(), log).run()));
             measure(report, log, "tracker.baseline", () -> List.of(new TrackerBaseline(sizes.scale(), log).run()));
+            measure(report, log, "tracker.scale50k", () -> List.of(new TrackerScale("tracker.scale50k", sizes.scale50k(),
+                    log).run()));
+            measure(report, log, "tracker.pg3", () -> List.of(new TrackerPg3(sizes.pg3(), log).run()));
         }
         if (groups.contains("webhook")) {
             measure(report, log, "webhook.detect", () -> List.of(new WebhookDetect(sizes.pushedDeployments(),

@@ -50,7 +50,7 @@ class BenchmarksSmokeTest {
 
         report.printTable();
         assertThat(report.complete()).as("every figure measured; notes:%n%s", notes).isTrue();
-        Map<String, List<String>> keys = Map.of(
+        Map<String, List<String>> keys = new java.util.HashMap<>(Map.of(
                 "store.sqlite", List.of("ops_per_s", "baseline_ops_per_s", "ratio"),
                 "store.postgres", List.of("ops_per_s", "baseline_ops_per_s", "ratio"),
                 "store.sqlite.concurrent", List.of("ops_per_s", "busy_errors", "rows"),
@@ -58,11 +58,17 @@ class BenchmarksSmokeTest {
                         "heap_peak_mb", "api_calls_per_deployment", "detect_p50_ms", "detect_p99_ms", "wall_s"),
                 "tracker.baseline", List.of("deployments", "completed", "lost", "wrong_status", "threads_peak",
                         "heap_peak_mb", "api_calls_per_deployment", "detect_p50_ms", "detect_p99_ms", "wall_s"),
+                "store.sqlite.batch", List.of("batched_per_s", "single_per_s", "group", "ratio"),
+                "tracker.scale50k", List.of("deployments", "completed", "lost", "wrong_status", "threads_peak",
+                        "heap_peak_mb", "api_calls_per_deployment", "detect_p50_ms", "detect_p99_ms", "wall_s"),
                 "k8s.detect", List.of("detect_p50_ms", "detect_p99_ms"),
-                "webhook.detect", List.of("deployments", "pushes_per_s", "detect_p50_ms", "detect_p99_ms",
-                        "poll_interval_s", "poll_detect_p50_ms", "poll_detect_p99_ms"),
                 "query.rollback_target", List.of("p50_us", "p99_us", "index_used"),
-                "query.history", List.of("p50_us", "p99_us", "index_used"));
+                "query.history", List.of("p50_us", "p99_us", "index_used")));
+        keys.put("webhook.detect", List.of("deployments", "pushes_per_s", "detect_p50_ms", "detect_p99_ms",
+                "poll_interval_s", "poll_detect_p50_ms", "poll_detect_p99_ms"));
+        keys.put("tracker.pg3", List.of("deployments", "completed", "lost", "wrong_status", "double_polled",
+                "duplicate_completions", "share_a", "share_b", "share_c", "api_calls_per_deployment", "detect_p99_ms",
+                "wall_s"));
         String printed = out.toString(StandardCharsets.UTF_8);
         keys.forEach((name, expected) -> {
             Figure f = report.get(name);
@@ -70,12 +76,14 @@ class BenchmarksSmokeTest {
             assertThat(f.values().keySet()).as(name).containsExactlyElementsOf(expected);
             assertThat(printed).contains(f.line());
         });
-        for (String name : List.of("tracker.scale", "tracker.baseline")) {
+        for (String name : List.of("tracker.scale", "tracker.baseline", "tracker.scale50k", "tracker.pg3")) {
             Figure f = report.get(name);
             assertThat(f.number("completed")).as(name).isEqualTo(f.number("deployments"));
             assertThat(f.number("lost")).as(name).isZero();
             assertThat(f.number("wrong_status")).as(name).isZero();
         }
+        assertThat(report.get("tracker.pg3").number("double_polled")).isZero();
+        assertThat(report.get("tracker.pg3").number("duplicate_completions")).isZero();
         assertThat(report.get("store.sqlite.concurrent").number("busy_errors")).isZero();
         assertThat(report.get("store.sqlite.concurrent").number("rows")).isEqualTo(80);
         assertThat(report.get("query.rollback_target").values()).containsEntry("index_used", "true");

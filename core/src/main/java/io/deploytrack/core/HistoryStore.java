@@ -51,6 +51,39 @@ public interface HistoryStore extends AutoCloseable {
      */
     boolean update(DeploymentUpdate update);
 
+    /**
+     * Group commit: applies {@code updates} in order, in one transaction where the store has them (one
+     * {@code BEGIN IMMEDIATE} on SQLite), each as its own compare-and-set under the caller's lease. An update applies
+     * only while {@code leaseOwner} holds the row's lease (which is then extended by {@code leaseDuration}, as
+     * {@link #renew} does) and the row has the update's {@link DeploymentUpdate#expectedStatus()}; its checks and
+     * events are written with it. One refused update does not refuse the others.
+     *
+     * <p>The default applies them one by one ({@link #renew}, then {@link #update}); stores with transactions
+     * override it so that a batch costs one commit.
+     *
+     * @param leaseOwner    the instance that must hold each row's lease
+     * @param leaseDuration how far each applied row's lease is extended
+     * @param updates       the updates, applied in this order (several may name the same deployment)
+     * @return one outcome per update, in the same order
+     * @throws IllegalTransitionException when any update's status change is one the transition table refuses; nothing
+     *                                    of the batch is written then
+     * @throws HistoryStoreException      when the store cannot write (then none of the batch is written where the
+     *                                    store has transactions)
+     */
+    default List<UpdateOutcome> updateUnderLease(String leaseOwner, Duration leaseDuration,
+                                                 List<DeploymentUpdate> updates) {
+        updates.forEach(DeploymentUpdate::requireLegalTransition);
+        List<UpdateOutcome> out = new java.util.ArrayList<>(updates.size());
+        for (DeploymentUpdate u : updates) {
+            if (!renew(leaseOwner, List.of(u.id()), leaseDuration).contains(u.id())) {
+                out.add(UpdateOutcome.LEASE_LOST);
+            } else {
+                out.add(update(u) ? UpdateOutcome.APPLIED : UpdateOutcome.STATUS_CHANGED);
+            }
+        }
+        return out;
+    }
+
     /** One deployment with its checks. */
     Optional<Deployment> find(long id);
 
@@ -97,6 +130,16 @@ public interface HistoryStore extends AutoCloseable {
 
     /** Records that {@code onCompleted} ran for a terminal deployment, and frees its lease. */
     void markNotified(long id);
+
+    /**
+     * {@link #markNotified(long)} for several deployments at once: one transaction where the store has them. The
+     * default marks them one by one.
+     *
+     * @param ids terminal deployments whose {@code onCompleted} ran
+     */
+    default void markAllNotified(Collection<Long> ids) {
+        ids.forEach(this::markNotified);
+    }
 
     /**
      * Records an observation pushed to an instance that does not hold the deployment's lease, for the holder to

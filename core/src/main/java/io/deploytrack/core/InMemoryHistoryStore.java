@@ -106,6 +106,30 @@ public final class InMemoryHistoryStore implements HistoryStore {
         return true;
     }
 
+    /** All under the store's one lock: the batch is atomic, as one transaction is. */
+    @Override
+    public synchronized List<UpdateOutcome> updateUnderLease(String leaseOwner, Duration leaseDuration,
+                                                             List<DeploymentUpdate> updates) {
+        updates.forEach(DeploymentUpdate::requireLegalTransition);
+        Instant until = clock.instant().plus(leaseDuration);
+        List<UpdateOutcome> out = new ArrayList<>(updates.size());
+        for (DeploymentUpdate u : updates) {
+            Deployment d = rows.get(u.id());
+            LeaseInfo l = leases.get(u.id());
+            if (d == null) {
+                out.add(UpdateOutcome.STATUS_CHANGED);
+            } else if (l == null || !leaseOwner.equals(l.owner())) {
+                out.add(UpdateOutcome.LEASE_LOST);
+            } else if (!update(u)) {
+                out.add(UpdateOutcome.STATUS_CHANGED);
+            } else {
+                leases.put(u.id(), new LeaseInfo(leaseOwner, until));
+                out.add(UpdateOutcome.APPLIED);
+            }
+        }
+        return out;
+    }
+
     @Override
     public synchronized Optional<Deployment> find(long id) {
         return Optional.ofNullable(rows.get(id));
@@ -214,6 +238,11 @@ public final class InMemoryHistoryStore implements HistoryStore {
     @Override
     public synchronized Optional<LeaseInfo> lease(long id) {
         return Optional.ofNullable(leases.get(id));
+    }
+
+    @Override
+    public synchronized void markAllNotified(Collection<Long> ids) {
+        ids.forEach(this::markNotified);
     }
 
     @Override

@@ -30,6 +30,18 @@ public non-sealed interface PollingSource extends StatusSource {
         return out;
     }
 
+    /**
+     * The group a check belongs to, for sources where one request answers many checks (an NCP project's list call):
+     * the checks of one group share one timer, so they are due together and reach {@link #pollAll} in one batch once
+     * per interval, however their schedules fell. Null (the default): every check has its own timer.
+     *
+     * @param ref a reference {@link #validate} accepted
+     * @return the group's key, or null
+     */
+    default String pollGroup(CheckRef ref) {
+        return null;
+    }
+
     /** This source's poll interval, or null for the tracker's default. */
     default Duration pollInterval() {
         return null;

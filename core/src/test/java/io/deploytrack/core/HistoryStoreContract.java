@@ -296,6 +296,67 @@ public abstract class HistoryStoreContract {
     }
 
     @Test
+    void groupCommitAppliesEachUpdateAsItsOwnCompareAndSetUnderTheLease() {
+        Deployment ours = store.create(draft("web", "abc1234", null), "a", Duration.ofSeconds(30)).deployment();
+        Deployment alsoOurs = store.create(draft("api", "abc1234", null), "a", Duration.ofSeconds(30)).deployment();
+        Deployment theirs = store.create(draft("db", "abc1234", null), "b", Duration.ofSeconds(30)).deployment();
+        Deployment ended = store.create(draft("ui", "abc1234", null), "a", Duration.ofSeconds(30)).deployment();
+        Deployment endedBefore = complete(ended, DeploymentStatus.FAILED, clock.instant());
+        clock.advance(Duration.ofSeconds(10));
+        Instant at = clock.instant();
+        DeploymentCheck checkDone = ours.checks().get(0).withProgress(DeploymentStatus.SUCCESS, ours.startedAt(), at,
+                ours.checks().get(0).deadlineAt(), "success", false, null);
+        List<DeploymentUpdate> batch = List.of(
+                end(ours, DeploymentStatus.SUCCESS, at, List.of(checkDone)),
+                end(alsoOurs, DeploymentStatus.FAILED, at, List.of()),
+                end(theirs, DeploymentStatus.SUCCESS, at, List.of()),
+                end(ended, DeploymentStatus.SUCCESS, at, List.of()),
+                end(ours, DeploymentStatus.FAILED, at, List.of()));
+        int theirEvents = store.events(theirs.id()).size();
+        int ourEvents = store.events(ours.id()).size();
+        Instant leaseBefore = store.lease(ours.id()).orElseThrow().until();
+
+        List<UpdateOutcome> outcomes = store.updateUnderLease("a", Duration.ofSeconds(60), batch);
+
+        assertThat(outcomes).containsExactly(UpdateOutcome.APPLIED, UpdateOutcome.APPLIED, UpdateOutcome.LEASE_LOST,
+                UpdateOutcome.STATUS_CHANGED, UpdateOutcome.STATUS_CHANGED);
+        Deployment oursNow = store.find(ours.id()).orElseThrow();
+        assertThat(oursNow.status()).as("the second update of the same row compared against the first")
+                .isEqualTo(DeploymentStatus.SUCCESS);
+        assertThat(oursNow.completedAt()).isEqualTo(at);
+        assertThat(oursNow.checks().get(0).status()).isEqualTo(DeploymentStatus.SUCCESS);
+        assertThat(store.find(alsoOurs.id()).orElseThrow().status()).isEqualTo(DeploymentStatus.FAILED);
+        assertThat(store.find(theirs.id()).orElseThrow()).as("another instance's row").isEqualTo(theirs);
+        assertThat(store.find(ended.id()).orElseThrow()).as("an ended row").isEqualTo(endedBefore);
+        assertThat(store.events(ours.id())).as("one event, of the applied update").hasSize(ourEvents + 1)
+                .last().extracting(DeploymentEvent::type).isEqualTo("completed");
+        assertThat(store.events(theirs.id())).hasSize(theirEvents);
+        assertThat(store.lease(ours.id()).orElseThrow().until()).as("the applied row's lease is extended")
+                .isAfter(leaseBefore);
+        assertThat(store.lease(theirs.id()).orElseThrow().owner()).isEqualTo("b");
+        assertThat(store.updateUnderLease("a", Duration.ofSeconds(60), List.of())).isEmpty();
+    }
+
+    @Test
+    void anIllegalUpdateRefusesTheWholeGroupBeforeAnythingIsWritten() {
+        Deployment d = store.create(draft("web", "abc1234", null), "a", Duration.ofSeconds(30)).deployment();
+        Deployment other = store.create(draft("api", "abc1234", null), "a", Duration.ofSeconds(30)).deployment();
+        List<DeploymentUpdate> batch = List.of(end(d, DeploymentStatus.SUCCESS, clock.instant(), List.of()),
+                new DeploymentUpdate(other.id(), DeploymentStatus.SUCCESS, DeploymentStatus.FAILED, null, null,
+                        clock.instant(), null, null, List.of(), List.of()));
+        assertThatThrownBy(() -> store.updateUnderLease("a", Duration.ofSeconds(30), batch))
+                .isInstanceOf(IllegalTransitionException.class);
+        assertThat(store.find(d.id()).orElseThrow()).isEqualTo(d);
+        assertThat(store.find(other.id()).orElseThrow()).isEqualTo(other);
+    }
+
+    private static DeploymentUpdate end(Deployment d, DeploymentStatus status, Instant at, List<DeploymentCheck> checks) {
+        return new DeploymentUpdate(d.id(), DeploymentStatus.RUNNING, status, null,
+                status == DeploymentStatus.SUCCESS ? at : null, at, null, null, checks,
+                List.of(DeploymentEvent.of(d.id(), at, "completed", null, DeploymentStatus.RUNNING, status, null, null)));
+    }
+
+    @Test
     void leasesAreClaimedRenewedAndReleased() {
         Deployment d = store.create(draft("web", "abc1234", null), "a", Duration.ofSeconds(30)).deployment();
         assertThat(store.claim("b", Duration.ofSeconds(30), 10, Set.of("scripted"))).isEmpty();
@@ -319,6 +380,23 @@ public abstract class HistoryStoreContract {
         store.markNotified(d.id());
         clock.advance(Duration.ofSeconds(31));
         assertThat(store.claim("c", Duration.ofSeconds(30), 10, Set.of("scripted"))).isEmpty();
+    }
+
+    @Test
+    void severalCompletionsAreMarkedNotifiedAtOnce() {
+        Deployment a = store.create(draft("web", "abc1234", null), "a", Duration.ofSeconds(30)).deployment();
+        Deployment b = store.create(draft("api", "abc1234", null), "a", Duration.ofSeconds(30)).deployment();
+        Deployment c = store.create(draft("db", "abc1234", null), "a", Duration.ofSeconds(30)).deployment();
+        complete(a, DeploymentStatus.SUCCESS, clock.instant());
+        complete(b, DeploymentStatus.FAILED, clock.instant());
+        complete(c, DeploymentStatus.SUCCESS, clock.instant());
+        store.markAllNotified(List.of(a.id(), b.id()));
+        store.markAllNotified(List.of());
+        assertThat(store.lease(a.id())).as("a marked row frees its lease").isEmpty();
+        assertThat(store.lease(b.id())).isEmpty();
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(store.claim("b", Duration.ofSeconds(30), 10, Set.of("scripted"))).extracting(Deployment::id)
+                .containsExactly(c.id());
     }
 
     @Test

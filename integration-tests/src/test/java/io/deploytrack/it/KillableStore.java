@@ -14,24 +14,24 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The store of an in-process instance that the test "kills": after {@link #kill()} every call fails, as the database
  * would see nothing more from a process that died, and the instance's listener runs no more.
  *
- * <p>An in-process kill is not atomic the way SIGKILL is: a worker thread may be between {@code onCompleted} and
+ * <p>An in-process kill is not atomic the way SIGKILL is: an instance may be between {@code onCompleted} and
  * {@code markNotified} when its executor is shut down. A real crash there makes the next instance notify again (the
  * documented at-least-once-on-crash). The several-instances test asserts <em>exactly</em> once, so the kill lands
- * between two notifications: {@link #beginNotification()} (called by the instance's listener) and
- * {@link #markNotified} hold a read lock that {@link #kill()} waits for. Everything else (polls, status writes,
- * lease renewals, claims) is cut wherever it is.
+ * between two notifications: each {@link #beginNotification()} (called by the instance's listener) counts a
+ * notification as begun until a {@link #markNotified} ends it (on whatever thread: the tracker writes the notified
+ * marks of several ends together, on a worker), and {@link #kill()} waits until none is begun. Everything else
+ * (polls, status writes, lease renewals, claims) is cut wherever it is.
  */
 final class KillableStore implements HistoryStore {
     private final HistoryStore delegate;
     private final String instanceId;
-    private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
-    private final ThreadLocal<Boolean> notifying = ThreadLocal.withInitial(() -> false);
+    /** Notifications begun and not yet marked. Guarded by this. */
+    private int notifying;
     private volatile boolean dead;
 
     KillableStore(HistoryStore delegate, String instanceId) {
@@ -40,12 +40,18 @@ final class KillableStore implements HistoryStore {
     }
 
     /** From now on the instance neither writes nor reads nor notifies. Returns once no notification is half done. */
-    void kill() {
-        gate.writeLock().lock();
-        try {
-            dead = true;
-        } finally {
-            gate.writeLock().unlock();
+    synchronized void kill() {
+        boolean interrupted = false;
+        while (notifying > 0) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        dead = true;
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -55,15 +61,13 @@ final class KillableStore implements HistoryStore {
 
     /**
      * Called by the instance's {@code onCompleted} listener: false when the instance is dead (a dead process runs no
-     * listener); true, holding the gate until this thread's {@link #markNotified}, otherwise.
+     * listener); true, counting the notification as begun until its {@link #markNotified}, otherwise.
      */
-    boolean beginNotification() {
-        gate.readLock().lock();
+    synchronized boolean beginNotification() {
         if (dead) {
-            gate.readLock().unlock();
             return false;
         }
-        notifying.set(true);
+        notifying++;
         return true;
     }
 
@@ -79,9 +83,11 @@ final class KillableStore implements HistoryStore {
             alive();
             delegate.markNotified(id);
         } finally {
-            if (notifying.get()) {
-                notifying.remove();
-                gate.readLock().unlock();
+            synchronized (this) {
+                if (notifying > 0) {
+                    notifying--;
+                    notifyAll();
+                }
             }
         }
     }

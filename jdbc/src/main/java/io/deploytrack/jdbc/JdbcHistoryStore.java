@@ -13,6 +13,7 @@ import io.deploytrack.core.LeaseInfo;
 import io.deploytrack.core.Observation;
 import io.deploytrack.core.PendingPush;
 import io.deploytrack.core.Push;
+import io.deploytrack.core.UpdateOutcome;
 import io.deploytrack.jdbc.internal.Connections;
 import io.deploytrack.jdbc.internal.Dialect;
 import io.deploytrack.jdbc.internal.HostColumns;
@@ -45,6 +46,7 @@ import java.util.HashSet;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -324,28 +326,218 @@ public final class JdbcHistoryStore implements HistoryStore {
         Events.insert(c, dialect, e);
     }
 
+    private void bindEvent(PreparedStatement ps, DeploymentEvent e) throws SQLException {
+        ps.setLong(1, e.deploymentId());
+        dialect.setInstant(ps, 2, e.at());
+        ps.setString(3, e.type());
+        ps.setString(4, e.checkName());
+        ps.setString(5, e.fromStatus() == null ? null : e.fromStatus().word());
+        ps.setString(6, e.toStatus() == null ? null : e.toStatus().word());
+        ps.setString(7, e.sourceStatus());
+        ps.setString(8, Events.truncate(e.message()));
+    }
+
     // ------------------------------------------------------------------ update
 
     @Override
     public boolean update(DeploymentUpdate u) {
         u.requireLegalTransition();
-        return call("update deployment " + u.id(), () -> connections.write(c -> updateIn(c, u)));
+        return call("update deployment " + u.id(),
+                () -> connections.write(c -> updateIn(c, u, null, null) == UpdateOutcome.APPLIED));
     }
 
-    private boolean updateIn(Connection c, DeploymentUpdate u) throws SQLException {
+    /** Group commit: every update of the batch in one write transaction ({@code BEGIN IMMEDIATE} on SQLite). */
+    @Override
+    public List<UpdateOutcome> updateUnderLease(String leaseOwner, Duration leaseDuration,
+                                                List<DeploymentUpdate> updates) {
+        Objects.requireNonNull(leaseOwner, "leaseOwner");
+        updates.forEach(DeploymentUpdate::requireLegalTransition);
+        if (updates.isEmpty()) {
+            return List.of();
+        }
+        return call("update " + updates.size() + " deployments",
+                () -> connections.write(c -> updateAllIn(c, updates, leaseOwner, leaseDuration)));
+    }
+
+    /** A stored row as an update needs it. */
+    private record RowState(String status, Instant startedAt, String leaseOwner) {
+    }
+
+    /**
+     * The group: one read of the rows, then each row's compare-and-set in order (each later update of the same row
+     * compared against what the earlier ones made of it), then the applied updates' checks and events as JDBC batches.
+     */
+    private List<UpdateOutcome> updateAllIn(Connection c, List<DeploymentUpdate> updates, String leaseOwner,
+                                            Duration lease) throws SQLException {
+        Map<Long, RowState> rows = new HashMap<>();
+        for (List<Long> chunk : chunks(updates.stream().map(DeploymentUpdate::id).distinct().toList())) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, status, started_at, lease_owner FROM "
+                    + "deployment_histories WHERE id IN (" + placeholders(chunk.size()) + ")")) {
+                int i = 1;
+                for (Long id : chunk) {
+                    ps.setLong(i++, id);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.put(rs.getLong("id"), new RowState(rs.getString("status"),
+                                times.get(rs, "started_at"), rs.getString("lease_owner")));
+                    }
+                }
+            }
+        }
+        UpdateOutcome[] out = new UpdateOutcome[updates.size()];
+        List<RowWrite> writes = new ArrayList<>();
+        List<Integer> written = new ArrayList<>();
+        for (int i = 0; i < updates.size(); i++) {
+            DeploymentUpdate u = updates.get(i);
+            RowState row = rows.get(u.id());
+            if (row == null) {
+                out[i] = UpdateOutcome.STATUS_CHANGED;
+            } else if (!leaseOwner.equals(row.leaseOwner())) {
+                out[i] = UpdateOutcome.LEASE_LOST;
+            } else if (!u.expectedStatus().word().equals(row.status())) {
+                out[i] = UpdateOutcome.STATUS_CHANGED;
+            } else {
+                writes.add(rowWrite(u, row.startedAt(), leaseOwner, lease));
+                written.add(i);
+                // What the row will be once written: a later update of it in this group compares against that.
+                rows.put(u.id(), new RowState(u.newStatus() == null ? row.status() : u.newStatus().word(),
+                        u.startedAt() == null ? row.startedAt() : u.startedAt(), leaseOwner));
+            }
+        }
+        boolean[] matched = writeRows(c, writes);
+        List<DeploymentUpdate> applied = new ArrayList<>();
+        for (int k = 0; k < matched.length; k++) {
+            int i = written.get(k);
+            // Where the store has concurrent writers (PostgreSQL), the row may have changed since it was read.
+            out[i] = matched[k] ? UpdateOutcome.APPLIED : UpdateOutcome.STATUS_CHANGED;
+            if (matched[k]) {
+                applied.add(updates.get(i));
+            }
+        }
+        writeChecksAndEvents(c, applied);
+        return List.of(out);
+    }
+
+    private static final String UPDATE_CHECK = "UPDATE deployment_checks SET status = ?, started_at = ?, "
+            + "completed_at = ?, deadline_at = ?, last_source_status = ?, awaiting_approval = ?, message = ? "
+            + "WHERE deployment_id = ? AND name = ?";
+    private static final String INSERT_EVENT = "INSERT INTO deployment_events (deployment_id, at, type, "
+            + "check_name, from_status, to_status, source_status, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+
+    private void writeChecksAndEvents(Connection c, List<DeploymentUpdate> applied) throws SQLException {
+        List<Integer> missing = new ArrayList<>();
+        List<DeploymentCheck> batched = new ArrayList<>();
+        List<Long> owners = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(UPDATE_CHECK)) {
+            for (DeploymentUpdate u : applied) {
+                for (DeploymentCheck ch : u.checks()) {
+                    bindCheckUpdate(ps, u.id(), ch);
+                    ps.addBatch();
+                    batched.add(ch);
+                    owners.add(u.id());
+                }
+            }
+            if (!batched.isEmpty()) {
+                int[] counts = ps.executeBatch();
+                for (int i = 0; i < counts.length; i++) {
+                    if (counts[i] == 0) {
+                        missing.add(i);
+                    }
+                }
+            }
+        }
+        for (int i : missing) {
+            // A check the row did not have yet: written one at a time, as update() does.
+            writeCheck(c, owners.get(i), batched.get(i));
+        }
+        boolean any = false;
+        try (PreparedStatement ps = c.prepareStatement(INSERT_EVENT)) {
+            for (DeploymentUpdate u : applied) {
+                for (DeploymentEvent e : u.events()) {
+                    bindEvent(ps, e);
+                    ps.addBatch();
+                    any = true;
+                }
+            }
+            if (any) {
+                ps.executeBatch();
+            }
+        }
+    }
+
+    private void bindCheckUpdate(PreparedStatement ps, long deploymentId, DeploymentCheck ch) throws SQLException {
+        ps.setString(1, ch.status().word());
+        dialect.setInstant(ps, 2, ch.startedAt());
+        dialect.setInstant(ps, 3, ch.completedAt());
+        dialect.setInstant(ps, 4, ch.deadlineAt());
+        ps.setString(5, ch.lastSourceStatus());
+        dialect.setBoolean(ps, 6, ch.awaitingApproval());
+        ps.setString(7, truncate(ch.message(), 4000));
+        ps.setLong(8, deploymentId);
+        ps.setString(9, ch.name());
+    }
+
+    /** Replaces the stored state of check {@code ch} of the deployment, adding it when the row has no such check. */
+    private void writeCheck(Connection c, long deploymentId, DeploymentCheck ch) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(UPDATE_CHECK)) {
+            bindCheckUpdate(ps, deploymentId, ch);
+            if (ps.executeUpdate() == 0) {
+                insertCheck(c, deploymentId, checkCount(c, deploymentId), ch);
+            }
+        }
+    }
+
+    /** One compare-and-set; with a {@code leaseOwner}, only while it holds the lease, which it then extends. */
+    private UpdateOutcome updateIn(Connection c, DeploymentUpdate u, String leaseOwner, Duration lease)
+            throws SQLException {
         Instant startedAt;
-        try (PreparedStatement ps = c.prepareStatement("SELECT status, started_at FROM deployment_histories WHERE id = ?")) {
+        // Without a lease to check, the statement stays exactly the plain update's (the benchmarks' baseline runs it).
+        try (PreparedStatement ps = c.prepareStatement(leaseOwner == null
+                ? "SELECT status, started_at FROM deployment_histories WHERE id = ?"
+                : "SELECT status, started_at, lease_owner FROM deployment_histories WHERE id = ?")) {
             ps.setLong(1, u.id());
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next() || !u.expectedStatus().word().equals(rs.getString("status"))) {
-                    return false;
+                if (!rs.next()) {
+                    return UpdateOutcome.STATUS_CHANGED;
+                }
+                if (leaseOwner != null && !leaseOwner.equals(rs.getString("lease_owner"))) {
+                    return UpdateOutcome.LEASE_LOST;
+                }
+                if (!u.expectedStatus().word().equals(rs.getString("status"))) {
+                    return UpdateOutcome.STATUS_CHANGED;
                 }
                 startedAt = times.get(rs, "started_at");
             }
         }
-        if (u.startedAt() != null) {
-            startedAt = u.startedAt();
+        if (!writeRow(c, u, startedAt, leaseOwner, lease)) {
+            return UpdateOutcome.STATUS_CHANGED;
         }
+        for (DeploymentCheck ch : u.checks()) {
+            writeCheck(c, u.id(), ch);
+        }
+        for (DeploymentEvent e : u.events()) {
+            insertEvent(c, e);
+        }
+        return UpdateOutcome.APPLIED;
+    }
+
+    /**
+     * The row's compare-and-set ({@code WHERE status = expected}, and {@code lease_owner} when given, whose lease it
+     * then extends); false when it no longer matches. {@code storedStart} is the row's start, for the duration.
+     */
+    private boolean writeRow(Connection c, DeploymentUpdate u, Instant storedStart, String leaseOwner, Duration lease)
+            throws SQLException {
+        RowWrite w = rowWrite(u, storedStart, leaseOwner, lease);
+        try (PreparedStatement ps = c.prepareStatement(w.sql())) {
+            w.binder().bind(ps);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** The compare-and-set statement of {@link #writeRow}. */
+    private RowWrite rowWrite(DeploymentUpdate u, Instant storedStart, String leaseOwner, Duration lease) {
+        Instant startedAt = u.startedAt() != null ? u.startedAt() : storedStart;
         List<String> sets = new ArrayList<>();
         List<SqlBinder> binders = new ArrayList<>();
         if (u.newStatus() != null) {
@@ -378,40 +570,60 @@ public final class JdbcHistoryStore implements HistoryStore {
         sets.add("updated_at = ?");
         Instant now = clock.instant();
         binders.add((ps, i) -> times.set(ps, i, now));
-        try (PreparedStatement ps = c.prepareStatement("UPDATE deployment_histories SET " + String.join(", ", sets)
-                + " WHERE id = ? AND status = ?")) {
+        String leaseSet = leaseOwner == null ? "" : ", lease_until = " + dialect.nowPlusMillisExpression();
+        String sql = "UPDATE deployment_histories SET " + String.join(", ", sets) + leaseSet
+                + " WHERE id = ? AND status = ?" + (leaseOwner == null ? "" : " AND lease_owner = ?");
+        return new RowWrite(sql, ps -> {
             int i = 1;
             for (SqlBinder b : binders) {
                 b.bind(ps, i++);
             }
-            ps.setLong(i++, u.id());
-            ps.setString(i, u.expectedStatus().word());
-            if (ps.executeUpdate() != 1) {
-                return false;
+            if (leaseOwner != null) {
+                i = dialect.bindNowPlusMillis(ps, i, now, lease.toMillis());
             }
-        }
-        for (DeploymentCheck ch : u.checks()) {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE deployment_checks SET status = ?, started_at = ?, "
-                    + "completed_at = ?, deadline_at = ?, last_source_status = ?, awaiting_approval = ?, message = ? "
-                    + "WHERE deployment_id = ? AND name = ?")) {
-                ps.setString(1, ch.status().word());
-                dialect.setInstant(ps, 2, ch.startedAt());
-                dialect.setInstant(ps, 3, ch.completedAt());
-                dialect.setInstant(ps, 4, ch.deadlineAt());
-                ps.setString(5, ch.lastSourceStatus());
-                dialect.setBoolean(ps, 6, ch.awaitingApproval());
-                ps.setString(7, truncate(ch.message(), 4000));
-                ps.setLong(8, u.id());
-                ps.setString(9, ch.name());
-                if (ps.executeUpdate() == 0) {
-                    insertCheck(c, u.id(), checkCount(c, u.id()), ch);
+            ps.setLong(i++, u.id());
+            ps.setString(i++, u.expectedStatus().word());
+            if (leaseOwner != null) {
+                ps.setString(i, leaseOwner);
+            }
+        });
+    }
+
+    /** One row's compare-and-set statement: its SQL (the columns it sets) and how to bind it. */
+    private record RowWrite(String sql, StatementBinder binder) {
+    }
+
+    @FunctionalInterface
+    private interface StatementBinder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    /**
+     * Runs the row writes in order, as JDBC batches of consecutive writes with the same SQL; returns whether each
+     * matched its row.
+     */
+    private boolean[] writeRows(Connection c, List<RowWrite> writes) throws SQLException {
+        boolean[] matched = new boolean[writes.size()];
+        int from = 0;
+        while (from < writes.size()) {
+            String sql = writes.get(from).sql();
+            int to = from;
+            while (to < writes.size() && writes.get(to).sql().equals(sql)) {
+                to++;
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = from; i < to; i++) {
+                    writes.get(i).binder().bind(ps);
+                    ps.addBatch();
+                }
+                int[] counts = ps.executeBatch();
+                for (int i = 0; i < counts.length; i++) {
+                    matched[from + i] = counts[i] == 1;
                 }
             }
+            from = to;
         }
-        for (DeploymentEvent e : u.events()) {
-            insertEvent(c, e);
-        }
-        return true;
+        return matched;
     }
 
     private int checkCount(Connection c, long id) throws SQLException {
@@ -704,6 +916,28 @@ public final class JdbcHistoryStore implements HistoryStore {
                     return Optional.of(new LeaseInfo(rs.getString("lease_owner"), dialect.getInstant(rs, "lease_until")));
                 }
             }
+        }));
+    }
+
+    /** One transaction for all of them. */
+    @Override
+    public void markAllNotified(Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        call("mark " + ids.size() + " deployments notified", () -> connections.write(c -> {
+            for (List<Long> chunk : chunks(ids)) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE deployment_histories SET completion_notified = ?, "
+                        + "lease_owner = NULL, lease_until = NULL WHERE id IN (" + placeholders(chunk.size()) + ")")) {
+                    dialect.setBoolean(ps, 1, true);
+                    int i = 2;
+                    for (Long id : chunk) {
+                        ps.setLong(i++, id);
+                    }
+                    ps.executeUpdate();
+                }
+            }
+            return null;
         }));
     }
 

@@ -58,6 +58,12 @@ public final class NcpClient implements AutoCloseable {
     private final HttpClient http;
     /** Where answers are read; null to read them where the HttpClient completes them (a host's client without executor). */
     private final Executor answers;
+    /**
+     * Where requests are sent and answered, blocking ({@code HttpClient.send}), when the builder created the
+     * HttpClient: {@code sendAsync} hands every answer to a new unnamed thread on machines with two CPUs or fewer
+     * (the JDK's async pool when the common pool has one thread); null with a host's client or executor.
+     */
+    private final ExecutorService senders;
     private final String userAgent;
     private final RequestLimiter limiter;
     private final UnknownStatusWords unknownWords = new UnknownStatusWords();
@@ -65,7 +71,8 @@ public final class NcpClient implements AutoCloseable {
     private final ExecutorService ownedExecutor;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private NcpClient(Builder b, NcpCredentials credentials, HttpClient http, ExecutorService ownedExecutor) {
+    private NcpClient(Builder b, NcpCredentials credentials, HttpClient http, ExecutorService ownedExecutor,
+                      ExecutorService senders) {
         this.ownedExecutor = ownedExecutor;
         this.endpoint = b.endpoint;
         this.credentials = credentials;
@@ -73,6 +80,7 @@ public final class NcpClient implements AutoCloseable {
         this.clock = b.clock;
         this.http = http;
         this.answers = http.executor().orElse(null);
+        this.senders = senders;
         this.userAgent = b.userAgent;
         this.limiter = new RequestLimiter(b.maxConcurrentRequests);
     }
@@ -247,7 +255,6 @@ public final class NcpClient implements AutoCloseable {
                 .build();
         long started = System.nanoTime();
         CompletableFuture<T> result = new CompletableFuture<>();
-        CompletableFuture<HttpResponse<byte[]>> sent = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
         BiConsumer<HttpResponse<byte[]>, Throwable> onAnswer = (response, error) -> {
             long elapsedMs = (System.nanoTime() - started) / 1_000_000;
             int status = response == null ? 0 : response.statusCode();
@@ -266,6 +273,15 @@ public final class NcpClient implements AutoCloseable {
                 result.completeExceptionally(e);
             }
         };
+        if (senders != null) {
+            try {
+                senders.execute(() -> sendBlocking(request, onAnswer));
+                return result;
+            } catch (RejectedExecutionException e) {
+                // Shut down: fall through to the JDK's own async path.
+            }
+        }
+        CompletableFuture<HttpResponse<byte[]>> sent = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
         if (answers == null) {
             sent.whenComplete(onAnswer);
         } else {
@@ -279,6 +295,20 @@ public final class NcpClient implements AutoCloseable {
             });
         }
         return result;
+    }
+
+    private void sendBlocking(HttpRequest request, BiConsumer<HttpResponse<byte[]>, Throwable> onAnswer) {
+        HttpResponse<byte[]> response = null;
+        Throwable error = null;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (java.io.IOException e) {
+            error = e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            error = e;
+        }
+        onAnswer.accept(response, error);
     }
 
     private <T> T read(String method, String pathAndQuery, HttpResponse<byte[]> response, Function<byte[], T> reader) {
@@ -368,6 +398,9 @@ public final class NcpClient implements AutoCloseable {
         if (closed.compareAndSet(false, true)) {
             if (ownedExecutor != null) {
                 ownedExecutor.shutdown();
+            }
+            if (senders != null) {
+                senders.shutdown();
             }
             log.debug("ncp_client_closed endpoint={}", endpoint.baseUri());
         }
@@ -499,9 +532,12 @@ public final class NcpClient implements AutoCloseable {
                         + "creates; with httpClient(...) set them on that HttpClient instead");
             }
             NcpCredentials creds = credentials != null ? credentials : NcpCredentials.fromEnvironment();
-            ExecutorService owned = httpClient == null && executor == null ? HttpExecutor.create() : null;
+            boolean own = httpClient == null && executor == null;
+            ExecutorService owned = own ? HttpExecutor.internal() : null;
             HttpClient http = httpClient != null ? httpClient : newHttpClient(owned);
-            NcpClient client = new NcpClient(this, creds, http, owned);
+            // Our own client: sends block on a few named threads of ours (see NcpClient#senders).
+            ExecutorService senders = own ? HttpExecutor.senders() : null;
+            NcpClient client = new NcpClient(this, creds, http, owned, senders);
             log.debug("ncp_client_created endpoint={} access_key={} request_timeout_ms={} max_concurrent_requests={}",
                     endpoint.baseUri(), creds.maskedAccessKey(), requestTimeout.toMillis(), maxConcurrentRequests);
             return client;

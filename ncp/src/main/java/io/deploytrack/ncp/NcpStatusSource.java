@@ -47,7 +47,8 @@ import java.util.concurrent.ExecutionException;
  * saying the access key, secret key or the machine's clock are wrong; 404 is "not found" (retried a few times, then
  * the check fails).
  *
- * <p>When two or more checks of one NCP project are due together, one list call
+ * <p>The checks of one NCP project share one poll timer ({@link #pollGroup}), so they are due together once per
+ * interval whenever they started. When two or more checks of one NCP project are due together, one list call
  * ({@code GET .../history?pageNo=1&pageSize=100}) serves them, each matched by its history id (never by its position:
  * the list's order is not documented). An id not on that page gets its own detail call, and so does an id whose list
  * entry shows a terminal status, because only the detail carries {@code endTime}. A single due check uses the detail
@@ -184,6 +185,20 @@ public final class NcpStatusSource implements PollingSource {
     @Override
     public Duration pollInterval() {
         return pollInterval;
+    }
+
+    /**
+     * The checks of one NCP project share one timer, so one list call per project per interval serves them all.
+     *
+     * @return {@code ncp-project:{projectId}}, or null for a reference that does not parse
+     */
+    @Override
+    public String pollGroup(CheckRef ref) {
+        try {
+            return "ncp-project:" + NcpTarget.parse(ref, false).projectId();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** What NCP says now about one deployment: one detail call. */

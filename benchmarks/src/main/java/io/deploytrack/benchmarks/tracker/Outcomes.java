@@ -56,6 +56,20 @@ public final class Outcomes {
         return committedAt.size();
     }
 
+    private static Instant completedAt(ResultSet rs) throws SQLException {
+        Object v = rs.getObject("completed_at");
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof java.sql.Timestamp ts) {
+            return ts.toInstant();
+        }
+        if (v instanceof java.time.OffsetDateTime odt) {
+            return odt.toInstant();
+        }
+        return StoredText.parseTime(v.toString());
+    }
+
     /** Completion reports beyond the first per deployment (must be 0). */
     public long duplicates() {
         return duplicates.get();
@@ -63,10 +77,17 @@ public final class Outcomes {
 
     /** Checks the stored rows of {@code file} (ids as noted) and builds the figure. */
     public Figure figure(String name, Path file, Probe probe, long apiCalls, double wallSeconds) throws SQLException {
+        try (Connection c = SqliteFiles.connect(file)) {
+            return figure(name, c, probe, apiCalls, wallSeconds);
+        }
+    }
+
+    /** As {@link #figure(String, Path, Probe, long, double)}, reading the rows through {@code c}. */
+    public Figure figure(String name, Connection c, Probe probe, long apiCalls, double wallSeconds) throws SQLException {
         int completed = 0;
         int wrong = 0;
         List<Long> detect = new ArrayList<>();
-        try (Connection c = SqliteFiles.connect(file); Statement s = c.createStatement();
+        try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT id, status, completed_at FROM deployment_histories")) {
             while (rs.next()) {
                 long id = rs.getLong("id");
@@ -77,7 +98,7 @@ public final class Outcomes {
                     continue;
                 }
                 completed++;
-                Instant end = StoredText.parseTime(rs.getString("completed_at"));
+                Instant end = completedAt(rs);
                 long life = e.duration().toMillis();
                 long endError = end == null ? Long.MAX_VALUE : end.toEpochMilli() - (releasedEmulatorMillis + life);
                 if (!e.expected().word().equals(status) || Math.abs(endError) > 2) {

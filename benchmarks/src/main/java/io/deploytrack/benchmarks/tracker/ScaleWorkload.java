@@ -34,6 +34,16 @@ public record ScaleWorkload(int deployments, int projects, int minSeconds, int m
         return new ScaleWorkload(10_000, 100, 5, 30, 20_251_126L);
     }
 
+    /** {@code tracker.scale50k}: the same shape at 50,000 deployments over 500 NCP projects (100 each). */
+    public static ScaleWorkload standard50k() {
+        return new ScaleWorkload(50_000, 500, 5, 30, 20_251_127L);
+    }
+
+    /** {@code tracker.pg3}: 3,000 deployments over 30 NCP projects, 5 to 30 s each, for three trackers. */
+    public static ScaleWorkload pg3() {
+        return new ScaleWorkload(3_000, 30, 5, 30, 20_251_128L);
+    }
+
     /** One deployment of the workload. */
     public record Item(int index, long projectId, Duration duration, String finalWord, DeploymentStatus expected) {
         /** What the emulator runs for it. */

@@ -25,19 +25,24 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.Random;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * {@code tracker.baseline}: the same workload done the way a host does it by hand: for each deployment, insert a
- * row (plain JDBC, one shared SQLite connection with the store's pragmas, the store's schema), then start a thread
- * that asks the detail endpoint every second until a terminal word, and updates the row. HTTP: one shared JDK
- * HttpClient, signed requests, at most {@value #MAX_CONNECTIONS} at once (as a host's pooled HTTP client allows, and
- * as many as {@code NcpClient} sends at most): unbounded, ten thousand pollers open a connection each and run this
- * process out of file descriptors. The pollers start asking when the emulator's clock is released (all registered).
+ * {@code tracker.baseline}: the same workload followed the way the home-made tracker did it, in Java: for each
+ * deployment, insert a row (plain JDBC, one shared SQLite connection with the store's pragmas, the store's schema),
+ * then one scheduled task per deployment that asks the detail endpoint every {@value #INTERVAL_SECONDS} s (the interval
+ * it used) until a terminal word, and updates the row. Its loop is {@value #LOOP_THREADS} threads (what an asyncio
+ * loop's default executor has on two CPUs: CPUs + 4), requests go out asynchronously on one shared JDK HttpClient,
+ * signed, at most {@value #MAX_CONNECTIONS} at once (aiohttp's default connection limit: 10,000 deployments every
+ * 10 s are 1,000 requests a second, which 100 connections carry without falling behind the schedule). Each task's
+ * first poll falls at a random point of its first interval, as deployments started at different times would.
  */
 public final class TrackerBaseline {
     /** The thread name prefixes that count as the host's threads (as {@link TrackerScale#THREADS} counts). */
@@ -45,8 +50,12 @@ public final class TrackerBaseline {
     private static final Set<String> TERMINAL = Set.of("success", "fail", "error", "reject", "canary_reject",
             "canary_waiting_timeout", "canceled");
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The most requests in flight at once: a connection pool's size. */
-    static final int MAX_CONNECTIONS = 64;
+    /** The most requests in flight at once: aiohttp's default connection limit. */
+    static final int MAX_CONNECTIONS = 100;
+    /** The home-made tracker's poll interval. */
+    static final int INTERVAL_SECONDS = 10;
+    /** Its loop's threads. */
+    static final int LOOP_THREADS = 6;
 
     private final ScaleWorkload workload;
     private final Consumer<String> log;
@@ -67,10 +76,15 @@ public final class TrackerBaseline {
             Probe probe = Probe.start(THREADS);
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(5)).build();
-            Host host = new Host(emulator, http, db, outcomes, errors);
-            CountDownLatch go = new CountDownLatch(1);
+            ScheduledThreadPoolExecutor loop = new ScheduledThreadPoolExecutor(LOOP_THREADS, r -> {
+                Thread t = new Thread(r, "baseline-loop");
+                t.setDaemon(true);
+                return t;
+            });
+            Host host = new Host(emulator, http, db, outcomes, errors, loop);
             CountDownLatch done = new CountDownLatch(workload.deployments());
-            List<Thread> pollers = new ArrayList<>(workload.deployments());
+            Random phases = new Random(workload.seed());
+            List<long[]> follows = new ArrayList<>(workload.deployments());
             long start = System.nanoTime();
             double wall;
             try {
@@ -79,39 +93,26 @@ public final class TrackerBaseline {
                     long historyId = emulator.createHistory(item.projectId(), item.script());
                     long id = host.insert(item, historyId);
                     outcomes.expect(id, item);
-                    Thread t = new Thread(() -> {
-                        try {
-                            go.await();
-                            host.follow(id, item.projectId(), historyId);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        } finally {
-                            done.countDown();
-                        }
-                    }, "baseline-poller-" + id);
-                    t.setDaemon(true);
-                    pollers.add(t);
-                    t.start();
+                    follows.add(new long[]{id, item.projectId(), historyId});
                 }
                 log.accept(String.format("tracker.baseline: %,d deployments started in %.1f s",
                         workload.deployments(), (System.nanoTime() - start) / 1e9));
                 outcomes.released(clock.release(), clock.heldAt());
                 long released = System.nanoTime();
-                go.countDown();
-                long waitMillis = Duration.ofSeconds(workload.maxSeconds()).plus(TrackerScale.GRACE).toMillis();
+                for (long[] f : follows) {
+                    long phase = (long) (phases.nextDouble() * INTERVAL_SECONDS * 1000);
+                    loop.schedule(() -> host.poll(f[0], f[1], f[2], done), phase, TimeUnit.MILLISECONDS);
+                }
+                long waitMillis = Duration.ofSeconds(workload.maxSeconds() + INTERVAL_SECONDS).plus(TrackerScale.GRACE)
+                        .toMillis();
                 if (!done.await(waitMillis, TimeUnit.MILLISECONDS)) {
-                    log.accept("tracker.baseline: " + done.getCount() + " pollers still running " + waitMillis / 1000
-                            + " s after the last start");
+                    log.accept("tracker.baseline: " + done.getCount() + " deployments still followed " + waitMillis / 1000
+                            + " s after the release");
                 }
                 wall = (System.nanoTime() - released) / 1e9;
             } finally {
-                long t0 = System.nanoTime();
-                pollers.forEach(Thread::interrupt);
+                loop.shutdownNow();
                 probe.close();
-                for (Thread t : pollers) {
-                    t.join(TimeUnit.SECONDS.toMillis(10));
-                }
-                log.accept(String.format("tracker.baseline: pollers stopped in %.1f s", (System.nanoTime() - t0) / 1e9));
             }
             long calls = emulator.detailCalls() + emulator.listCalls();
             log.accept(String.format("tracker.baseline: %,d detail calls, %,d failed polls, %d collections, threads "
@@ -122,21 +123,24 @@ public final class TrackerBaseline {
         }
     }
 
-    /** The hand-written host: a row per deployment and a blocking poll loop per deployment. */
+    /** The hand-written host: a row per deployment and a scheduled poll task per deployment. */
     private static final class Host {
         private final NcpEmulator emulator;
         private final HttpClient http;
         private final Connection db;
         private final Outcomes outcomes;
         private final AtomicLong errors;
+        private final ScheduledExecutorService loop;
         private final Semaphore connections = new Semaphore(MAX_CONNECTIONS);
 
-        Host(NcpEmulator emulator, HttpClient http, Connection db, Outcomes outcomes, AtomicLong errors) {
+        Host(NcpEmulator emulator, HttpClient http, Connection db, Outcomes outcomes, AtomicLong errors,
+             ScheduledExecutorService loop) {
             this.emulator = emulator;
             this.http = http;
             this.db = db;
             this.outcomes = outcomes;
             this.errors = errors;
+            this.loop = loop;
         }
 
         long insert(ScaleWorkload.Item item, long historyId) throws SQLException {
@@ -160,51 +164,46 @@ public final class TrackerBaseline {
             }
         }
 
-        void follow(long id, long projectId, long historyId) {
+        /** One poll; the next is scheduled an interval later unless the answer was terminal. */
+        void poll(long id, long projectId, long historyId, CountDownLatch done) {
             String path = "/api/v1/project/" + projectId + "/history/" + historyId;
             URI uri = emulator.baseUri().resolve(path);
-            while (!Thread.currentThread().isInterrupted()) {
+            long ts = System.currentTimeMillis();
+            HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET()
+                    .header("x-ncp-apigw-timestamp", Long.toString(ts))
+                    .header("x-ncp-iam-access-key", emulator.accessKey())
+                    .header("x-ncp-apigw-signature-v2",
+                            NcpSignature.sign("GET", path, ts, emulator.accessKey(), emulator.secretKey()))
+                    .build();
+            try {
+                connections.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).whenComplete((response, error) -> {
+                connections.release();
                 try {
-                    long ts = System.currentTimeMillis();
-                    HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET()
-                            .header("x-ncp-apigw-timestamp", Long.toString(ts))
-                            .header("x-ncp-iam-access-key", emulator.accessKey())
-                            .header("x-ncp-apigw-signature-v2",
-                                    NcpSignature.sign("GET", path, ts, emulator.accessKey(), emulator.secretKey()))
-                            .build();
-                    HttpResponse<byte[]> response;
-                    connections.acquire();
-                    try {
-                        response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-                    } finally {
-                        connections.release();
-                    }
-                    if (response.statusCode() == 200) {
+                    if (error == null && response.statusCode() == 200) {
                         JsonNode result = JSON.readTree(response.body()).path("result");
                         String word = result.path("status").asText();
                         if (TERMINAL.contains(word)) {
                             complete(id, word, Instant.ofEpochMilli(result.path("endTime").asLong()));
+                            done.countDown();
                             return;
                         }
                     } else {
                         errors.incrementAndGet();
                     }
-                } catch (IOException e) {
+                } catch (IOException | SQLException e) {
                     errors.incrementAndGet();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                } catch (SQLException e) {
-                    throw new IllegalStateException("baseline could not record deployment " + id, e);
                 }
                 try {
-                    // The hand-written way: a thread per deployment that sleeps between polls.
-                    TimeUnit.SECONDS.sleep(1);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
+                    loop.schedule(() -> poll(id, projectId, historyId, done), INTERVAL_SECONDS, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // The run is over.
                 }
-            }
+            });
         }
 
         private void complete(long id, String word, Instant end) throws SQLException {

@@ -35,10 +35,11 @@ import java.util.function.Consumer;
  */
 public final class TrackerScale {
     /**
-     * The thread name prefixes that count: the library's own ({@code deploytrack-}), the JDK HttpClient's it created
-     * ({@code HttpClient-}), and unnamed threads ({@code Thread-}): on a machine with two CPUs or fewer the JDK's
-     * {@code HttpClient.sendAsync} completes every answer on a new unnamed thread (CompletableFuture's default
-     * executor when the common pool has a single thread). Nothing else in this JVM starts unnamed threads.
+     * The thread name prefixes that count: the library's own ({@code deploytrack-}: the tracker's scheduler and
+     * workers, the NCP client's senders and its HttpClient's executor), the JDK HttpClient's own
+     * ({@code HttpClient-}: its selector), and unnamed threads ({@code Thread-}), which the JDK's {@code sendAsync}
+     * would start per answer on two CPUs (the NCP client no longer uses it): nothing else in this JVM starts unnamed
+     * threads, so any counted there are the library's.
      */
     public static final List<String> THREADS = List.of("deploytrack-", "HttpClient-", "Thread-");
     /** How many host threads register the deployments. */
@@ -46,16 +47,23 @@ public final class TrackerScale {
     /** How long after the last start the run waits for the slowest deployment, beyond its longest life. */
     static final Duration GRACE = Duration.ofSeconds(60);
 
+    private final String name;
     private final ScaleWorkload workload;
     private final Consumer<String> log;
 
     public TrackerScale(ScaleWorkload workload, Consumer<String> log) {
+        this("tracker.scale", workload, log);
+    }
+
+    /** @param name the figure's name ({@code tracker.scale}, {@code tracker.scale50k}) */
+    public TrackerScale(String name, ScaleWorkload workload, Consumer<String> log) {
+        this.name = name;
         this.workload = workload;
         this.log = log;
     }
 
     public Figure run() throws Exception {
-        Path file = SqliteFiles.fresh(Work.file("tracker-scale", ".db"));
+        Path file = SqliteFiles.fresh(Work.file(name.replace('.', '-'), ".db"));
         Outcomes outcomes = new Outcomes();
         DeploymentListener listener = new DeploymentListener() {
             @Override
@@ -97,7 +105,7 @@ public final class TrackerScale {
                 for (Future<CompletableFuture<Deployment>> f : tracked) {
                     completions.add(f.get());
                 }
-                log.accept(String.format("tracker.scale: %,d deployments tracked in %.1f s", workload.deployments(),
+                log.accept(String.format("%s: %,d deployments tracked in %.1f s", name, workload.deployments(),
                         (System.nanoTime() - start) / 1e9));
                 outcomes.released(clock.release(), clock.heldAt());
                 released = System.nanoTime();
@@ -105,7 +113,7 @@ public final class TrackerScale {
                 try {
                     CompletableFuture.allOf(completions.toArray(CompletableFuture[]::new)).get(waitMillis, TimeUnit.MILLISECONDS);
                 } catch (TimeoutException e) {
-                    log.accept("tracker.scale: " + (workload.deployments() - outcomes.completions())
+                    log.accept(name + ": " + (workload.deployments() - outcomes.completions())
                             + " deployments still running " + waitMillis / 1000 + " s after the last start");
                 }
                 wall = (System.nanoTime() - released) / 1e9;
@@ -115,11 +123,11 @@ public final class TrackerScale {
                 probe.close();
             }
             long calls = emulator.detailCalls() + emulator.listCalls();
-            log.accept(String.format("tracker.scale: %,d detail calls, %,d list calls, %d duplicate completions, "
-                    + "%d collections, threads peak by prefix %s", emulator.detailCalls(), emulator.listCalls(),
+            log.accept(String.format("%s: %,d detail calls, %,d list calls, %d duplicate completions, "
+                    + "%d collections, threads peak by prefix %s", name, emulator.detailCalls(), emulator.listCalls(),
                     outcomes.duplicates(), probe.collections(), probe.peakByPrefix()));
             store.close();
-            return outcomes.figure("tracker.scale", file, probe, calls, wall);
+            return outcomes.figure(name, file, probe, calls, wall);
         }
     }
 }

@@ -39,7 +39,7 @@ final class CheckProgress implements ObservationSink {
     @Override
     public void observe(Tracked t, String checkName, Observation o) {
         synchronized (t) {
-            if (!t.done && !workers.closed()) {
+            if (t.open() && !workers.closed()) {
                 apply(t, checkName, o);
             }
         }
@@ -75,7 +75,7 @@ final class CheckProgress implements ObservationSink {
     void deadline(Tracked t, String checkName) {
         synchronized (t) {
             t.deadlinePending.remove(checkName);
-            if (!t.done && !workers.closed()) {
+            if (t.open() && !workers.closed()) {
                 timeOut(t, checkName);
             }
         }
@@ -119,18 +119,18 @@ final class CheckProgress implements ObservationSink {
         List<DeploymentEvent> events = statusChanged
                 ? List.of(DeploymentEvent.of(t.id, now, "source_status", checkName, null, null, o.sourceStatus(), o.message()))
                 : List.of();
-        boolean ok = store.update(new DeploymentUpdate(t.id, DeploymentStatus.RUNNING, null,
-                depStart.equals(d.startedAt()) ? null : depStart, null, null, null, null, List.of(nc), events));
-        if (!ok) {
-            concluder.finishFromStore(t);
-            return;
-        }
+        // Written by the group commit; the next observation already builds on this state, listeners hear of it once
+        // it is written.
         t.current = d.withChecks(Concluder.replace(d.checks(), nc)).withStartedAt(depStart);
-        if (statusChanged) {
-            Log.event(Log.TRACKER, Level.INFO, "deployment_status_changed", "deployment_id", t.id, "check", checkName,
-                    c.sourceType() + "_status", o.sourceStatus(), "awaiting_approval", awaiting);
-        }
-        notifier.statusChanged(t, t.current, nc);
+        Deployment snapshot = t.current;
+        concluder.submitChange(t, new DeploymentUpdate(t.id, DeploymentStatus.RUNNING, null,
+                depStart.equals(d.startedAt()) ? null : depStart, null, null, null, null, List.of(nc), events), () -> {
+            if (statusChanged) {
+                Log.event(Log.TRACKER, Level.INFO, "deployment_status_changed", "deployment_id", t.id, "check",
+                        checkName, c.sourceType() + "_status", o.sourceStatus(), "awaiting_approval", awaiting);
+            }
+            notifier.statusChanged(t, snapshot, nc);
+        });
     }
 
     private void timeOut(Tracked t, String checkName) {

@@ -8,6 +8,7 @@ import io.deploytrack.core.DeploymentOutcome;
 import io.deploytrack.core.DeploymentStatus;
 import io.deploytrack.core.DeploymentUpdate;
 import io.deploytrack.core.HistoryStore;
+import io.deploytrack.core.UpdateOutcome;
 import org.slf4j.event.Level;
 
 import java.time.Duration;
@@ -18,23 +19,24 @@ import java.util.Optional;
 
 /**
  * A check reached a terminal status: decides the deployment's status with {@link DeploymentOutcome}, and either
- * records the check and goes on, or ends the deployment (under a freshly renewed lease, by compare-and-set) and queues
- * the notifications. Also adopts what the store says when the row changed under this instance. Callers hold the
+ * records the check and goes on, or ends the deployment and queues the notifications. Every write goes through the
+ * {@link GroupCommit} (a compare-and-set under this instance's lease, many per transaction); what follows from it runs
+ * once it is committed. Also adopts what the store says when the row changed under this instance. Callers hold the
  * deployment's monitor; the queued notifications run after they release it.
  */
 final class Concluder {
     private final HistoryStore store;
     private final TrackerTime time;
-    private final LeaseKeeper leases;
     private final Notifier notifier;
     private final InFlight inFlight;
     private final String instanceId;
+    private final GroupCommit commits;
 
-    Concluder(HistoryStore store, TrackerTime time, LeaseKeeper leases, Notifier notifier, InFlight inFlight,
+    Concluder(HistoryStore store, TrackerTime time, GroupCommit commits, Notifier notifier, InFlight inFlight,
               String instanceId) {
         this.store = store;
         this.time = time;
-        this.leases = leases;
+        this.commits = commits;
         this.notifier = notifier;
         this.inFlight = inFlight;
         this.instanceId = instanceId;
@@ -81,44 +83,78 @@ final class Concluder {
         // Ending a deployment and notifying its end happen under a freshly extended lease. Another instance claims an
         // ended row whose end was never notified once its lease expires (its instance died before onCompleted); if
         // this instance ended it on a nearly expired lease, or on one another instance had already claimed, both would
-        // notify. A row we no longer hold is left to its holder, which ends and notifies it.
-        if (!leases.renew(t)) {
-            Log.event(Log.TRACKER, Level.WARN, "deployment_lease_lost", "deployment_id", t.id, "instance", instanceId);
-            finishFromStore(t);
-            return;
-        }
-        boolean ok = store.update(new DeploymentUpdate(t.id, DeploymentStatus.RUNNING, outcome,
+        // notify. A row we no longer hold is left to its holder, which ends and notifies it. The group commit writes
+        // the end only while this instance holds the lease, extending it in the same transaction.
+        DeploymentUpdate end = new DeploymentUpdate(t.id, DeploymentStatus.RUNNING, outcome,
                 start.equals(d.startedAt()) ? null : start, deployed, completed, errorStage, errorMessage, written,
                 List.of(DeploymentEvent.of(t.id, now, "completed", finished.name(), DeploymentStatus.RUNNING, outcome,
-                        finished.lastSourceStatus(), PushRouter.withEndingPath(d, finished, t.endingVia, errorMessage)))));
-        if (!ok) {
-            finishFromStore(t);
-            return;
-        }
+                        finished.lastSourceStatus(), PushRouter.withEndingPath(d, finished, t.endingVia, errorMessage))));
         Deployment result = d.withChecks(checks).withOutcome(outcome, start, deployed, completed, errorStage, errorMessage);
-        t.current = result;
-        t.done = true;
-        t.stopFollowing();
-        inFlight.remove(t);
-        logEnd(result, outcome, Duration.between(start, completed));
-        notifier.statusChanged(t, result, finished);
-        notifier.completed(t, result);
+        t.concluding = true;
+        commits.submit(t, end, new GroupCommit.Settle() {
+            @Override
+            public void settled(UpdateOutcome written) {
+                if (t.done) {
+                    return;
+                }
+                if (written != UpdateOutcome.APPLIED) {
+                    if (written == UpdateOutcome.LEASE_LOST) {
+                        Log.event(Log.TRACKER, Level.WARN, "deployment_lease_lost", "deployment_id", t.id, "instance",
+                                instanceId);
+                    }
+                    finishFromStore(t);
+                    return;
+                }
+                t.current = result;
+                t.done = true;
+                t.stopFollowing();
+                inFlight.remove(t);
+                logEnd(result, outcome, Duration.between(result.startedAt(), result.completedAt()));
+                notifier.statusChanged(t, result, finished);
+                notifier.completed(t, result);
+            }
+
+            @Override
+            public void failed(RuntimeException error) {
+                // Nothing was written: the deployment goes on being followed and the next answer concludes it again.
+                t.concluding = false;
+            }
+        });
     }
 
-    /** Another check still runs: record this one and go on. */
+    /** Another check still runs: record this one and go on (written by the group commit). */
     private void recordCheck(Tracked t, Deployment d, List<DeploymentCheck> checks, DeploymentCheck finished,
                              Instant depStart, Instant now) {
-        boolean ok = store.update(new DeploymentUpdate(t.id, DeploymentStatus.RUNNING, null,
+        DeploymentUpdate u = new DeploymentUpdate(t.id, DeploymentStatus.RUNNING, null,
                 depStart.equals(d.startedAt()) ? null : depStart, null, null, null, null, List.of(finished),
                 List.of(DeploymentEvent.of(t.id, now, "check_completed", finished.name(), null, null,
-                        finished.lastSourceStatus(), finished.status().word()))));
-        if (!ok) {
-            finishFromStore(t);
-            return;
-        }
+                        finished.lastSourceStatus(), finished.status().word())));
         t.stopFollowing(finished.name());
         t.current = d.withChecks(checks).withStartedAt(depStart);
-        notifier.statusChanged(t, t.current, finished);
+        Deployment snapshot = t.current;
+        submitChange(t, u, () -> notifier.statusChanged(t, snapshot, finished));
+    }
+
+    /**
+     * Queues a change that keeps the deployment running; {@code t.current} already shows it. Once written,
+     * {@code onWritten} runs; when the row changed under this instance, what the store says is adopted.
+     */
+    void submitChange(Tracked t, DeploymentUpdate u, Runnable onWritten) {
+        commits.submit(t, u, new GroupCommit.Settle() {
+            @Override
+            public void settled(UpdateOutcome written) {
+                if (written == UpdateOutcome.APPLIED) {
+                    onWritten.run();
+                } else if (!t.done) {
+                    finishFromStore(t);
+                }
+            }
+
+            @Override
+            public void failed(RuntimeException error) {
+                // The change stays in memory; the deployment's next write (its end at the latest) carries its checks.
+            }
+        });
     }
 
     /**
@@ -127,6 +163,7 @@ final class Concluder {
      */
     void finishFromStore(Tracked t) {
         t.done = true;
+        t.concluding = false;
         t.stopFollowing();
         inFlight.remove(t);
         Optional<Deployment> stored = store.find(t.id);

@@ -36,7 +36,7 @@ final class DueWork implements Runnable {
                 d.tick(now);
             }
             for (Tracked t : inFlight.all()) {
-                if (t.done) {
+                if (!t.open()) {
                     continue;
                 }
                 Instant grace = t.deadlineGraceUntil;

@@ -6,7 +6,11 @@ import io.deploytrack.core.DeploymentListener;
 import io.deploytrack.core.HistoryStore;
 import org.slf4j.event.Level;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Tells listeners and waiters what happened. Calls are queued in a deployment's outbox while its state changes (under
@@ -18,11 +22,16 @@ final class Notifier {
     private final List<DeploymentListener> listeners;
     private final HistoryStore store;
     private final Completions completions;
+    private final Workers workers;
+    /** Ended deployments whose {@code onCompleted} ran, waiting for their notified mark. */
+    private final Queue<Deployment> marks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean draining = new AtomicBoolean();
 
-    Notifier(List<DeploymentListener> listeners, HistoryStore store, Completions completions) {
+    Notifier(List<DeploymentListener> listeners, HistoryStore store, Completions completions, Workers workers) {
         this.listeners = List.copyOf(listeners);
         this.store = store;
         this.completions = completions;
+        this.workers = workers;
     }
 
     /** Queues {@code onStarted}. */
@@ -70,15 +79,46 @@ final class Notifier {
         }
     }
 
-    /** {@code onCompleted}, the notified mark and the futures of an ended deployment, now, on this thread. */
+    /**
+     * {@code onCompleted} of an ended deployment, now, on this thread; then the notified mark and the futures, which
+     * {@link #marks} writes for the ends of the moment together.
+     */
     void completedNow(Deployment ended) {
         each("onCompleted", ended.id(), l -> l.onCompleted(ended));
-        try {
-            store.markNotified(ended.id());
-        } catch (RuntimeException e) {
-            Log.event(Log.TRACKER, Level.WARN, "deployment_notified_mark_failed", "deployment_id", ended.id(), "error", e);
+        marks.add(ended);
+        if (draining.compareAndSet(false, true)) {
+            if (workers.closed()) {
+                drainMarks();
+            } else {
+                workers.execute(this::drainMarks);
+            }
         }
-        completions.complete(ended);
+    }
+
+    /** Writes the queued notified marks, many per transaction, and completes their futures after each write. */
+    private void drainMarks() {
+        while (true) {
+            List<Deployment> batch = new ArrayList<>();
+            Deployment d;
+            while (batch.size() < GroupCommit.MAX_BATCH && (d = marks.poll()) != null) {
+                batch.add(d);
+            }
+            if (!batch.isEmpty()) {
+                try {
+                    store.markAllNotified(batch.stream().map(Deployment::id).toList());
+                } catch (RuntimeException e) {
+                    // The row stays unnotified: whoever claims it after its lease runs onCompleted again.
+                    Log.event(Log.TRACKER, Level.WARN, "deployment_notified_mark_failed", "deployments", batch.size(),
+                            "error", e);
+                }
+                batch.forEach(completions::complete);
+                continue;
+            }
+            draining.set(false);
+            if (marks.isEmpty() || !draining.compareAndSet(false, true)) {
+                return;
+            }
+        }
     }
 
     private interface Call {

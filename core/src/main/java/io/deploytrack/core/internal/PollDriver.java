@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -26,6 +27,10 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Drives one {@link PollingSource} for every check that uses it: on each tick, the checks that are due (and those
  * due within half an interval, so one batch can serve them together) go to {@link PollingSource#pollAll} at once.
+ * Checks the source puts in one {@link PollingSource#pollGroup group} (an NCP project) share one timer: when it is
+ * due, every check of the group that is not backing off is polled in that batch, and the timer moves on by one
+ * interval, so the source is asked about the group once per interval however many checks it has and whenever they
+ * started.
  */
 final class PollDriver {
 
@@ -33,16 +38,32 @@ final class PollDriver {
         final Tracked tracked;
         final String checkName;
         final CheckRef ref;
+        /** The shared timer, or null when this check has its own. */
+        final Group group;
+        /**
+         * Its own timer; in a group, the end of a backoff (0 when none: the group's timer decides).
+         */
         volatile long nextPollAtMillis;
         volatile boolean inFlight;
         volatile boolean removed;
         int failures;
         int notFound;
 
-        Entry(Tracked tracked, String checkName, CheckRef ref, long nextPollAtMillis) {
+        Entry(Tracked tracked, String checkName, CheckRef ref, Group group, long nextPollAtMillis) {
             this.tracked = tracked;
             this.checkName = checkName;
             this.ref = ref;
+            this.group = group;
+            this.nextPollAtMillis = nextPollAtMillis;
+        }
+    }
+
+    /** The checks of one poll group and their shared timer. */
+    private static final class Group {
+        final Set<Entry> members = ConcurrentHashMap.newKeySet();
+        volatile long nextPollAtMillis;
+
+        Group(long nextPollAtMillis) {
             this.nextPollAtMillis = nextPollAtMillis;
         }
     }
@@ -55,6 +76,9 @@ final class PollDriver {
     private final LeaseKeeper leases;
     private final ObservationSink sink;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    /** The checks with a timer of their own. */
+    private final Map<String, Entry> solo = new ConcurrentHashMap<>();
+    private final Map<String, Group> groups = new ConcurrentHashMap<>();
 
     /** Polls {@code source} every {@code interval}, handing what it learns to {@code sink}. */
     PollDriver(PollingSource source, Duration interval, TrackerSettings settings, TrackerTime time, Workers workers,
@@ -78,11 +102,35 @@ final class PollDriver {
 
     Following add(Tracked t, DeploymentCheck check, Instant firstPollAt) {
         String key = t.id + "/" + check.name();
-        Entry e = new Entry(t, check.name(), check.ref(), firstPollAt.toEpochMilli());
-        entries.put(key, e);
+        String groupKey = groupOf(check.ref());
+        if (groupKey == null) {
+            Entry e = new Entry(t, check.name(), check.ref(), null, firstPollAt.toEpochMilli());
+            entries.put(key, e);
+            solo.put(key, e);
+            return () -> {
+                e.removed = true;
+                entries.remove(key, e);
+                solo.remove(key, e);
+            };
+        }
+        // A new group is first due when its first check is; a check joining a group waits for the group's timer.
+        // Joining and leaving happen inside compute, so a group never loses a check to its removal when it empties.
+        Entry[] created = new Entry[1];
+        groups.compute(groupKey, (k, existing) -> {
+            Group g = existing != null ? existing : new Group(firstPollAt.toEpochMilli());
+            created[0] = new Entry(t, check.name(), check.ref(), g, 0);
+            g.members.add(created[0]);
+            return g;
+        });
+        Entry placed = created[0];
+        entries.put(key, placed);
         return () -> {
-            e.removed = true;
-            entries.remove(key, e);
+            placed.removed = true;
+            entries.remove(key, placed);
+            groups.computeIfPresent(groupKey, (k, existing) -> {
+                existing.members.remove(placed);
+                return existing.members.isEmpty() ? null : existing;
+            });
         };
     }
 
@@ -94,18 +142,42 @@ final class PollDriver {
         }
     }
 
+    private String groupOf(CheckRef ref) {
+        try {
+            return source.pollGroup(ref);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     /** Called on the scheduler thread: picks what is due and hands the calls to the workers. */
     void tick(Instant now) {
         long nowMs = now.toEpochMilli();
         long horizon = nowMs + interval.toMillis() / 2;
         boolean anyDue = false;
         List<Entry> batch = new ArrayList<>();
-        for (Entry e : entries.values()) {
-            if (e.inFlight || e.nextPollAtMillis > horizon || !leases.mayAct(e.tracked)) {
+        for (Entry e : solo.values()) {
+            if (e.inFlight || e.nextPollAtMillis > horizon || !e.tracked.open() || !leases.mayAct(e.tracked)) {
                 continue;
             }
             anyDue |= e.nextPollAtMillis <= nowMs;
             batch.add(e);
+        }
+        for (Group g : groups.values()) {
+            if (g.nextPollAtMillis > nowMs) {
+                continue;
+            }
+            // The timer keeps its phase (due time + interval, not tick time + interval): a group is then asked
+            // every interval, not every interval plus however late the tick that noticed it came.
+            long next = g.nextPollAtMillis + jittered(interval).toMillis();
+            g.nextPollAtMillis = next > nowMs ? next : nowMs + jittered(interval).toMillis();
+            for (Entry e : g.members) {
+                if (e.inFlight || e.nextPollAtMillis > nowMs || !e.tracked.open() || !leases.mayAct(e.tracked)) {
+                    continue;
+                }
+                anyDue = true;
+                batch.add(e);
+            }
         }
         if (!anyDue) {
             return;
@@ -168,7 +240,7 @@ final class PollDriver {
             if (err == null && obs != null) {
                 e.failures = 0;
                 e.notFound = 0;
-                e.nextPollAtMillis = now.toEpochMilli() + jittered(interval).toMillis();
+                e.nextPollAtMillis = e.group != null ? 0 : now.toEpochMilli() + jittered(interval).toMillis();
                 sink.observe(e.tracked, e.checkName, obs);
                 return;
             }

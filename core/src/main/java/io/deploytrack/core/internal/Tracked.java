@@ -35,6 +35,12 @@ final class Tracked {
     volatile boolean done;
     /** Which path the observation being applied came by, when it is a push (for the event log); guarded by the monitor. */
     String endingVia;
+
+    /**
+     * Its end is decided and queued for the group commit ({@link GroupCommit}): no observation or deadline applies any
+     * more, and no poll is sent, unless the write fails and this is cleared.
+     */
+    volatile boolean concluding;
     /** Pushed observations wait here, so a deployment's observations are applied one at a time, in order. */
     final Queue<Pushed> mailbox = new ConcurrentLinkedQueue<>();
     final AtomicBoolean draining = new AtomicBoolean();
@@ -46,6 +52,11 @@ final class Tracked {
      * the last confirmed lease minus a safety margin. Written by {@link LeaseKeeper} only.
      */
     volatile long leaseValidUntilNanos = Long.MAX_VALUE;
+
+    /** Whether observations, deadlines and polls still apply: neither done nor waiting for its end's commit. */
+    boolean open() {
+        return !done && !concluding;
+    }
 
     Tracked(Deployment d) {
         this.id = d.id();

@@ -72,8 +72,9 @@ public final class TrackerEngine {
         this.time = new TrackerTime(clock, ticker);
         this.workers = new Workers(scheduler, executor);
         this.leases = new LeaseKeeper(store, time, settings);
-        this.notifier = new Notifier(listeners, store, completions);
-        Concluder concluder = new Concluder(store, time, leases, notifier, inFlight, settings.instanceId());
+        this.notifier = new Notifier(listeners, store, completions, workers);
+        GroupCommit commits = new GroupCommit(store, settings, leases, notifier, workers);
+        Concluder concluder = new Concluder(store, time, commits, notifier, inFlight, settings.instanceId());
         CheckProgress progress = new CheckProgress(store, time, workers, concluder, notifier);
         Map<String, PollDriver> drivers = new LinkedHashMap<>();
         Duration shortest = settings.pollInterval();

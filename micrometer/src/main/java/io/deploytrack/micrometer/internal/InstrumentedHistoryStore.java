@@ -9,6 +9,7 @@ import io.deploytrack.core.HistoryStore;
 import io.deploytrack.core.LeaseInfo;
 import io.deploytrack.core.PendingPush;
 import io.deploytrack.core.Push;
+import io.deploytrack.core.UpdateOutcome;
 import io.deploytrack.micrometer.DeploytrackMeterNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -132,6 +133,17 @@ public final class InstrumentedHistoryStore implements HistoryStore {
     @Override
     public void markNotified(long id) {
         timedRun("mark_notified", () -> delegate.markNotified(id));
+    }
+
+    @Override
+    public List<UpdateOutcome> updateUnderLease(String leaseOwner, Duration leaseDuration,
+                                                List<DeploymentUpdate> updates) {
+        return timed("update_under_lease", () -> delegate.updateUnderLease(leaseOwner, leaseDuration, updates));
+    }
+
+    @Override
+    public void markAllNotified(Collection<Long> ids) {
+        timedRun("mark_all_notified", () -> delegate.markAllNotified(ids));
     }
 
     @Override
