@@ -3,6 +3,7 @@ package io.deploytrack.notify;
 import io.deploytrack.core.DeploymentStatus;
 import io.deploytrack.notify.internal.DeploymentJson;
 import io.deploytrack.notify.internal.Http;
+import io.deploytrack.notify.internal.HttpOptions;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,9 +34,9 @@ public final class SlackChannel implements NotificationChannel {
         this.webhook = b.webhook;
         this.filter = b.started ? b.filter.withStatus(DeploymentStatus.RUNNING) : b.filter;
         this.templates = b.templates;
-        this.http = b.http != null ? b.http : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        this.timeout = b.timeout;
-        this.clock = b.clock;
+        this.http = b.http.clientOrDefault();
+        this.timeout = b.http.timeout();
+        this.clock = b.http.clock();
     }
 
     /** A builder posting to this incoming webhook URL ({@code https://hooks.slack.com/services/...}). */
@@ -70,13 +71,7 @@ public final class SlackChannel implements NotificationChannel {
                 .POST(HttpRequest.BodyPublishers.ofString(body(n), StandardCharsets.UTF_8)).build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
                 .thenApply(r -> Http.classify(r, "Slack", clock))
-                .exceptionally(e -> DeliveryResult.retry("Slack not reachable: " + cause(e), null));
-    }
-
-    static String cause(Throwable e) {
-        Throwable t = e.getCause() != null ? e.getCause() : e;
-        // the JDK's messages about a connection name host and port only, never the webhook's secret path
-        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : " " + t.getMessage());
+                .exceptionally(e -> DeliveryResult.retry("Slack not reachable: " + Http.cause(e), null));
     }
 
     @Override
@@ -91,9 +86,7 @@ public final class SlackChannel implements NotificationChannel {
         private NotificationFilter filter = NotificationFilter.ENDS;
         private boolean started;
         private SlackTemplates templates = SlackTemplates.ENGLISH;
-        private HttpClient http;
-        private Duration timeout = Duration.ofSeconds(10);
-        private Clock clock = Clock.systemUTC();
+        private final HttpOptions http = new HttpOptions();
 
         private Builder(URI webhook) {
             Objects.requireNonNull(webhook, "webhook");
@@ -130,19 +123,19 @@ public final class SlackChannel implements NotificationChannel {
 
         /** The HTTP client (default: a JDK client with a 5 s connect timeout). */
         public Builder httpClient(HttpClient http) {
-            this.http = Objects.requireNonNull(http, "http");
+            this.http.client(http);
             return this;
         }
 
         /** How long one request may take (default 10 s). */
         public Builder timeout(Duration timeout) {
-            this.timeout = Objects.requireNonNull(timeout, "timeout");
+            this.http.timeout(timeout);
             return this;
         }
 
         /** The clock that turns a {@code Retry-After} date into a delay. */
         public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+            this.http.clock(clock);
             return this;
         }
 

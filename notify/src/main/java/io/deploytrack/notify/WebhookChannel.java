@@ -5,6 +5,7 @@ import io.deploytrack.core.CallbackSignature;
 import io.deploytrack.core.DeploymentStatus;
 import io.deploytrack.notify.internal.DeploymentJson;
 import io.deploytrack.notify.internal.Http;
+import io.deploytrack.notify.internal.HttpOptions;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -51,9 +52,9 @@ public final class WebhookChannel implements NotificationChannel {
         this.secret = b.secret;
         this.source = b.source;
         this.filter = b.filter;
-        this.http = b.http != null ? b.http : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        this.timeout = b.timeout;
-        this.clock = b.clock;
+        this.http = b.http.clientOrDefault();
+        this.timeout = b.http.timeout();
+        this.clock = b.http.clock();
     }
 
     /**
@@ -117,7 +118,7 @@ public final class WebhookChannel implements NotificationChannel {
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
                 .thenApply(r -> Http.classify(r, "the webhook " + url.getHost(), clock))
                 .exceptionally(e -> DeliveryResult.retry("the webhook " + url.getHost() + " is not reachable: "
-                        + SlackChannel.cause(e), null));
+                        + Http.cause(e), null));
     }
 
     @Override
@@ -132,9 +133,7 @@ public final class WebhookChannel implements NotificationChannel {
         private String name = "webhook";
         private String source = "/deploytrack";
         private NotificationFilter filter = NotificationFilter.ALL;
-        private HttpClient http;
-        private Duration timeout = Duration.ofSeconds(10);
-        private Clock clock = Clock.systemUTC();
+        private final HttpOptions http = new HttpOptions();
 
         private Builder(URI url, String secret) {
             Objects.requireNonNull(url, "url");
@@ -177,19 +176,19 @@ public final class WebhookChannel implements NotificationChannel {
 
         /** The HTTP client (default: a JDK client with a 5 s connect timeout). */
         public Builder httpClient(HttpClient http) {
-            this.http = Objects.requireNonNull(http, "http");
+            this.http.client(http);
             return this;
         }
 
         /** How long one request may take (default 10 s). */
         public Builder timeout(Duration timeout) {
-            this.timeout = Objects.requireNonNull(timeout, "timeout");
+            this.http.timeout(timeout);
             return this;
         }
 
         /** The clock of the signature's timestamp (default: the system clock). */
         public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+            this.http.clock(clock);
             return this;
         }
 
