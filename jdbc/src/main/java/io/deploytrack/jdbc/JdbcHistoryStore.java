@@ -326,17 +326,6 @@ public final class JdbcHistoryStore implements HistoryStore {
         Events.insert(c, dialect, e);
     }
 
-    private void bindEvent(PreparedStatement ps, DeploymentEvent e) throws SQLException {
-        ps.setLong(1, e.deploymentId());
-        dialect.setInstant(ps, 2, e.at());
-        ps.setString(3, e.type());
-        ps.setString(4, e.checkName());
-        ps.setString(5, e.fromStatus() == null ? null : e.fromStatus().word());
-        ps.setString(6, e.toStatus() == null ? null : e.toStatus().word());
-        ps.setString(7, e.sourceStatus());
-        ps.setString(8, Events.truncate(e.message()));
-    }
-
     // ------------------------------------------------------------------ update
 
     @Override
@@ -422,8 +411,6 @@ public final class JdbcHistoryStore implements HistoryStore {
     private static final String UPDATE_CHECK = "UPDATE deployment_checks SET status = ?, started_at = ?, "
             + "completed_at = ?, deadline_at = ?, last_source_status = ?, awaiting_approval = ?, message = ? "
             + "WHERE deployment_id = ? AND name = ?";
-    private static final String INSERT_EVENT = "INSERT INTO deployment_events (deployment_id, at, type, "
-            + "check_name, from_status, to_status, source_status, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
     private void writeChecksAndEvents(Connection c, List<DeploymentUpdate> applied) throws SQLException {
         List<Integer> missing = new ArrayList<>();
@@ -452,10 +439,10 @@ public final class JdbcHistoryStore implements HistoryStore {
             writeCheck(c, owners.get(i), batched.get(i));
         }
         boolean any = false;
-        try (PreparedStatement ps = c.prepareStatement(INSERT_EVENT)) {
+        try (PreparedStatement ps = c.prepareStatement(Events.INSERT)) {
             for (DeploymentUpdate u : applied) {
                 for (DeploymentEvent e : u.events()) {
-                    bindEvent(ps, e);
+                    Events.bind(ps, dialect, e);
                     ps.addBatch();
                     any = true;
                 }
