@@ -3,10 +3,7 @@ package io.deploytrack.jdbc.internal;
 import io.deploytrack.jdbc.JdbcDialect;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 
 /**
  * What differs between databases, beyond what {@link JdbcDialect} (the part modules built on the store see) declares.
