@@ -29,29 +29,20 @@ import java.util.concurrent.CompletionStage;
  * announced creates it then). The API URL is configurable for GitHub Enterprise ({@code https://ghe.example.com/api/v3}).
  * The token never appears in logs, {@code toString} or errors.
  */
-public final class GitHubChannel implements NotificationChannel {
+public final class GitHubChannel extends HttpChannel {
     /** The deployment attribute holding the GitHub deployment's id. */
     public static final String DEPLOYMENT_ID_ATTRIBUTE = "github_deployment_id";
     /** The public API. */
     public static final URI PUBLIC_API = URI.create("https://api.github.com");
 
-    private final String name;
     private final String token;
     private final String apiUrl;
-    private final NotificationFilter filter;
-    private final HttpClient http;
-    private final Duration timeout;
-    private final Clock clock;
 
     private GitHubChannel(Builder b) {
-        this.name = b.name;
+        super(b.name, b.filter, b.http);
         this.token = b.token;
         String u = b.apiUrl.toString();
         this.apiUrl = u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
-        this.filter = b.filter;
-        this.http = b.http.clientOrDefault();
-        this.timeout = b.http.timeout();
-        this.clock = b.http.clock();
     }
 
     /**
@@ -60,16 +51,6 @@ public final class GitHubChannel implements NotificationChannel {
      */
     public static Builder builder(String token) {
         return new Builder(token);
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public NotificationFilter filter() {
-        return filter;
     }
 
     /** The GitHub deployment status state for a deploytrack status. */

@@ -20,38 +20,19 @@ import java.util.concurrent.CompletionStage;
  * the error stage and message; rollbacks said as such), and optionally one per start. The body is
  * {@code {"text": "..."}}. The webhook URL is a secret: it never appears in logs, {@code toString} or errors.
  */
-public final class SlackChannel implements NotificationChannel {
-    private final String name;
+public final class SlackChannel extends HttpChannel {
     private final URI webhook;
-    private final NotificationFilter filter;
     private final SlackTemplates templates;
-    private final HttpClient http;
-    private final Duration timeout;
-    private final Clock clock;
 
     private SlackChannel(Builder b) {
-        this.name = b.name;
+        super(b.name, b.started ? b.filter.withStatus(DeploymentStatus.RUNNING) : b.filter, b.http);
         this.webhook = b.webhook;
-        this.filter = b.started ? b.filter.withStatus(DeploymentStatus.RUNNING) : b.filter;
         this.templates = b.templates;
-        this.http = b.http.clientOrDefault();
-        this.timeout = b.http.timeout();
-        this.clock = b.http.clock();
     }
 
     /** A builder posting to this incoming webhook URL ({@code https://hooks.slack.com/services/...}). */
     public static Builder builder(URI webhook) {
         return new Builder(webhook);
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public NotificationFilter filter() {
-        return filter;
     }
 
     /** The templates used. */

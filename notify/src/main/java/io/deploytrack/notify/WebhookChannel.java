@@ -33,28 +33,19 @@ import java.util.concurrent.CompletionStage;
  * sha256=<hex of HMAC-SHA256(secret, timestamp + "." + body)>} ({@link CallbackSignature}); receivers check them with
  * {@link WebhookVerifier}. The secret never appears in logs, {@code toString} or errors.
  */
-public final class WebhookChannel implements NotificationChannel {
+public final class WebhookChannel extends HttpChannel {
     /** The prefix of every CloudEvents type this channel sends. */
     public static final String TYPE_PREFIX = "io.deploytrack.deployment.";
 
-    private final String name;
     private final URI url;
     private final String secret;
     private final String source;
-    private final NotificationFilter filter;
-    private final HttpClient http;
-    private final Duration timeout;
-    private final Clock clock;
 
     private WebhookChannel(Builder b) {
-        this.name = b.name;
+        super(b.name, b.filter, b.http);
         this.url = b.url;
         this.secret = b.secret;
         this.source = b.source;
-        this.filter = b.filter;
-        this.http = b.http.clientOrDefault();
-        this.timeout = b.http.timeout();
-        this.clock = b.http.clock();
     }
 
     /**
@@ -64,16 +55,6 @@ public final class WebhookChannel implements NotificationChannel {
      */
     public static Builder builder(URI url, String secret) {
         return new Builder(url, secret);
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public NotificationFilter filter() {
-        return filter;
     }
 
     /** The CloudEvents type of a notification: {@code io.deploytrack.deployment.<started|succeeded|...>}. */
