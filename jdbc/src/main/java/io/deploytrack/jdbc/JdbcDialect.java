@@ -1,9 +1,12 @@
 package io.deploytrack.jdbc;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
+import java.util.StringJoiner;
 
 /**
  * What SQL written by a module built on the store (such as deploytrack-notify) needs to know about the database it
@@ -43,4 +46,53 @@ public interface JdbcDialect {
 
     /** Whether the database reported this failure as a unique-key violation. */
     boolean isUniqueViolation(SQLException e);
+
+    /**
+     * Leases rows to {@code owner} until now plus {@code leaseMillis}, in the caller's transaction, as the store's own
+     * claims do: sets {@code lease_owner} and {@code lease_until} of the rows of {@code table} with these ids.
+     *
+     * @param c           the connection of the caller's transaction
+     * @param table       a table with the columns {@code id}, {@code lease_owner} and {@code lease_until}, such as
+     *                    {@code deployment_histories} or {@code deployment_notifications}
+     * @param ids         the rows' ids, at least one
+     * @param owner       the lease holder
+     * @param now         the store clock's now (used where leases are measured by the store's clock)
+     * @param leaseMillis how long the lease lasts
+     * @throws IllegalArgumentException when {@code table} is not a plain lower-case table name or {@code ids} is empty
+     * @throws SQLException             when the database refuses the update
+     */
+    default void lease(Connection c, String table, List<Long> ids, String owner, Instant now, long leaseMillis)
+            throws SQLException {
+        if (!table.matches("[a-z_]+")) {
+            throw new IllegalArgumentException("table '" + table + "' is not usable: expected a lower-case table name "
+                    + "such as deployment_notifications");
+        }
+        if (ids.isEmpty()) {
+            throw new IllegalArgumentException("no ids to lease: expected at least one");
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET lease_owner = ?, lease_until = "
+                + nowPlusMillisExpression() + " WHERE id IN (" + placeholders(ids.size()) + ")")) {
+            int i = 1;
+            ps.setString(i++, owner);
+            i = bindNowPlusMillis(ps, i, now, leaseMillis);
+            for (Long id : ids) {
+                ps.setLong(i++, id);
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * The parameter list of an {@code IN (...)} clause.
+     *
+     * @param n how many parameters, at least one
+     * @return {@code n} question marks separated by {@code ", "}, e.g. {@code "?, ?, ?"}
+     */
+    static String placeholders(int n) {
+        StringJoiner j = new StringJoiner(", ");
+        for (int i = 0; i < n; i++) {
+            j.add("?");
+        }
+        return j.toString();
+    }
 }

@@ -50,7 +50,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.StringJoiner;
 
 /**
  * The history in a relational database: SQLite (the embedded default: one file, nothing to install) or PostgreSQL
@@ -326,17 +325,6 @@ public final class JdbcHistoryStore implements HistoryStore {
         Events.insert(c, dialect, e);
     }
 
-    private void bindEvent(PreparedStatement ps, DeploymentEvent e) throws SQLException {
-        ps.setLong(1, e.deploymentId());
-        dialect.setInstant(ps, 2, e.at());
-        ps.setString(3, e.type());
-        ps.setString(4, e.checkName());
-        ps.setString(5, e.fromStatus() == null ? null : e.fromStatus().word());
-        ps.setString(6, e.toStatus() == null ? null : e.toStatus().word());
-        ps.setString(7, e.sourceStatus());
-        ps.setString(8, Events.truncate(e.message()));
-    }
-
     // ------------------------------------------------------------------ update
 
     @Override
@@ -372,7 +360,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         Map<Long, RowState> rows = new HashMap<>();
         for (List<Long> chunk : chunks(updates.stream().map(DeploymentUpdate::id).distinct().toList())) {
             try (PreparedStatement ps = c.prepareStatement("SELECT id, status, started_at, lease_owner FROM "
-                    + "deployment_histories WHERE id IN (" + placeholders(chunk.size()) + ")")) {
+                    + "deployment_histories WHERE id IN (" + JdbcDialect.placeholders(chunk.size()) + ")")) {
                 int i = 1;
                 for (Long id : chunk) {
                     ps.setLong(i++, id);
@@ -422,8 +410,6 @@ public final class JdbcHistoryStore implements HistoryStore {
     private static final String UPDATE_CHECK = "UPDATE deployment_checks SET status = ?, started_at = ?, "
             + "completed_at = ?, deadline_at = ?, last_source_status = ?, awaiting_approval = ?, message = ? "
             + "WHERE deployment_id = ? AND name = ?";
-    private static final String INSERT_EVENT = "INSERT INTO deployment_events (deployment_id, at, type, "
-            + "check_name, from_status, to_status, source_status, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
     private void writeChecksAndEvents(Connection c, List<DeploymentUpdate> applied) throws SQLException {
         List<Integer> missing = new ArrayList<>();
@@ -452,10 +438,10 @@ public final class JdbcHistoryStore implements HistoryStore {
             writeCheck(c, owners.get(i), batched.get(i));
         }
         boolean any = false;
-        try (PreparedStatement ps = c.prepareStatement(INSERT_EVENT)) {
+        try (PreparedStatement ps = c.prepareStatement(Events.INSERT)) {
             for (DeploymentUpdate u : applied) {
                 for (DeploymentEvent e : u.events()) {
-                    bindEvent(ps, e);
+                    Events.bind(ps, dialect, e);
                     ps.addBatch();
                     any = true;
                 }
@@ -769,7 +755,7 @@ public final class JdbcHistoryStore implements HistoryStore {
                     + "WHERE k.deployment_id = h.id AND k.status = 'running'");
             List<String> types = new ArrayList<>(sourceTypes);
             if (!types.isEmpty()) {
-                sql.append(" AND k.source_type NOT IN (").append(placeholders(types.size())).append(")");
+                sql.append(" AND k.source_type NOT IN (").append(JdbcDialect.placeholders(types.size())).append(")");
             }
             sql.append(")) ORDER BY h.id LIMIT ?").append(dialect.claimLockClause());
             List<Long> ids = new ArrayList<>();
@@ -790,17 +776,8 @@ public final class JdbcHistoryStore implements HistoryStore {
             if (ids.isEmpty()) {
                 return List.of();
             }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE deployment_histories SET lease_owner = ?, lease_until = "
-                    + dialect.nowPlusMillisExpression() + " WHERE id IN (" + placeholders(ids.size()) + ")")) {
-                int i = 1;
-                ps.setString(i++, owner);
-                i = dialect.bindNowPlusMillis(ps, i, now, leaseDuration.toMillis());
-                for (Long id : ids) {
-                    ps.setLong(i++, id);
-                }
-                ps.executeUpdate();
-            }
-            return withChecks(c, selectRows(c, "WHERE id IN (" + placeholders(ids.size()) + ") ORDER BY id", ps -> {
+            dialect.lease(c, "deployment_histories", ids, owner, now, leaseDuration.toMillis());
+            return withChecks(c, selectRows(c, "WHERE id IN (" + JdbcDialect.placeholders(ids.size()) + ") ORDER BY id", ps -> {
                 int i = 1;
                 for (Long id : ids) {
                     ps.setLong(i++, id);
@@ -860,7 +837,7 @@ public final class JdbcHistoryStore implements HistoryStore {
             for (List<Long> chunk : chunks(ids)) {
                 try (PreparedStatement ps = c.prepareStatement("UPDATE deployment_histories SET lease_until = "
                         + dialect.nowPlusMillisExpression() + " WHERE lease_owner = ? AND id IN ("
-                        + placeholders(chunk.size()) + ") RETURNING id")) {
+                        + JdbcDialect.placeholders(chunk.size()) + ") RETURNING id")) {
                     int i = dialect.bindNowPlusMillis(ps, 1, now, leaseDuration.toMillis());
                     ps.setString(i++, owner);
                     for (Long id : chunk) {
@@ -890,7 +867,7 @@ public final class JdbcHistoryStore implements HistoryStore {
             }
             for (List<Long> chunk : chunks(ids)) {
                 try (PreparedStatement ps = c.prepareStatement("UPDATE deployment_histories SET lease_owner = NULL, "
-                        + "lease_until = NULL WHERE lease_owner = ? AND id IN (" + placeholders(chunk.size()) + ")")) {
+                        + "lease_until = NULL WHERE lease_owner = ? AND id IN (" + JdbcDialect.placeholders(chunk.size()) + ")")) {
                     ps.setString(1, owner);
                     int i = 2;
                     for (Long id : chunk) {
@@ -928,7 +905,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         call("mark " + ids.size() + " deployments notified", () -> connections.write(c -> {
             for (List<Long> chunk : chunks(ids)) {
                 try (PreparedStatement ps = c.prepareStatement("UPDATE deployment_histories SET completion_notified = ?, "
-                        + "lease_owner = NULL, lease_until = NULL WHERE id IN (" + placeholders(chunk.size()) + ")")) {
+                        + "lease_owner = NULL, lease_until = NULL WHERE id IN (" + JdbcDialect.placeholders(chunk.size()) + ")")) {
                     dialect.setBoolean(ps, 1, true);
                     int i = 2;
                     for (Long id : chunk) {
@@ -1019,7 +996,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         Set<Long> deleted = call("take pushed observations", () -> connections.write(c -> {
             Set<Long> ids = new HashSet<>();
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM deployment_pushes WHERE id IN ("
-                    + placeholders(candidates.size()) + ") RETURNING id")) {
+                    + JdbcDialect.placeholders(candidates.size()) + ") RETURNING id")) {
                 int i = 1;
                 for (PendingPush p : candidates) {
                     ps.setLong(i++, p.id());
@@ -1070,7 +1047,7 @@ public final class JdbcHistoryStore implements HistoryStore {
             if (ids.isEmpty()) {
                 return List.<Deployment>of();
             }
-            List<Deployment> found = withChecks(c, selectRows(c, "WHERE id IN (" + placeholders(ids.size()) + ") ORDER BY id",
+            List<Deployment> found = withChecks(c, selectRows(c, "WHERE id IN (" + JdbcDialect.placeholders(ids.size()) + ") ORDER BY id",
                     ps -> {
                         int i = 1;
                         for (Long id : ids) {
@@ -1153,7 +1130,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         List<Long> ids = rows.stream().map(r -> r.deployment.id()).toList();
         for (List<Long> chunk : chunks(ids)) {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + CHECK_COLUMNS + " FROM deployment_checks WHERE "
-                    + "deployment_id IN (" + placeholders(chunk.size()) + ") ORDER BY deployment_id, position")) {
+                    + "deployment_id IN (" + JdbcDialect.placeholders(chunk.size()) + ") ORDER BY deployment_id, position")) {
                 int i = 1;
                 for (Long id : chunk) {
                     ps.setLong(i++, id);
@@ -1181,14 +1158,6 @@ public final class JdbcHistoryStore implements HistoryStore {
 
     private static DeploymentStatus status(String word) {
         return word == null ? null : DeploymentStatus.fromWord(word);
-    }
-
-    private static String placeholders(int n) {
-        StringJoiner j = new StringJoiner(", ");
-        for (int i = 0; i < n; i++) {
-            j.add("?");
-        }
-        return j.toString();
     }
 
     private static List<List<Long>> chunks(Collection<Long> ids) {
@@ -1223,7 +1192,6 @@ public final class JdbcHistoryStore implements HistoryStore {
     private StoreException fail(String what, SQLException e) {
         return new StoreException("cannot " + what + " in " + description + ": " + e.getMessage(), e);
     }
-
 
     /**
      * Configures a {@link JdbcHistoryStore}. Give exactly one of {@link #sqlite(Path)}, {@link #url(String)} or
@@ -1322,7 +1290,6 @@ public final class JdbcHistoryStore implements HistoryStore {
             this.schemaVersion = version;
             return this;
         }
-
 
         /**
          * The zone of naive timestamps in a host's table (its code writes local time without an offset). Naive values

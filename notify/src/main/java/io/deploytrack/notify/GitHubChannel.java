@@ -6,6 +6,7 @@ import io.deploytrack.core.Deployment;
 import io.deploytrack.core.DeploymentStatus;
 import io.deploytrack.notify.internal.DeploymentJson;
 import io.deploytrack.notify.internal.Http;
+import io.deploytrack.notify.internal.HttpOptions;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,29 +29,20 @@ import java.util.concurrent.CompletionStage;
  * announced creates it then). The API URL is configurable for GitHub Enterprise ({@code https://ghe.example.com/api/v3}).
  * The token never appears in logs, {@code toString} or errors.
  */
-public final class GitHubChannel implements NotificationChannel {
+public final class GitHubChannel extends HttpChannel {
     /** The deployment attribute holding the GitHub deployment's id. */
     public static final String DEPLOYMENT_ID_ATTRIBUTE = "github_deployment_id";
     /** The public API. */
     public static final URI PUBLIC_API = URI.create("https://api.github.com");
 
-    private final String name;
     private final String token;
     private final String apiUrl;
-    private final NotificationFilter filter;
-    private final HttpClient http;
-    private final Duration timeout;
-    private final Clock clock;
 
     private GitHubChannel(Builder b) {
-        this.name = b.name;
+        super(b.name, b.filter, b.http);
         this.token = b.token;
         String u = b.apiUrl.toString();
         this.apiUrl = u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
-        this.filter = b.filter;
-        this.http = b.http != null ? b.http : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        this.timeout = b.timeout;
-        this.clock = b.clock;
     }
 
     /**
@@ -59,16 +51,6 @@ public final class GitHubChannel implements NotificationChannel {
      */
     public static Builder builder(String token) {
         return new Builder(token);
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public NotificationFilter filter() {
-        return filter;
     }
 
     /** The GitHub deployment status state for a deploytrack status. */
@@ -96,7 +78,7 @@ public final class GitHubChannel implements NotificationChannel {
             Map<String, String> keep = known == null ? Map.of(DEPLOYMENT_ID_ATTRIBUTE, step.id) : Map.of();
             // the id is kept whatever the status call answers, so a retry does not create a second deployment
             return postStatus(d, step.id, n).thenApply(r -> r.withAttributes(keep));
-        }).exceptionally(e -> DeliveryResult.retry("GitHub not reachable: " + SlackChannel.cause(e), null));
+        }).exceptionally(e -> DeliveryResult.retry("GitHub not reachable: " + Http.cause(e), null));
     }
 
     private record Step(String id, DeliveryResult failure) {
@@ -172,9 +154,7 @@ public final class GitHubChannel implements NotificationChannel {
         private String name = "github";
         private URI apiUrl = PUBLIC_API;
         private NotificationFilter filter = NotificationFilter.ALL;
-        private HttpClient http;
-        private Duration timeout = Duration.ofSeconds(10);
-        private Clock clock = Clock.systemUTC();
+        private final HttpOptions http = new HttpOptions();
 
         private Builder(String token) {
             if (token == null || token.isBlank()) {
@@ -211,19 +191,19 @@ public final class GitHubChannel implements NotificationChannel {
 
         /** The HTTP client (default: a JDK client with a 5 s connect timeout). */
         public Builder httpClient(HttpClient http) {
-            this.http = Objects.requireNonNull(http, "http");
+            this.http.client(http);
             return this;
         }
 
         /** How long one request may take (default 10 s). */
         public Builder timeout(Duration timeout) {
-            this.timeout = Objects.requireNonNull(timeout, "timeout");
+            this.http.timeout(timeout);
             return this;
         }
 
         /** The clock that turns a {@code Retry-After} date into a delay. */
         public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+            this.http.clock(clock);
             return this;
         }
 

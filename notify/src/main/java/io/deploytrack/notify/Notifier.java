@@ -1,9 +1,9 @@
 package io.deploytrack.notify;
 
+import io.deploytrack.core.KeyValueLog;
 import io.deploytrack.core.Deployment;
 import io.deploytrack.jdbc.JdbcHistoryStore;
 import io.deploytrack.notify.internal.DeliveryTable;
-import io.deploytrack.notify.internal.Log;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -188,7 +188,7 @@ public final class Notifier implements AutoCloseable {
             }
             claimed = table.claim(new ArrayList<>(channels.keySet()), instanceId, now, leaseDuration.toMillis(), batchSize);
         } catch (RuntimeException e) {
-            Log.event(LOG, Level.WARN, "notification_round_failed", "instance", instanceId, "error", e);
+            KeyValueLog.event(LOG, Level.WARN, "notification_round_failed", "instance", instanceId, "error", e);
             return CompletableFuture.failedFuture(e);
         }
         Map<Long, Optional<Deployment>> deployments = new HashMap<>();
@@ -266,22 +266,22 @@ public final class Notifier implements AutoCloseable {
             held = table.record(c.id(), instanceId, status, next, r.error(), now, c.deploymentId(), r.attributes());
         } catch (RuntimeException e) {
             // not recorded: the lease expires and the delivery is attempted again (the at-least-once edge)
-            Log.event(LOG, Level.WARN, "notification_record_failed", "delivery_id", c.id(), "channel", c.channel(),
+            KeyValueLog.event(LOG, Level.WARN, "notification_record_failed", "delivery_id", c.id(), "channel", c.channel(),
                     "error", e);
             return;
         }
         if (!held) {
-            Log.event(LOG, Level.WARN, "notification_lease_lost", "delivery_id", c.id(), "channel", c.channel(),
+            KeyValueLog.event(LOG, Level.WARN, "notification_lease_lost", "delivery_id", c.id(), "channel", c.channel(),
                     "event_id", c.eventId());
             return;
         }
         switch (status) {
-            case DELIVERED -> Log.event(LOG, Level.INFO, "notification_delivered", "delivery_id", c.id(), "channel",
+            case DELIVERED -> KeyValueLog.event(LOG, Level.INFO, "notification_delivered", "delivery_id", c.id(), "channel",
                     c.channel(), "deployment_id", c.deploymentId(), "event_id", c.eventId(), "attempts", attempt);
-            case FAILED -> Log.event(LOG, Level.WARN, "notification_failed", "delivery_id", c.id(), "channel",
+            case FAILED -> KeyValueLog.event(LOG, Level.WARN, "notification_failed", "delivery_id", c.id(), "channel",
                     c.channel(), "deployment_id", c.deploymentId(), "event_id", c.eventId(), "attempts", attempt,
                     "error", r.error());
-            default -> Log.event(LOG, Level.INFO, "notification_retry_scheduled", "delivery_id", c.id(), "channel",
+            default -> KeyValueLog.event(LOG, Level.INFO, "notification_retry_scheduled", "delivery_id", c.id(), "channel",
                     c.channel(), "deployment_id", c.deploymentId(), "attempts", attempt, "next_attempt_at", next,
                     "error", r.error());
         }
@@ -289,7 +289,7 @@ public final class Notifier implements AutoCloseable {
             try {
                 l.onAttempt(c.channel(), c.id(), c.deploymentId(), status, attempt, r.error());
             } catch (RuntimeException e) {
-                Log.event(LOG, Level.WARN, "notification_listener_failed", "delivery_id", c.id(), "error", e);
+                KeyValueLog.event(LOG, Level.WARN, "notification_listener_failed", "delivery_id", c.id(), "error", e);
             }
         }
     }
@@ -363,7 +363,7 @@ public final class Notifier implements AutoCloseable {
         try {
             table.release(instanceId);
         } catch (RuntimeException e) {
-            Log.event(LOG, Level.WARN, "notification_release_failed", "instance", instanceId, "error", e);
+            KeyValueLog.event(LOG, Level.WARN, "notification_release_failed", "instance", instanceId, "error", e);
         }
         if (ownScheduler) {
             scheduler.shutdownNow();

@@ -3,6 +3,7 @@ package io.deploytrack.notify;
 import io.deploytrack.core.DeploymentStatus;
 import io.deploytrack.notify.internal.DeploymentJson;
 import io.deploytrack.notify.internal.Http;
+import io.deploytrack.notify.internal.HttpOptions;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,38 +20,19 @@ import java.util.concurrent.CompletionStage;
  * the error stage and message; rollbacks said as such), and optionally one per start. The body is
  * {@code {"text": "..."}}. The webhook URL is a secret: it never appears in logs, {@code toString} or errors.
  */
-public final class SlackChannel implements NotificationChannel {
-    private final String name;
+public final class SlackChannel extends HttpChannel {
     private final URI webhook;
-    private final NotificationFilter filter;
     private final SlackTemplates templates;
-    private final HttpClient http;
-    private final Duration timeout;
-    private final Clock clock;
 
     private SlackChannel(Builder b) {
-        this.name = b.name;
+        super(b.name, b.started ? b.filter.withStatus(DeploymentStatus.RUNNING) : b.filter, b.http);
         this.webhook = b.webhook;
-        this.filter = b.started ? b.filter.withStatus(DeploymentStatus.RUNNING) : b.filter;
         this.templates = b.templates;
-        this.http = b.http != null ? b.http : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        this.timeout = b.timeout;
-        this.clock = b.clock;
     }
 
     /** A builder posting to this incoming webhook URL ({@code https://hooks.slack.com/services/...}). */
     public static Builder builder(URI webhook) {
         return new Builder(webhook);
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public NotificationFilter filter() {
-        return filter;
     }
 
     /** The templates used. */
@@ -70,13 +52,7 @@ public final class SlackChannel implements NotificationChannel {
                 .POST(HttpRequest.BodyPublishers.ofString(body(n), StandardCharsets.UTF_8)).build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
                 .thenApply(r -> Http.classify(r, "Slack", clock))
-                .exceptionally(e -> DeliveryResult.retry("Slack not reachable: " + cause(e), null));
-    }
-
-    static String cause(Throwable e) {
-        Throwable t = e.getCause() != null ? e.getCause() : e;
-        // the JDK's messages about a connection name host and port only, never the webhook's secret path
-        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : " " + t.getMessage());
+                .exceptionally(e -> DeliveryResult.retry("Slack not reachable: " + Http.cause(e), null));
     }
 
     @Override
@@ -91,9 +67,7 @@ public final class SlackChannel implements NotificationChannel {
         private NotificationFilter filter = NotificationFilter.ENDS;
         private boolean started;
         private SlackTemplates templates = SlackTemplates.ENGLISH;
-        private HttpClient http;
-        private Duration timeout = Duration.ofSeconds(10);
-        private Clock clock = Clock.systemUTC();
+        private final HttpOptions http = new HttpOptions();
 
         private Builder(URI webhook) {
             Objects.requireNonNull(webhook, "webhook");
@@ -130,19 +104,19 @@ public final class SlackChannel implements NotificationChannel {
 
         /** The HTTP client (default: a JDK client with a 5 s connect timeout). */
         public Builder httpClient(HttpClient http) {
-            this.http = Objects.requireNonNull(http, "http");
+            this.http.client(http);
             return this;
         }
 
         /** How long one request may take (default 10 s). */
         public Builder timeout(Duration timeout) {
-            this.timeout = Objects.requireNonNull(timeout, "timeout");
+            this.http.timeout(timeout);
             return this;
         }
 
         /** The clock that turns a {@code Retry-After} date into a delay. */
         public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+            this.http.clock(clock);
             return this;
         }
 

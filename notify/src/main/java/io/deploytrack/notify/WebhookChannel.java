@@ -5,6 +5,7 @@ import io.deploytrack.core.CallbackSignature;
 import io.deploytrack.core.DeploymentStatus;
 import io.deploytrack.notify.internal.DeploymentJson;
 import io.deploytrack.notify.internal.Http;
+import io.deploytrack.notify.internal.HttpOptions;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,28 +33,19 @@ import java.util.concurrent.CompletionStage;
  * sha256=<hex of HMAC-SHA256(secret, timestamp + "." + body)>} ({@link CallbackSignature}); receivers check them with
  * {@link WebhookVerifier}. The secret never appears in logs, {@code toString} or errors.
  */
-public final class WebhookChannel implements NotificationChannel {
+public final class WebhookChannel extends HttpChannel {
     /** The prefix of every CloudEvents type this channel sends. */
     public static final String TYPE_PREFIX = "io.deploytrack.deployment.";
 
-    private final String name;
     private final URI url;
     private final String secret;
     private final String source;
-    private final NotificationFilter filter;
-    private final HttpClient http;
-    private final Duration timeout;
-    private final Clock clock;
 
     private WebhookChannel(Builder b) {
-        this.name = b.name;
+        super(b.name, b.filter, b.http);
         this.url = b.url;
         this.secret = b.secret;
         this.source = b.source;
-        this.filter = b.filter;
-        this.http = b.http != null ? b.http : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        this.timeout = b.timeout;
-        this.clock = b.clock;
     }
 
     /**
@@ -63,16 +55,6 @@ public final class WebhookChannel implements NotificationChannel {
      */
     public static Builder builder(URI url, String secret) {
         return new Builder(url, secret);
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public NotificationFilter filter() {
-        return filter;
     }
 
     /** The CloudEvents type of a notification: {@code io.deploytrack.deployment.<started|succeeded|...>}. */
@@ -117,7 +99,7 @@ public final class WebhookChannel implements NotificationChannel {
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
                 .thenApply(r -> Http.classify(r, "the webhook " + url.getHost(), clock))
                 .exceptionally(e -> DeliveryResult.retry("the webhook " + url.getHost() + " is not reachable: "
-                        + SlackChannel.cause(e), null));
+                        + Http.cause(e), null));
     }
 
     @Override
@@ -132,9 +114,7 @@ public final class WebhookChannel implements NotificationChannel {
         private String name = "webhook";
         private String source = "/deploytrack";
         private NotificationFilter filter = NotificationFilter.ALL;
-        private HttpClient http;
-        private Duration timeout = Duration.ofSeconds(10);
-        private Clock clock = Clock.systemUTC();
+        private final HttpOptions http = new HttpOptions();
 
         private Builder(URI url, String secret) {
             Objects.requireNonNull(url, "url");
@@ -177,19 +157,19 @@ public final class WebhookChannel implements NotificationChannel {
 
         /** The HTTP client (default: a JDK client with a 5 s connect timeout). */
         public Builder httpClient(HttpClient http) {
-            this.http = Objects.requireNonNull(http, "http");
+            this.http.client(http);
             return this;
         }
 
         /** How long one request may take (default 10 s). */
         public Builder timeout(Duration timeout) {
-            this.timeout = Objects.requireNonNull(timeout, "timeout");
+            this.http.timeout(timeout);
             return this;
         }
 
         /** The clock of the signature's timestamp (default: the system clock). */
         public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+            this.http.clock(clock);
             return this;
         }
 

@@ -1,10 +1,10 @@
 package io.deploytrack.webhook;
 
+import io.deploytrack.core.KeyValueLog;
 import io.deploytrack.core.CallbackSignature;
 import io.deploytrack.core.Push;
 import io.deploytrack.core.PushResult;
 import io.deploytrack.core.PushTarget;
-import io.deploytrack.webhook.internal.Logs;
 import io.deploytrack.webhook.internal.Deliveries;
 import io.deploytrack.webhook.internal.GithubSignature;
 import io.deploytrack.webhook.internal.Json;
@@ -158,7 +158,7 @@ public final class WebhookReceiver {
                     : CallbackSignature.DELIVERY_HEADER) + " header (at most 200 characters) with every callback", null);
         }
         if (!deliveries.claim(delivery, clock.instant())) {
-            Logs.event(LOG, Level.INFO, "webhook_replay_ignored", "delivery", delivery);
+            KeyValueLog.event(LOG, Level.INFO, "webhook_replay_ignored", "delivery", delivery);
             return WebhookResponse.status(200, "duplicate", "delivery " + delivery + " was accepted before; ignored");
         }
         boolean keep = false;
@@ -188,7 +188,7 @@ public final class WebhookReceiver {
                 String event = header(headers, GITHUB_EVENT_HEADER);
                 Payloads.GithubEvent ge = Payloads.github(source.type(), delivery, event, text, githubAttribute);
                 if (ge.push() == null) {
-                    Logs.event(LOG, Level.INFO, "webhook_event_ignored", "delivery", delivery, "reason", ge.ignoredBecause());
+                    KeyValueLog.event(LOG, Level.INFO, "webhook_event_ignored", "delivery", delivery, "reason", ge.ignoredBecause());
                     return WebhookResponse.status(202, "ignored", ge.ignoredBecause());
                 }
                 push = ge.push();
@@ -207,12 +207,12 @@ public final class WebhookReceiver {
         try {
             result = target.push(push);
         } catch (RuntimeException e) {
-            Logs.event(LOG, Level.ERROR, "webhook_push_failed", "delivery", delivery, "error", e);
+            KeyValueLog.event(LOG, Level.ERROR, "webhook_push_failed", "delivery", delivery, "error", e);
             return WebhookResponse.error(500, "the observation could not be recorded (" + e.getClass().getSimpleName()
                     + "); send it again");
         }
         String ids = result.deploymentIds().stream().map(String::valueOf).collect(Collectors.joining(","));
-        Logs.event(LOG, Level.INFO, "webhook_received", "delivery", delivery, "outcome",
+        KeyValueLog.event(LOG, Level.INFO, "webhook_received", "delivery", delivery, "outcome",
                 result.outcome().name().toLowerCase(java.util.Locale.ROOT), "deployments", ids,
                 "status", push.observation().sourceStatus());
         return switch (result.outcome()) {
@@ -230,7 +230,7 @@ public final class WebhookReceiver {
     }
 
     private static WebhookResponse refuse(int status, String reason, String delivery) {
-        Logs.event(LOG, Level.WARN, "webhook_refused", "http_status", status, "delivery", delivery, "reason", reason);
+        KeyValueLog.event(LOG, Level.WARN, "webhook_refused", "http_status", status, "delivery", delivery, "reason", reason);
         return WebhookResponse.error(status, reason);
     }
 

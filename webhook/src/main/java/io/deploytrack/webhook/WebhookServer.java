@@ -1,8 +1,8 @@
 package io.deploytrack.webhook;
 
+import io.deploytrack.core.KeyValueLog;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.deploytrack.webhook.internal.Logs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -85,7 +85,7 @@ public final class WebhookServer implements AutoCloseable {
         });
         server.start();
         WebhookServer s = new WebhookServer(server, threads, path, inFlight);
-        Logs.event(LOG, Level.INFO, "webhook_server_started", "port", s.port(), "path", path);
+        KeyValueLog.event(LOG, Level.INFO, "webhook_server_started", "port", s.port(), "path", path);
         return s;
     }
 
@@ -140,6 +140,6 @@ public final class WebhookServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Logs.event(LOG, Level.INFO, "webhook_server_stopped", "port", port);
+        KeyValueLog.event(LOG, Level.INFO, "webhook_server_stopped", "port", port);
     }
 }

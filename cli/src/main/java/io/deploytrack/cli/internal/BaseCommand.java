@@ -45,6 +45,13 @@ abstract class BaseCommand implements Callable<Integer> {
         return Database.open(databaseLocation(), false, context().clock());
     }
 
+    /** Checks a listing's {@code --limit}: a usage error unless it is 1 to 10000. */
+    void checkLimit(int limit) {
+        if (limit < 1 || limit > 10_000) {
+            throw usage("--limit " + limit + " is not usable: expected 1 to 10000");
+        }
+    }
+
     /** A usage error of this command: exits 2 with the message and the synopsis. */
     ParameterException usage(String message) {
         return new ParameterException(spec.commandLine(), message);

@@ -27,9 +27,7 @@ final class HistoryCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        if (limit < 1 || limit > 10_000) {
-            throw usage("--limit " + limit + " is not usable: expected 1 to 10000");
-        }
+        checkLimit(limit);
         HistoryQuery q = project == null ? HistoryQuery.all(limit) : HistoryQuery.project(project.owner(), project.repo(), limit);
         if (environment != null) {
             q = q.inEnvironment(environment);

@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.deploytrack.core.Deployment;
 import io.deploytrack.core.DeploymentCheck;
 import io.deploytrack.core.DeploymentEvent;
+import io.deploytrack.core.DeploymentFields;
 
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 
@@ -18,7 +18,7 @@ import java.util.Collection;
  * The JSON of {@code --json}: a deployment is an object with exactly the keys {@code id}, {@code owner},
  * {@code repo}, {@code environment}, {@code commitSha}, {@code rollback}, {@code status}, {@code startedAt},
  * {@code deployedAt}, {@code completedAt} (ISO-8601 UTC), {@code totalDurationSeconds}, {@code errorStage},
- * {@code errorMessage}, null where unset. Not public API.
+ * {@code errorMessage}, null where unset (the fields of {@link DeploymentFields}). Not public API.
  */
 final class Json {
     static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -27,25 +27,7 @@ final class Json {
     }
 
     static ObjectNode deployment(Deployment d) {
-        ObjectNode o = MAPPER.createObjectNode();
-        o.put("id", d.id());
-        o.put("owner", d.owner());
-        o.put("repo", d.repo());
-        o.put("environment", d.environment());
-        o.put("commitSha", d.commitSha());
-        o.put("rollback", d.rollback());
-        o.put("status", d.status().word());
-        o.put("startedAt", time(d.startedAt()));
-        o.put("deployedAt", time(d.deployedAt()));
-        o.put("completedAt", time(d.completedAt()));
-        if (d.totalDuration() == null) {
-            o.putNull("totalDurationSeconds");
-        } else {
-            o.put("totalDurationSeconds", seconds(d.totalDuration()));
-        }
-        o.put("errorStage", d.errorStage());
-        o.put("errorMessage", d.errorMessage());
-        return o;
+        return MAPPER.valueToTree(DeploymentFields.of(d));
     }
 
     static ArrayNode deployments(Collection<Deployment> all) {
@@ -55,41 +37,16 @@ final class Json {
     }
 
     static ObjectNode check(DeploymentCheck c) {
-        ObjectNode o = MAPPER.createObjectNode();
-        o.put("name", c.name());
-        o.put("sourceType", c.sourceType());
-        o.put("sourceRef", c.ref().encodeFields());
-        o.put("status", c.status().word());
-        o.put("startedAt", time(c.startedAt()));
-        o.put("completedAt", time(c.completedAt()));
-        o.put("deadlineAt", time(c.deadlineAt()));
-        o.put("lastSourceStatus", c.lastSourceStatus());
-        o.put("awaitingApproval", c.awaitingApproval());
-        o.put("message", c.message());
-        return o;
+        return MAPPER.valueToTree(DeploymentFields.ofCheck(c));
     }
 
     static ObjectNode event(DeploymentEvent e) {
-        ObjectNode o = MAPPER.createObjectNode();
-        o.put("id", e.id());
-        o.put("at", time(e.at()));
-        o.put("type", e.type());
-        o.put("checkName", e.checkName());
-        o.put("fromStatus", e.fromStatus() == null ? null : e.fromStatus().word());
-        o.put("toStatus", e.toStatus() == null ? null : e.toStatus().word());
-        o.put("sourceStatus", e.sourceStatus());
-        o.put("message", e.message());
-        return o;
+        return MAPPER.valueToTree(DeploymentFields.ofEvent(e));
     }
 
     /** ISO-8601 UTC, or null. */
     static String time(Instant t) {
-        return t == null ? null : t.toString();
-    }
-
-    /** Whole seconds, rounded as the store rounds them. */
-    static long seconds(Duration d) {
-        return Math.round(d.toMillis() / 1000.0);
+        return DeploymentFields.time(t);
     }
 
     static String write(Object node) {

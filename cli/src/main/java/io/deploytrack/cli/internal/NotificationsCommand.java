@@ -32,9 +32,7 @@ final class NotificationsCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        if (limit < 1 || limit > 10_000) {
-            throw usage("--limit " + limit + " is not usable: expected 1 to 10000");
-        }
+        checkLimit(limit);
         DeliveryStatus filter = null;
         if (status != null) {
             try {

@@ -96,16 +96,11 @@ final class ResumeCommand extends BaseCommand {
                         }
                     }
                 } finally {
-                    try {
-                        Runtime.getRuntime().removeShutdownHook(hook);
-                    } catch (IllegalStateException shuttingDown) {
-                        // the hook is running: it closes the tracker
-                    }
+                    Tracking.removeShutdownHook(hook);
                 }
                 List<Deployment> done = progress.finished();
                 notifications.finish(done.stream().map(Deployment::id).toList(), out);
-                long ok = done.stream().filter(d -> d.status() == DeploymentStatus.SUCCESS).count();
-                out.println("followed " + done.size() + " to the end: " + ok + " success, " + (done.size() - ok) + " not");
+                out.println(Tracking.followedSummary(done));
                 if (untilIdle) {
                     code = reportLeft(db, sources, out);
                 }

@@ -12,6 +12,7 @@ import io.deploytrack.core.TrackerClosedException;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 
@@ -77,20 +78,31 @@ final class Tracking {
                                 + e.getCause().getMessage(), e.getCause());
                     }
                     progress.onCompleted(done);
-                    notifications.finish(java.util.List.of(done.id()), progressOut);
+                    notifications.finish(List.of(done.id()), progressOut);
                     if (plan.json()) {
                         out.println(Json.write(Json.deployment(done)));
                     }
                     out.flush();
                     return done.status() == DeploymentStatus.SUCCESS ? ExitCodes.OK : ExitCodes.DEPLOYMENT_DID_NOT_SUCCEED;
                 } finally {
-                    try {
-                        Runtime.getRuntime().removeShutdownHook(hook);
-                    } catch (IllegalStateException shuttingDown) {
-                        // the hook is running: it closes the tracker
-                    }
+                    removeShutdownHook(hook);
                 }
             }
         }
+    }
+
+    /** Removes a shutdown hook that closes a tracker; when the JVM is already shutting down, the hook closes it. */
+    static void removeShutdownHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running: it closes the tracker
+        }
+    }
+
+    /** {@code followed N to the end: S success, F not}, for the commands that follow several deployments. */
+    static String followedSummary(List<Deployment> done) {
+        long ok = done.stream().filter(d -> d.status() == DeploymentStatus.SUCCESS).count();
+        return "followed " + done.size() + " to the end: " + ok + " success, " + (done.size() - ok) + " not";
     }
 }

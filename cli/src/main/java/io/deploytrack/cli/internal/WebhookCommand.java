@@ -119,15 +119,10 @@ final class WebhookCommand implements Callable<Integer> {
                             }
                         }
                     } finally {
-                        try {
-                            Runtime.getRuntime().removeShutdownHook(hook);
-                        } catch (IllegalStateException shuttingDown) {
-                            // the hook is running: it closes the tracker
-                        }
+                        Tracking.removeShutdownHook(hook);
                     }
                     List<Deployment> done = progress.finished();
-                    long ok = done.stream().filter(d -> d.status() == DeploymentStatus.SUCCESS).count();
-                    out.println("followed " + done.size() + " to the end: " + ok + " success, " + (done.size() - ok) + " not");
+                    out.println(Tracking.followedSummary(done));
                 }
             }
             return ExitCodes.OK;

@@ -1,5 +1,6 @@
 package io.deploytrack.core.internal;
 
+import io.deploytrack.core.KeyValueLog;
 import io.deploytrack.core.Deployment;
 import io.deploytrack.core.DeploymentCheck;
 import io.deploytrack.core.DeploymentEvent;
@@ -66,7 +67,7 @@ final class CheckProgress implements ObservationSink {
         try {
             store.appendEvent(event);
         } catch (RuntimeException ex) {
-            Log.event(Log.TRACKER, Level.WARN, "deployment_event_write_failed", "deployment_id", event.deploymentId(),
+            KeyValueLog.event(Log.TRACKER, Level.WARN, "deployment_event_write_failed", "deployment_id", event.deploymentId(),
                     "error", ex);
         }
     }
@@ -109,7 +110,7 @@ final class CheckProgress implements ObservationSink {
         boolean statusChanged = !Objects.equals(o.sourceStatus(), c.lastSourceStatus());
         boolean changed = statusChanged || awaiting != c.awaitingApproval()
                 || !checkStart.equals(c.startedAt()) || !Objects.equals(o.message(), c.message());
-        Log.event(Log.TRACKER, Level.DEBUG, "deployment_status_checked", "deployment_id", t.id, "check", checkName,
+        KeyValueLog.event(Log.TRACKER, Level.DEBUG, "deployment_status_checked", "deployment_id", t.id, "check", checkName,
                 c.sourceType() + "_status", o.sourceStatus());
         if (!changed) {
             return;
@@ -126,7 +127,7 @@ final class CheckProgress implements ObservationSink {
         concluder.submitChange(t, new DeploymentUpdate(t.id, DeploymentStatus.RUNNING, null,
                 depStart.equals(d.startedAt()) ? null : depStart, null, null, null, null, List.of(nc), events), () -> {
             if (statusChanged) {
-                Log.event(Log.TRACKER, Level.INFO, "deployment_status_changed", "deployment_id", t.id, "check",
+                KeyValueLog.event(Log.TRACKER, Level.INFO, "deployment_status_changed", "deployment_id", t.id, "check",
                         checkName, c.sourceType() + "_status", o.sourceStatus(), "awaiting_approval", awaiting);
             }
             notifier.statusChanged(t, snapshot, nc);

@@ -1,5 +1,6 @@
 package io.deploytrack.core.internal;
 
+import io.deploytrack.core.KeyValueLog;
 import io.deploytrack.core.Deployment;
 import io.deploytrack.core.DeploymentCheck;
 import io.deploytrack.core.DeploymentEvent;
@@ -99,7 +100,7 @@ final class Concluder {
                 }
                 if (written != UpdateOutcome.APPLIED) {
                     if (written == UpdateOutcome.LEASE_LOST) {
-                        Log.event(Log.TRACKER, Level.WARN, "deployment_lease_lost", "deployment_id", t.id, "instance",
+                        KeyValueLog.event(Log.TRACKER, Level.WARN, "deployment_lease_lost", "deployment_id", t.id, "instance",
                                 instanceId);
                     }
                     finishFromStore(t);
@@ -183,7 +184,7 @@ final class Concluder {
             case CANCELLED -> "deployment_cancelled";
             default -> "deployment_failed";
         };
-        Log.event(Log.TRACKER, outcome == DeploymentStatus.SUCCESS ? Level.INFO : Level.WARN, event, "deployment_id",
+        KeyValueLog.event(Log.TRACKER, outcome == DeploymentStatus.SUCCESS ? Level.INFO : Level.WARN, event, "deployment_id",
                 d.id(), "project", d.project(), "environment", d.environment(), "commit", d.shortSha(), "status",
                 outcome.word(), "elapsed_seconds", elapsed.toMillis() / 1000.0, "error_stage", d.errorStage(), "error",
                 d.errorMessage());

@@ -1,5 +1,6 @@
 package io.deploytrack.core.internal;
 
+import io.deploytrack.core.KeyValueLog;
 import io.deploytrack.core.DeploymentCheck;
 import org.slf4j.event.Level;
 
@@ -51,7 +52,7 @@ final class DueWork implements Runnable {
                 }
             }
         } catch (RuntimeException e) {
-            Log.event(Log.TRACKER, Level.ERROR, "deployment_tracker_tick_failed", "error", e);
+            KeyValueLog.event(Log.TRACKER, Level.ERROR, "deployment_tracker_tick_failed", "error", e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.deploytrack.core.internal;
 
+import io.deploytrack.core.KeyValueLog;
 import io.deploytrack.core.DeploymentCheck;
 import io.deploytrack.core.Observation;
 import io.deploytrack.core.PollingSource;
@@ -58,7 +59,7 @@ final class Followers {
                 try {
                     t.followings.put(name, w.follow(c.ref(), o -> submit(t, name, o, null)));
                 } catch (RuntimeException e) {
-                    Log.event(Log.TRACKER, Level.WARN, "deployment_follow_failed", "deployment_id", t.id, "check", name,
+                    KeyValueLog.event(Log.TRACKER, Level.WARN, "deployment_follow_failed", "deployment_id", t.id, "check", name,
                             "source", c.sourceType(), "error", e);
                     workers.later(pollInterval, () -> {
                         synchronized (t) {

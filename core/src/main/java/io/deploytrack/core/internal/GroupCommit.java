@@ -1,5 +1,6 @@
 package io.deploytrack.core.internal;
 
+import io.deploytrack.core.KeyValueLog;
 import io.deploytrack.core.DeploymentUpdate;
 import io.deploytrack.core.HistoryStore;
 import io.deploytrack.core.TrackerSettings;
@@ -88,18 +89,18 @@ final class GroupCommit {
         } catch (RuntimeException e) {
             if (batch.size() > 1) {
                 // One bad update must not sink the others: each gets its own transaction now.
-                Log.event(Log.TRACKER, Level.WARN, "deployment_group_commit_failed", "updates", batch.size(),
+                KeyValueLog.event(Log.TRACKER, Level.WARN, "deployment_group_commit_failed", "updates", batch.size(),
                         "error", e);
                 batch.forEach(one -> commit(List.of(one)));
             } else {
                 Pending one = batch.get(0);
-                Log.event(Log.TRACKER, Level.WARN, "deployment_update_failed", "deployment_id", one.tracked().id,
+                KeyValueLog.event(Log.TRACKER, Level.WARN, "deployment_update_failed", "deployment_id", one.tracked().id,
                         "error", e);
                 settle(one, () -> one.settle().failed(e));
             }
             return;
         }
-        Log.event(Log.TRACKER, Level.DEBUG, "deployment_group_committed", "updates", batch.size());
+        KeyValueLog.event(Log.TRACKER, Level.DEBUG, "deployment_group_committed", "updates", batch.size());
         for (int i = 0; i < batch.size(); i++) {
             Pending one = batch.get(i);
             UpdateOutcome outcome = outcomes.get(i);
@@ -119,7 +120,7 @@ final class GroupCommit {
                 r.run();
             }
         } catch (RuntimeException e) {
-            Log.event(Log.TRACKER, Level.ERROR, "deployment_update_settle_failed", "deployment_id", t.id, "error", e);
+            KeyValueLog.event(Log.TRACKER, Level.ERROR, "deployment_update_settle_failed", "deployment_id", t.id, "error", e);
         }
         // Listeners run on another worker: a slow one must never hold up the commits of every other deployment.
         if (!t.outbox.isEmpty()) {

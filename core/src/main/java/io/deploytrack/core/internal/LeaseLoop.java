@@ -1,5 +1,6 @@
 package io.deploytrack.core.internal;
 
+import io.deploytrack.core.KeyValueLog;
 import io.deploytrack.core.Deployment;
 import io.deploytrack.core.DeploymentEvent;
 import io.deploytrack.core.HistoryStore;
@@ -82,7 +83,7 @@ final class LeaseLoop implements Runnable {
                 }
             }
         } catch (RuntimeException e) {
-            Log.event(Log.TRACKER, Level.WARN, "deployment_lease_renewal_failed", "instance", settings.instanceId(),
+            KeyValueLog.event(Log.TRACKER, Level.WARN, "deployment_lease_renewal_failed", "instance", settings.instanceId(),
                     "error", e);
         }
     }
@@ -92,7 +93,7 @@ final class LeaseLoop implements Runnable {
             if (t.done) {
                 return;
             }
-            Log.event(Log.TRACKER, Level.WARN, "deployment_lease_lost", "deployment_id", t.id, "instance",
+            KeyValueLog.event(Log.TRACKER, Level.WARN, "deployment_lease_lost", "deployment_id", t.id, "instance",
                     settings.instanceId());
             concluder.finishFromStore(t);
         }
@@ -108,7 +109,7 @@ final class LeaseLoop implements Runnable {
             for (Deployment d : claimed) {
                 if (d.isTerminal()) {
                     // Ended, but its instance died before onCompleted ran: run it now.
-                    Log.event(Log.TRACKER, Level.INFO, "deployment_completion_notified_late", "deployment_id", d.id());
+                    KeyValueLog.event(Log.TRACKER, Level.INFO, "deployment_completion_notified_late", "deployment_id", d.id());
                     notifier.completedNow(d);
                     continue;
                 }
@@ -116,7 +117,7 @@ final class LeaseLoop implements Runnable {
                 leases.confirmed(t, asked);
                 synchronized (t) {
                     if (t.followings.isEmpty() && !t.done) {
-                        Log.event(Log.TRACKER, Level.INFO, "deployment_resumed", "deployment_id", d.id(), "project",
+                        KeyValueLog.event(Log.TRACKER, Level.INFO, "deployment_resumed", "deployment_id", d.id(), "project",
                                 d.project(), "instance", settings.instanceId());
                         progress.note(DeploymentEvent.of(d.id(), time.now(), "resumed", null, null, null, null,
                                 "followed by " + settings.instanceId()));

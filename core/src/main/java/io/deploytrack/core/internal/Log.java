@@ -1,51 +1,12 @@
 package io.deploytrack.core.internal;
 
 import org.slf4j.Logger;
-import org.slf4j.event.Level;
 
-/**
- * Log lines as {@code event_name key=value key=value}, with the same pairs attached as SLF4J key-values, so they
- * read well in a plain console and index well in structured backends. Not public API.
- */
-public final class Log {
+/** The tracker's logger; lines are written with {@link io.deploytrack.core.KeyValueLog}. Not public API. */
+final class Log {
     /** The tracker's logger. */
     static final Logger TRACKER = org.slf4j.LoggerFactory.getLogger("io.deploytrack.tracker");
 
     private Log() {
-    }
-
-    /** Logs {@code event} with alternating keys and values at {@code level}. */
-    public static void event(Logger logger, Level level, String event, Object... kv) {
-        if (!logger.isEnabledForLevel(level)) {
-            return;
-        }
-        var b = logger.atLevel(level);
-        StringBuilder msg = new StringBuilder(event);
-        Throwable thrown = null;
-        for (int i = 0; i + 1 < kv.length; i += 2) {
-            Object v = kv[i + 1];
-            if (v instanceof Throwable t) {
-                thrown = t;
-                v = t.getClass().getSimpleName() + ": " + t.getMessage();
-            }
-            String key = String.valueOf(kv[i]);
-            b = b.addKeyValue(key, v);
-            msg.append(' ').append(key).append('=').append(format(v));
-        }
-        if (thrown != null && logger.isDebugEnabled()) {
-            b = b.setCause(thrown);
-        }
-        b.log(msg.toString());
-    }
-
-    private static String format(Object v) {
-        if (v == null) {
-            return "null";
-        }
-        String s = String.valueOf(v);
-        if (s.isEmpty() || s.chars().anyMatch(c -> c == ' ' || c == '"' || c == '=')) {
-            return '"' + s.replace("\"", "\\\"") + '"';
-        }
-        return s;
     }
 }

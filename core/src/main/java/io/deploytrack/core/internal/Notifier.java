@@ -1,5 +1,6 @@
 package io.deploytrack.core.internal;
 
+import io.deploytrack.core.KeyValueLog;
 import io.deploytrack.core.Deployment;
 import io.deploytrack.core.DeploymentCheck;
 import io.deploytrack.core.DeploymentListener;
@@ -108,7 +109,7 @@ final class Notifier {
                     store.markAllNotified(batch.stream().map(Deployment::id).toList());
                 } catch (RuntimeException e) {
                     // The row stays unnotified: whoever claims it after its lease runs onCompleted again.
-                    Log.event(Log.TRACKER, Level.WARN, "deployment_notified_mark_failed", "deployments", batch.size(),
+                    KeyValueLog.event(Log.TRACKER, Level.WARN, "deployment_notified_mark_failed", "deployments", batch.size(),
                             "error", e);
                 }
                 batch.forEach(completions::complete);
@@ -130,7 +131,7 @@ final class Notifier {
             try {
                 call.on(l);
             } catch (RuntimeException | LinkageError e) {
-                Log.event(Log.TRACKER, Level.WARN, "deployment_listener_failed", "callback", callback, "deployment_id", id,
+                KeyValueLog.event(Log.TRACKER, Level.WARN, "deployment_listener_failed", "callback", callback, "deployment_id", id,
                         "error", e);
             }
         }

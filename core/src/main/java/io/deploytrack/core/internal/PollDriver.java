@@ -1,5 +1,6 @@
 package io.deploytrack.core.internal;
 
+import io.deploytrack.core.KeyValueLog;
 import io.deploytrack.core.CheckRef;
 import io.deploytrack.core.DeploymentCheck;
 import io.deploytrack.core.DeploymentEvent;
@@ -266,7 +267,7 @@ final class PollDriver {
                 delay = se.retryAfter().get();
             }
             e.nextPollAtMillis = now.toEpochMilli() + delay.toMillis();
-            Log.event(Log.TRACKER, attempt == 1 ? Level.WARN : Level.DEBUG, "deployment_status_poll_failed",
+            KeyValueLog.event(Log.TRACKER, attempt == 1 ? Level.WARN : Level.DEBUG, "deployment_status_poll_failed",
                     "deployment_id", e.tracked.id, "check", e.checkName, "source", source.type(), "attempt", attempt,
                     "retry_in_ms", delay.toMillis(), "error", describe(cause));
             if (attempt == 1) {

@@ -1,5 +1,6 @@
 package io.deploytrack.core.internal;
 
+import io.deploytrack.core.KeyValueLog;
 import io.deploytrack.core.CheckSpec;
 import io.deploytrack.core.Deployment;
 import io.deploytrack.core.DeploymentCheck;
@@ -70,7 +71,7 @@ final class PushRouter {
             }
         }
         if (!applied.isEmpty()) {
-            Log.event(Log.TRACKER, Level.DEBUG, "deployment_push_applied", "via", push.via(), "delivery",
+            KeyValueLog.event(Log.TRACKER, Level.DEBUG, "deployment_push_applied", "via", push.via(), "delivery",
                     push.deliveryId(), "deployments", applied);
             return new PushResult(PushResult.Outcome.APPLIED, applied);
         }
@@ -89,12 +90,12 @@ final class PushRouter {
             }
         }
         if (recorded.isEmpty()) {
-            Log.event(Log.TRACKER, Level.INFO, "deployment_push_unmatched", "via", push.via(), "delivery",
+            KeyValueLog.event(Log.TRACKER, Level.INFO, "deployment_push_unmatched", "via", push.via(), "delivery",
                     push.deliveryId(), "ref", push.ref() == null ? null : push.ref().type(),
                     "attribute", push.attributeKey());
             return new PushResult(PushResult.Outcome.NO_RUNNING_CHECK, List.of());
         }
-        Log.event(Log.TRACKER, Level.INFO, "deployment_push_recorded_for_holder", "via", push.via(), "delivery",
+        KeyValueLog.event(Log.TRACKER, Level.INFO, "deployment_push_recorded_for_holder", "via", push.via(), "delivery",
                 push.deliveryId(), "deployments", recorded);
         // If this instance holds one of them after all (claimed a moment ago), its next tick applies it.
         return new PushResult(PushResult.Outcome.RECORDED_FOR_HOLDER, recorded);
@@ -128,12 +129,12 @@ final class PushRouter {
                     // Leased to us but not followed (ended meanwhile, or a claim in flight): the CAS makes it moot.
                     continue;
                 }
-                Log.event(Log.TRACKER, Level.DEBUG, "deployment_push_taken", "deployment_id", p.deploymentId(),
+                KeyValueLog.event(Log.TRACKER, Level.DEBUG, "deployment_push_taken", "deployment_id", p.deploymentId(),
                         "check", p.checkName(), "via", p.via(), "delivery", p.deliveryId());
                 followers.push(t, p.checkName(), p.observation(), p.via(), pollNotBefore);
             }
         } catch (RuntimeException e) {
-            Log.event(Log.TRACKER, Level.WARN, "deployment_push_take_failed", "instance", instanceId,
+            KeyValueLog.event(Log.TRACKER, Level.WARN, "deployment_push_take_failed", "instance", instanceId,
                     "error", e);
         }
     }

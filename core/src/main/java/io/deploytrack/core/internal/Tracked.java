@@ -1,5 +1,6 @@
 package io.deploytrack.core.internal;
 
+import io.deploytrack.core.KeyValueLog;
 import io.deploytrack.core.Deployment;
 import io.deploytrack.core.Following;
 import io.deploytrack.core.Observation;
@@ -83,7 +84,7 @@ final class Tracked {
         try {
             f.close();
         } catch (RuntimeException e) {
-            Log.event(Log.TRACKER, Level.DEBUG, "deployment_follow_close_failed", "deployment_id", id, "error", e);
+            KeyValueLog.event(Log.TRACKER, Level.DEBUG, "deployment_follow_close_failed", "deployment_id", id, "error", e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.deploytrack.core.internal;
 
+import io.deploytrack.core.KeyValueLog;
 import io.deploytrack.core.CheckSpec;
 import io.deploytrack.core.CreateResult;
 import io.deploytrack.core.Deployment;
@@ -99,7 +100,7 @@ public final class TrackerEngine {
 
     /** Logs a source that {@link java.util.ServiceLoader} could not load; the others still load. */
     public static void logDiscoveryFailure(Throwable e) {
-        Log.event(Log.TRACKER, Level.WARN, "status_source_discovery_failed", "error", e.getMessage());
+        KeyValueLog.event(Log.TRACKER, Level.WARN, "status_source_discovery_failed", "error", e.getMessage());
     }
 
     /** The settings this engine runs with. */
@@ -127,7 +128,7 @@ public final class TrackerEngine {
                 // Pushes recorded in the store for this instance are taken as often as deadlines are checked.
                 periodic.add(workers.every(tickInterval, router::tick));
             }
-            Log.event(Log.TRACKER, Level.INFO, "deployment_tracker_started", "instance", settings.instanceId(),
+            KeyValueLog.event(Log.TRACKER, Level.INFO, "deployment_tracker_started", "instance", settings.instanceId(),
                     "resumed", inFlight.size(), "sources", String.join(",", sources.keySet()));
         }
     }
@@ -156,12 +157,12 @@ public final class TrackerEngine {
                 store.release(settings.instanceId(), ids);
             }
         } catch (RuntimeException e) {
-            Log.event(Log.TRACKER, Level.WARN, "deployment_lease_release_failed", "instance", settings.instanceId(),
+            KeyValueLog.event(Log.TRACKER, Level.WARN, "deployment_lease_release_failed", "instance", settings.instanceId(),
                     "error", e);
         }
         completions.failAll(new TrackerClosedException(
                 "the tracker closed before the deployment ended; it stays running in the store and the next tracker resumes it"));
-        Log.event(Log.TRACKER, Level.INFO, "deployment_tracker_closed", "instance", settings.instanceId(),
+        KeyValueLog.event(Log.TRACKER, Level.INFO, "deployment_tracker_closed", "instance", settings.instanceId(),
                 "released", ids.size());
     }
 
@@ -205,7 +206,7 @@ public final class TrackerEngine {
         Tracked t = inFlight.adopt(d);
         leases.confirmed(t, asked);
         synchronized (t) {
-            Log.event(Log.TRACKER, Level.INFO, "deployment_started", "deployment_id", d.id(), "project", d.project(),
+            KeyValueLog.event(Log.TRACKER, Level.INFO, "deployment_started", "deployment_id", d.id(), "project", d.project(),
                     "environment", d.environment(), "commit", d.shortSha(), "rollback", d.rollback(),
                     "checks", checks.size());
             notifier.started(t, d);

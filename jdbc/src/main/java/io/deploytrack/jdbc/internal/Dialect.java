@@ -3,16 +3,13 @@ package io.deploytrack.jdbc.internal;
 import io.deploytrack.jdbc.JdbcDialect;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 
-/** What differs between databases. One implementation per database; not public API. */
+/**
+ * What differs between databases, beyond what {@link JdbcDialect} (the part modules built on the store see) declares.
+ * One implementation per database; not public API.
+ */
 public interface Dialect extends JdbcDialect {
-
-    /** {@code sqlite}, {@code postgresql}. */
-    String name();
 
     /** The classpath folder of this database's migrations ({@code V<n>__<what>.sql}). */
     String migrationsFolder();
@@ -46,37 +43,8 @@ public interface Dialect extends JdbcDialect {
         }
     }
 
-    /** Binds a time (null allowed). */
-    void setInstant(PreparedStatement ps, int index, Instant value) throws SQLException;
-
-    /** Reads a time (null allowed). */
-    Instant getInstant(ResultSet rs, String column) throws SQLException;
-
-    /** Binds a boolean. */
-    default void setBoolean(PreparedStatement ps, int index, boolean value) throws SQLException {
-        ps.setBoolean(index, value);
-    }
-
-    /**
-     * The SQL expression for "now", measured where leases are measured: {@code ?} (bound by
-     * {@link #bindNow}) for SQLite, the server's {@code now()} for PostgreSQL.
-     */
-    String nowExpression();
-
-    /** The SQL expression for "now plus some milliseconds", bound by {@link #bindNowPlusMillis}. */
-    String nowPlusMillisExpression();
-
-    /** Binds the parameters of {@link #nowExpression()} starting at {@code index}; returns the next index. */
-    int bindNow(PreparedStatement ps, int index, Instant now) throws SQLException;
-
-    /** Binds the parameters of {@link #nowPlusMillisExpression()} starting at {@code index}; returns the next index. */
-    int bindNowPlusMillis(PreparedStatement ps, int index, Instant now, long millis) throws SQLException;
-
     /** The row-locking clause for claims ({@code FOR UPDATE SKIP LOCKED} on PostgreSQL, nothing on SQLite). */
     String claimLockClause();
-
-    /** Whether this database stored the failure as a unique-key violation. */
-    boolean isUniqueViolation(SQLException e);
 
     /**
      * Whether idempotent creation is one {@code INSERT ... ON CONFLICT DO NOTHING RETURNING id} (then a read of the

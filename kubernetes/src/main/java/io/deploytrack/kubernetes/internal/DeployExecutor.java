@@ -1,10 +1,8 @@
 package io.deploytrack.kubernetes.internal;
 
+import io.deploytrack.core.DaemonThreads;
+
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Where {@code KubernetesDeployments} patches a workload and records the rollout (calls that block on the API server
@@ -19,19 +17,7 @@ public final class DeployExecutor {
     }
 
     private static final class Holder {
-        static final ThreadPoolExecutor POOL = create();
-
-        private static ThreadPoolExecutor create() {
-            AtomicInteger n = new AtomicInteger();
-            ThreadPoolExecutor pool = new ThreadPoolExecutor(THREADS, THREADS, 60, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(), r -> {
-                        Thread t = new Thread(r, "deploytrack-kubernetes-deploy-" + n.incrementAndGet());
-                        t.setDaemon(true);
-                        return t;
-                    });
-            pool.allowCoreThreadTimeOut(true);
-            return pool;
-        }
+        static final Executor POOL = DaemonThreads.idlePool("deploytrack-kubernetes-deploy-", THREADS);
     }
 
     /** @return the shared executor */

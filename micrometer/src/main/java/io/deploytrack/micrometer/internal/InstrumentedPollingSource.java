@@ -16,34 +16,10 @@ import java.util.concurrent.CompletionStage;
  * A {@link PollingSource} that counts, times and observes every answer of the source it wraps (one per check, also
  * when one batch call answers many). Everything else is the wrapped source's. Not public API.
  */
-public final class InstrumentedPollingSource implements PollingSource {
-    private final PollingSource delegate;
-    private final SourceCalls calls;
-
+public final class InstrumentedPollingSource extends InstrumentedSource<PollingSource> implements PollingSource {
     /** Wraps {@code delegate}; {@code meters} or {@code observations} may be null (then that part is off). */
     public InstrumentedPollingSource(PollingSource delegate, MeterRegistry meters, ObservationRegistry observations) {
-        this.delegate = delegate;
-        this.calls = new SourceCalls(delegate.type(), meters, observations);
-    }
-
-    /** The wrapped source. */
-    public PollingSource delegate() {
-        return delegate;
-    }
-
-    @Override
-    public String type() {
-        return delegate.type();
-    }
-
-    @Override
-    public void validate(CheckRef ref) {
-        delegate.validate(ref);
-    }
-
-    @Override
-    public String idempotencyKey(CheckRef ref) {
-        return delegate.idempotencyKey(ref);
+        super(delegate, meters, observations);
     }
 
     @Override
@@ -54,15 +30,7 @@ public final class InstrumentedPollingSource implements PollingSource {
     @Override
     public CompletionStage<Observation> poll(CheckRef ref) {
         SourceCalls.Call call = calls.begin(ref);
-        CompletionStage<Observation> stage;
-        try {
-            // In the call's scope, so a traced HTTP client nests its span under it.
-            stage = call.observation().scoped(() -> delegate.poll(ref));
-        } catch (RuntimeException e) {
-            call.end(e);
-            throw e;
-        }
-        return calls.track(call, stage);
+        return calls.track(call, inScope(call, () -> delegate.poll(ref)));
     }
 
     @Override

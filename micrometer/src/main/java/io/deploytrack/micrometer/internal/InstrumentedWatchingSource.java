@@ -11,46 +11,16 @@ import io.micrometer.observation.ObservationRegistry;
  * A {@link WatchingSource} that counts, times and observes each {@code follow} call of the source it wraps (the
  * call that starts a watch; what the watch pushes later is the tracker's business). Not public API.
  */
-public final class InstrumentedWatchingSource implements WatchingSource {
-    private final WatchingSource delegate;
-    private final SourceCalls calls;
-
+public final class InstrumentedWatchingSource extends InstrumentedSource<WatchingSource> implements WatchingSource {
     /** Wraps {@code delegate}; {@code meters} or {@code observations} may be null (then that part is off). */
     public InstrumentedWatchingSource(WatchingSource delegate, MeterRegistry meters, ObservationRegistry observations) {
-        this.delegate = delegate;
-        this.calls = new SourceCalls(delegate.type(), meters, observations);
-    }
-
-    /** The wrapped source. */
-    public WatchingSource delegate() {
-        return delegate;
-    }
-
-    @Override
-    public String type() {
-        return delegate.type();
-    }
-
-    @Override
-    public void validate(CheckRef ref) {
-        delegate.validate(ref);
-    }
-
-    @Override
-    public String idempotencyKey(CheckRef ref) {
-        return delegate.idempotencyKey(ref);
+        super(delegate, meters, observations);
     }
 
     @Override
     public Following follow(CheckRef ref, CheckSink sink) {
         SourceCalls.Call call = calls.begin(ref);
-        Following following;
-        try {
-            following = call.observation().scoped(() -> delegate.follow(ref, sink));
-        } catch (RuntimeException e) {
-            call.end(e);
-            throw e;
-        }
+        Following following = inScope(call, () -> delegate.follow(ref, sink));
         call.end(null);
         return following;
     }

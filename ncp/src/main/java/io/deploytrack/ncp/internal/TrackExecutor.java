@@ -1,10 +1,8 @@
 package io.deploytrack.ncp.internal;
 
+import io.deploytrack.core.DaemonThreads;
+
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Where a started deployment is recorded (a store write) once NCP answered, so that no HTTP client thread ever waits
@@ -18,19 +16,7 @@ public final class TrackExecutor {
     }
 
     private static final class Holder {
-        static final ThreadPoolExecutor POOL = create();
-
-        private static ThreadPoolExecutor create() {
-            AtomicInteger n = new AtomicInteger();
-            ThreadPoolExecutor pool = new ThreadPoolExecutor(THREADS, THREADS, 60, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(), r -> {
-                        Thread t = new Thread(r, "deploytrack-ncp-track-" + n.incrementAndGet());
-                        t.setDaemon(true);
-                        return t;
-                    });
-            pool.allowCoreThreadTimeOut(true);
-            return pool;
-        }
+        static final Executor POOL = DaemonThreads.idlePool("deploytrack-ncp-track-", THREADS);
     }
 
     /** @return the shared executor */

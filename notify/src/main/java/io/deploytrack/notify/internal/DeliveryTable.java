@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.StringJoiner;
 
 /**
  * The SQL of the delivery log ({@code deployment_notifications}) and of each channel's read position in the event log
@@ -115,7 +114,7 @@ public final class DeliveryTable {
             try (PreparedStatement ps = c.prepareStatement("SELECT e.id, e.deployment_id, e.type, e.to_status, e.at, "
                     + "e.message, h.github_owner, h.github_repo, h.environment FROM deployment_events e JOIN "
                     + "deployment_histories h ON h.id = e.deployment_id WHERE e.id > ? AND e.type IN ("
-                    + placeholders(DELIVERED_TYPES.size()) + ") AND NOT EXISTS (SELECT 1 FROM deployment_notifications n "
+                    + JdbcDialect.placeholders(DELIVERED_TYPES.size()) + ") AND NOT EXISTS (SELECT 1 FROM deployment_notifications n "
                     + "WHERE n.channel = ? AND n.event_id = e.id) ORDER BY e.id LIMIT " + SCAN_BATCH)) {
                 int i = 1;
                 ps.setLong(i++, from);
@@ -186,7 +185,7 @@ public final class DeliveryTable {
         return tx.write("claim notifications", (c, d) -> {
             List<Long> ids = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT n.id FROM deployment_notifications n WHERE "
-                    + "n.status = 'pending' AND n.channel IN (" + placeholders(channels.size()) + ") AND "
+                    + "n.status = 'pending' AND n.channel IN (" + JdbcDialect.placeholders(channels.size()) + ") AND "
                     + "n.next_attempt_at <= ? AND (n.lease_owner IS NULL OR n.lease_until IS NULL OR n.lease_until <= "
                     + d.nowExpression() + ") AND NOT EXISTS (SELECT 1 FROM deployment_notifications p WHERE "
                     + "p.channel = n.channel AND p.deployment_id = n.deployment_id AND p.event_id < n.event_id AND "
@@ -208,19 +207,10 @@ public final class DeliveryTable {
             if (ids.isEmpty()) {
                 return List.of();
             }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE deployment_notifications SET lease_owner = ?, "
-                    + "lease_until = " + d.nowPlusMillisExpression() + " WHERE id IN (" + placeholders(ids.size()) + ")")) {
-                int i = 1;
-                ps.setString(i++, owner);
-                i = d.bindNowPlusMillis(ps, i, now, leaseMillis);
-                for (Long id : ids) {
-                    ps.setLong(i++, id);
-                }
-                ps.executeUpdate();
-            }
+            d.lease(c, "deployment_notifications", ids, owner, now, leaseMillis);
             List<Claimed> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM deployment_notifications WHERE "
-                    + "id IN (" + placeholders(ids.size()) + ") ORDER BY id")) {
+                    + "id IN (" + JdbcDialect.placeholders(ids.size()) + ") ORDER BY id")) {
                 int i = 1;
                 for (Long id : ids) {
                     ps.setLong(i++, id);
@@ -312,7 +302,7 @@ public final class DeliveryTable {
         }
         return tx.read("count pending notifications", (c, d) -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM deployment_notifications WHERE "
-                    + "status = 'pending' AND deployment_id IN (" + placeholders(deploymentIds.size()) + ")")) {
+                    + "status = 'pending' AND deployment_id IN (" + JdbcDialect.placeholders(deploymentIds.size()) + ")")) {
                 int i = 1;
                 for (Long id : deploymentIds) {
                     ps.setLong(i++, id);
@@ -332,8 +322,8 @@ public final class DeliveryTable {
         }
         return tx.read("read the newest event", (c, d) -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(id), 0) FROM deployment_events WHERE "
-                    + "deployment_id IN (" + placeholders(deploymentIds.size()) + ") AND type IN ("
-                    + placeholders(DELIVERED_TYPES.size()) + ")")) {
+                    + "deployment_id IN (" + JdbcDialect.placeholders(deploymentIds.size()) + ") AND type IN ("
+                    + JdbcDialect.placeholders(DELIVERED_TYPES.size()) + ")")) {
                 int i = 1;
                 for (Long id : deploymentIds) {
                     ps.setLong(i++, id);
@@ -403,14 +393,6 @@ public final class DeliveryTable {
             }
         }
         return out;
-    }
-
-    private static String placeholders(int n) {
-        StringJoiner j = new StringJoiner(", ");
-        for (int i = 0; i < n; i++) {
-            j.add("?");
-        }
-        return j.toString();
     }
 
     static String truncate(String s, int max) {

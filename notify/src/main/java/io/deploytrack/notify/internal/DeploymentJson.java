@@ -3,6 +3,7 @@ package io.deploytrack.notify.internal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.deploytrack.core.Deployment;
+import io.deploytrack.core.DeploymentFields;
 
 import java.time.Instant;
 
@@ -17,29 +18,11 @@ public final class DeploymentJson {
     /** {@code id, owner, repo, environment, commitSha, rollback, status, startedAt, deployedAt, completedAt,
      * totalDurationSeconds, errorStage, errorMessage} (UTC times, null when unset). */
     public static ObjectNode of(Deployment d) {
-        ObjectNode n = MAPPER.createObjectNode();
-        n.put("id", d.id());
-        n.put("owner", d.owner());
-        n.put("repo", d.repo());
-        n.put("environment", d.environment());
-        n.put("commitSha", d.commitSha());
-        n.put("rollback", d.rollback());
-        n.put("status", d.status().word());
-        n.put("startedAt", time(d.startedAt()));
-        n.put("deployedAt", time(d.deployedAt()));
-        n.put("completedAt", time(d.completedAt()));
-        if (d.totalDuration() == null) {
-            n.putNull("totalDurationSeconds");
-        } else {
-            n.put("totalDurationSeconds", Math.round(d.totalDuration().toMillis() / 1000.0));
-        }
-        n.put("errorStage", d.errorStage());
-        n.put("errorMessage", d.errorMessage());
-        return n;
+        return MAPPER.valueToTree(DeploymentFields.of(d));
     }
 
     /** ISO-8601 UTC, or null. */
     public static String time(Instant t) {
-        return t == null ? null : t.toString();
+        return DeploymentFields.time(t);
     }
 }

@@ -56,4 +56,11 @@ public final class Http {
         String one = body.replaceAll("\\s+", " ").strip();
         return ": " + (one.length() > 200 ? one.substring(0, 197) + "..." : one);
     }
+
+    /** Why a request got no answer: the exception's class and message (of its cause, when wrapped). */
+    public static String cause(Throwable e) {
+        Throwable t = e.getCause() != null ? e.getCause() : e;
+        // the JDK's messages about a connection name host and port only, never a webhook's secret path
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : " " + t.getMessage());
+    }
 }

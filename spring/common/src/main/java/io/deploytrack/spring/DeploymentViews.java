@@ -3,10 +3,9 @@ package io.deploytrack.spring;
 import io.deploytrack.core.Deployment;
 import io.deploytrack.core.DeploymentCheck;
 import io.deploytrack.core.DeploymentEvent;
+import io.deploytrack.core.DeploymentFields;
 import io.deploytrack.core.RollbackTarget;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,21 +28,7 @@ public final class DeploymentViews {
      * @return its keys, in the CLI's order
      */
     public static Map<String, Object> deployment(Deployment d) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("id", d.id());
-        o.put("owner", d.owner());
-        o.put("repo", d.repo());
-        o.put("environment", d.environment());
-        o.put("commitSha", d.commitSha());
-        o.put("rollback", d.rollback());
-        o.put("status", d.status().word());
-        o.put("startedAt", time(d.startedAt()));
-        o.put("deployedAt", time(d.deployedAt()));
-        o.put("completedAt", time(d.completedAt()));
-        o.put("totalDurationSeconds", d.totalDuration() == null ? null : seconds(d.totalDuration()));
-        o.put("errorStage", d.errorStage());
-        o.put("errorMessage", d.errorMessage());
-        return o;
+        return DeploymentFields.of(d);
     }
 
     /**
@@ -77,18 +62,7 @@ public final class DeploymentViews {
      * @return its keys, as the CLI's {@code show --json}
      */
     public static Map<String, Object> check(DeploymentCheck c) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("name", c.name());
-        o.put("sourceType", c.sourceType());
-        o.put("sourceRef", c.ref().encodeFields());
-        o.put("status", c.status().word());
-        o.put("startedAt", time(c.startedAt()));
-        o.put("completedAt", time(c.completedAt()));
-        o.put("deadlineAt", time(c.deadlineAt()));
-        o.put("lastSourceStatus", c.lastSourceStatus());
-        o.put("awaitingApproval", c.awaitingApproval());
-        o.put("message", c.message());
-        return o;
+        return DeploymentFields.ofCheck(c);
     }
 
     /**
@@ -98,16 +72,7 @@ public final class DeploymentViews {
      * @return its keys, as the CLI's {@code show --json}
      */
     public static Map<String, Object> event(DeploymentEvent e) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("id", e.id());
-        o.put("at", time(e.at()));
-        o.put("type", e.type());
-        o.put("checkName", e.checkName());
-        o.put("fromStatus", e.fromStatus() == null ? null : e.fromStatus().word());
-        o.put("toStatus", e.toStatus() == null ? null : e.toStatus().word());
-        o.put("sourceStatus", e.sourceStatus());
-        o.put("message", e.message());
-        return o;
+        return DeploymentFields.ofEvent(e);
     }
 
     /**
@@ -121,14 +86,5 @@ public final class DeploymentViews {
         o.put("current", deployment(t.current()));
         o.put("target", deployment(t.target()));
         return o;
-    }
-
-    private static String time(Instant t) {
-        return t == null ? null : t.toString();
-    }
-
-    /** Whole seconds, rounded as the store and the CLI round them. */
-    private static long seconds(Duration d) {
-        return Math.round(d.toMillis() / 1000.0);
     }
 }

@@ -2,28 +2,24 @@ package io.deploytrack.spring.boot3;
 
 import io.deploytrack.core.DeploymentTracker;
 import io.deploytrack.spring.DeploytrackHealth;
-import io.deploytrack.spring.autoconfigure.DeploytrackEndpointConfiguration;
+import io.deploytrack.spring.autoconfigure.ConditionalOnDeploytrackActuator;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
 
 /**
  * deploytrack's actuator side for Spring Boot 3.5: the {@code deployments} endpoint, the {@code deploytrack} health
- * indicator and the masking of the NCP keys. On when Spring Boot Actuator is on the classpath.
+ * indicator and the masking of the NCP keys. On when Spring Boot Actuator is on the classpath; what both Boot lines
+ * share is in {@link ConditionalOnDeploytrackActuator}, only the {@code HealthIndicator} is this line's.
  */
 @AutoConfiguration(after = DeploytrackAutoConfiguration.class, beforeName = "org.springframework.boot.actuate.autoconfigure.health.HealthEndpointAutoConfiguration")
-@ConditionalOnClass(name = {"org.springframework.boot.actuate.endpoint.annotation.Endpoint",
-        "org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint"})
-@ConditionalOnProperty(prefix = "deploytrack", name = "enabled", havingValue = "true", matchIfMissing = true)
-@Import(DeploytrackEndpointConfiguration.class)
+@ConditionalOnDeploytrackActuator
 public class DeploytrackActuatorAutoConfiguration {
 
     /** Created by Spring. */

@@ -1,17 +1,29 @@
-package io.deploytrack.notify.internal;
+package io.deploytrack.core;
 
 import org.slf4j.Logger;
 import org.slf4j.event.Level;
 
 /**
- * Log lines as {@code event_name key=value key=value}, with the same pairs attached as SLF4J key-values, so they
- * read well in a plain console and index well in structured backends. Not public API.
+ * Log lines as {@code event_name key=value key=value}, with the same pairs attached as SLF4J key-values, so they read
+ * well in a plain console and index well in structured backends. For deploytrack's modules and extensions, so that
+ * all of them log alike: event names in snake_case, values quoted when they hold a space, a quote or {@code =}.
+ * Never pass a secret as a value.
  */
-public final class Log {
-    private Log() {
+public final class KeyValueLog {
+
+    private KeyValueLog() {
     }
 
-    /** Logs {@code event} with alternating keys and values at {@code level}. */
+    /**
+     * Logs {@code event} with alternating keys and values at {@code level}; nothing is formatted when the level is
+     * off. A {@link Throwable} value is written as its class and message; its stack trace is attached only when the
+     * logger has debug on.
+     *
+     * @param logger where to log
+     * @param level  the level
+     * @param event  the event name, snake_case
+     * @param kv     alternating keys and values (a last key without a value is ignored)
+     */
     public static void event(Logger logger, Level level, String event, Object... kv) {
         if (!logger.isEnabledForLevel(level)) {
             return;
