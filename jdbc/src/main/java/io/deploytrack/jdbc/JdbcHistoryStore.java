@@ -100,6 +100,14 @@ public final class JdbcHistoryStore implements HistoryStore {
         this.columns = cols.toString();
     }
 
+    /**
+     * How long a running row with no check (one a host's own code wrote) may run, from {@code started_at}, before a
+     * claim ends it {@code timed_out} ({@link Builder#checklessTimeout}, default 5 minutes).
+     */
+    public Duration checklessTimeout() {
+        return checklessTimeout;
+    }
+
     /** The adoption settings this store uses: the stored ones, with those given to its builder over them. */
     public AdoptionSettings adoptionSettings() {
         return settings;

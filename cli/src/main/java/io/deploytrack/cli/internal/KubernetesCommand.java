@@ -53,25 +53,11 @@ final class KubernetesCommand extends BaseCommand {
         Long generation;
 
         @Mixin
-        Options.DeployedProject deployedProject;
-
-        @Option(names = "--commit", required = true, paramLabel = "SHA", description = "The commit deployed (7 to 40 hex characters).")
-        String commit;
-
-        @Option(names = "--env", paramLabel = "ENV", defaultValue = DeploymentRequest.DEFAULT_ENVIRONMENT,
-                description = "The environment (default ${DEFAULT-VALUE}).")
-        String environment;
-
-        @Option(names = "--rollback", description = "This rollout rolls back to an earlier version.")
-        boolean rollback;
+        Options.RequestOptions deployment;
 
         @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5m", converter = Options.DurationConverter.class,
                 description = "The rollout deadline (default ${DEFAULT-VALUE}).")
         Duration timeout;
-
-        @Option(names = "--attribute", paramLabel = "KEY=VALUE", description = "A request attribute (repeatable), e.g. "
-                + "user_id=alice; one named like a host column with an adoption default wins over that default.")
-        java.util.List<String> attributes = new java.util.ArrayList<>();
 
         @Option(names = "--json", description = "Print the final deployment as a JSON object.")
         boolean json;
@@ -81,12 +67,8 @@ final class KubernetesCommand extends BaseCommand {
             if (generation != null && generation < 1) {
                 throw usage("--generation " + generation + " is not usable: expected the workload's metadata.generation, 1 or more");
             }
-            Options.Project project = deployedProject.require();
-            DeploymentRequest request = DeploymentRequest.builder().owner(project.owner()).repo(project.repo())
-                    .environment(environment).commitSha(commit).rollback(rollback)
-                    .attributes(Options.attributes(attributes, this))
-                    .attribute(KubernetesDeployments.ATTRIBUTE_WORKLOAD, kind.word() + " " + namespace + "/" + name)
-                    .build();
+            DeploymentRequest request = deployment.request(this)
+                    .withAttribute(KubernetesDeployments.ATTRIBUTE_WORKLOAD, kind.word() + " " + namespace + "/" + name);
             StatusSource given = context().sources().stream()
                     .filter(s -> KubernetesStatusSource.TYPE.equals(s.type())).findFirst().orElse(null);
             KubernetesStatusSource source;

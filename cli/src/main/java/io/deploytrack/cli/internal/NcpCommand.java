@@ -39,17 +39,7 @@ final class NcpCommand extends BaseCommand {
         long projectId;
 
         @Mixin
-        Options.DeployedProject project;
-
-        @Option(names = "--commit", required = true, paramLabel = "SHA", description = "The commit deployed (7 to 40 hex characters).")
-        String commit;
-
-        @Option(names = "--env", paramLabel = "ENV", defaultValue = DeploymentRequest.DEFAULT_ENVIRONMENT,
-                description = "The environment (default ${DEFAULT-VALUE}).")
-        String environment;
-
-        @Option(names = "--rollback", description = "This deployment rolls back to an earlier version.")
-        boolean rollback;
+        Options.RequestOptions deployment;
 
         @Option(names = "--endpoint", paramLabel = "URL",
                 description = "The SourceDeploy API (default: $NCP_ENDPOINT, else the VPC gateway https://vpcsourcedeploy.apigw.ntruss.com).")
@@ -71,14 +61,8 @@ final class NcpCommand extends BaseCommand {
         @Option(names = "--json", description = "Print the final deployment as a JSON object.")
         boolean json;
 
-        @Option(names = "--attribute", paramLabel = "KEY=VALUE", description = "A request attribute (repeatable), e.g. "
-                + "user_id=alice; one named like a host column with an adoption default wins over that default.")
-        java.util.List<String> attributes = new java.util.ArrayList<>();
-
         DeploymentRequest request(BaseCommand cmd) {
-            Options.Project project = this.project.require();
-            return DeploymentRequest.builder().owner(project.owner()).repo(project.repo()).environment(environment)
-                    .commitSha(commit).rollback(rollback).attributes(Options.attributes(attributes, cmd)).build();
+            return deployment.request(cmd);
         }
     }
 
@@ -142,15 +126,8 @@ final class NcpCommand extends BaseCommand {
 
     /** The {@code ncp track} command that follows a deployment already started. */
     static String trackCommand(Shared shared, long projectId, long historyId) {
-        Options.Project project = shared.project.require();
-        StringBuilder b = new StringBuilder("deploytrack ncp track --project-id " + projectId + " --history-id " + historyId
-                + " --project " + project.owner() + "/" + project.repo() + " --commit " + shared.commit
-                + " --env " + shared.environment);
-        if (shared.rollback) {
-            b.append(" --rollback");
-        }
-        shared.attributes.forEach(a -> b.append(" --attribute ").append(a));
-        return b.toString();
+        return "deploytrack ncp track --project-id " + projectId + " --history-id " + historyId + " "
+                + shared.deployment.asArguments();
     }
 
     /** {@code ncp deploy}: starts a SourceDeploy deployment and tracks it to the end. */

@@ -1,5 +1,6 @@
 package io.deploytrack.cli.internal;
 
+import io.deploytrack.core.DeploymentRequest;
 import io.deploytrack.core.DeploymentStatus;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
@@ -66,7 +67,7 @@ final class Options {
      * {@code --project OWNER/REPO}, the one spelling of the project across commands, for the commands that record a
      * deployment (it is required there); {@code --repo}, its earlier spelling, still works with a deprecation warning.
      */
-    static final class DeployedProject {
+    static class DeployedProject {
         @Spec(Spec.Target.MIXEE)
         CommandSpec mixee;
 
@@ -127,6 +128,45 @@ final class Options {
                 default -> throw new TypeConversionException("'" + value
                         + "' cannot be marked: expected success, failed or cancelled");
             };
+        }
+    }
+
+    /**
+     * What a tracking command records: the project ({@link DeployedProject}), {@code --commit}, {@code --env},
+     * {@code --rollback} and {@code --attribute KEY=VALUE}, the same options for {@code ncp} and {@code kubernetes}.
+     */
+    static final class RequestOptions extends DeployedProject {
+        @Option(names = "--commit", required = true, paramLabel = "SHA", description = "The commit deployed (7 to 40 hex characters).")
+        String commit;
+
+        @Option(names = "--env", paramLabel = "ENV", defaultValue = DeploymentRequest.DEFAULT_ENVIRONMENT,
+                description = "The environment (default ${DEFAULT-VALUE}).")
+        String environment;
+
+        @Option(names = "--rollback", description = "This deployment rolls back to an earlier version.")
+        boolean rollback;
+
+        @Option(names = "--attribute", paramLabel = "KEY=VALUE", description = "A request attribute (repeatable), e.g. "
+                + "user_id=alice; one named like a host column with an adoption default wins over that default.")
+        java.util.List<String> attributes = new java.util.ArrayList<>();
+
+        /** The request these options describe; a usage error when one is not usable. */
+        DeploymentRequest request(BaseCommand cmd) {
+            Project p = require();
+            return DeploymentRequest.builder().owner(p.owner()).repo(p.repo()).environment(environment)
+                    .commitSha(commit).rollback(rollback).attributes(attributes(attributes, cmd)).build();
+        }
+
+        /** The same options as command-line arguments, for a command to print: {@code --project ... --commit ...}. */
+        String asArguments() {
+            Project p = require();
+            StringBuilder b = new StringBuilder("--project " + p.owner() + "/" + p.repo() + " --commit " + commit
+                    + " --env " + environment);
+            if (rollback) {
+                b.append(" --rollback");
+            }
+            attributes.forEach(a -> b.append(" --attribute ").append(a));
+            return b.toString();
         }
     }
 

@@ -167,7 +167,7 @@ final class ResumeCommand extends BaseCommand {
         for (Deployment d : db.store().list(HistoryQuery.all(10_000).withStatus(DeploymentStatus.RUNNING))) {
             if (d.checks().isEmpty()) {
                 out.println("left running: #" + d.id() + " " + Format.label(d) + ": nothing to follow (no check); it ends "
-                        + "timed_out at its deadline " + Format.time(d.startedAt().plus(Duration.ofMinutes(5))));
+                        + "timed_out at its deadline " + Format.time(d.startedAt().plus(db.store().checklessTimeout())));
                 continue;
             }
             for (DeploymentCheck c : d.checks()) {
