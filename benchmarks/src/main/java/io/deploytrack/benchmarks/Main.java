@@ -27,16 +27,21 @@ import java.util.function.Consumer;
  * then a table with the targets. Notes (progress, query plans, counts) go to stderr.
  *
  * <pre>
- * Main [--only=store,query,k8s,tracker,webhook] [--jmh] [--quick]
+ * Main [--only=store,query,k8s,tracker,webhook|MEASUREMENT,...] [--jmh] [--quick]
  * </pre>
  * {@code --only} picks groups ({@code store}: store.sqlite, store.postgres, store.sqlite.concurrent; {@code query};
  * {@code k8s}; {@code tracker}: tracker.scale, tracker.baseline, tracker.scale50k, tracker.pg3; {@code webhook}:
- * webhook.detect); {@code store} also has store.sqlite.batch; {@code --jmh} measures store.* with JMH forks
+ * webhook.detect); {@code store} also has store.sqlite.batch; a measurement may also be named alone
+ * ({@code --only=tracker.scale}); {@code --jmh} measures store.* with JMH forks
  * instead of the interleaving harness; {@code --quick} shrinks every workload (a check that everything runs, not a
  * measurement).
  */
 public final class Main {
     private static final List<String> GROUPS = List.of("store", "query", "k8s", "tracker", "webhook");
+    /** The measurements {@code --only} may also name one by one (each is in the group its name starts with). */
+    private static final List<String> MEASUREMENTS = List.of("store.sqlite", "store.postgres", "store.sqlite.concurrent",
+            "store.sqlite.batch", "query", "k8s.detect", "tracker.scale", "tracker.baseline", "tracker.scale50k",
+            "tracker.pg3", "webhook.detect");
     /** Updates per group commit in {@code store.sqlite.batch}. */
     static final int BATCH_GROUP = 250;
 
@@ -80,8 +85,8 @@ public final class Main {
         for (String a : String.join(" ", args).trim().split("\\s+")) {
             if (a.startsWith("--only=")) {
                 groups = new LinkedHashSet<>(Arrays.asList(a.substring("--only=".length()).split(",")));
-                if (!GROUPS.containsAll(groups)) {
-                    System.err.println("unknown group in " + a + ": expected some of " + GROUPS);
+                if (!groups.stream().allMatch(g -> GROUPS.contains(g) || MEASUREMENTS.contains(g))) {
+                    System.err.println("unknown group in " + a + ": expected some of " + GROUPS + " or of " + MEASUREMENTS);
                     System.exit(2);
                 }
             } else if (a.equals("--jmh")) {
@@ -107,9 +112,11 @@ public final class Main {
             notes.println(m);
             notes.flush();
         };
-        if (groups.contains("store")) {
+        if (selected(groups, "store.sqlite")) {
             measure(report, log, "store.sqlite", () -> List.of(jmh ? StoreFigures.sqliteJmh(sizes.jmhPlan())
                     : StoreFigures.sqlite(sizes.sqlitePlan())));
+        }
+        if (selected(groups, "store.postgres")) {
             measure(report, log, "store.postgres", () -> {
                 log.accept("store.postgres: starting embedded PostgreSQL");
                 try (PostgresServer pg = PostgresServer.start()) {
@@ -117,29 +124,45 @@ public final class Main {
                             : StoreFigures.postgres(sizes.postgresPlan(), pg));
                 }
             });
+        }
+        if (selected(groups, "store.sqlite.concurrent")) {
             measure(report, log, "store.sqlite.concurrent", () -> List.of(
                     StoreFigures.concurrent(sizes.concurrentThreads(), 2, sizes.concurrentLifecycles())));
+        }
+        if (selected(groups, "store.sqlite.batch")) {
             measure(report, log, "store.sqlite.batch", () -> List.of(
                     BatchFigure.sqlite(sizes.batchRounds(), sizes.batchPerRound(), BATCH_GROUP)));
         }
-        if (groups.contains("query")) {
+        if (selected(groups, "query")) {
             measure(report, log, "query.rollback_target,query.history", () -> new QueryFigures(sizes.queryRows(),
                     sizes.queryProjects(), sizes.queryWarmup(), sizes.queryMeasured(), log).run());
         }
-        if (groups.contains("k8s")) {
+        if (selected(groups, "k8s.detect")) {
             measure(report, log, "k8s.detect", () -> List.of(new K8sDetect(sizes.rollouts(), log).run()));
         }
-        if (groups.contains("tracker")) {
+        if (selected(groups, "tracker.scale")) {
             measure(report, log, "tracker.scale", () -> List.of(new TrackerScale(sizes.scale(), log).run()));
+        }
+        if (selected(groups, "tracker.baseline")) {
             measure(report, log, "tracker.baseline", () -> List.of(new TrackerBaseline(sizes.scale(), log).run()));
+        }
+        if (selected(groups, "tracker.scale50k")) {
             measure(report, log, "tracker.scale50k", () -> List.of(new TrackerScale("tracker.scale50k", sizes.scale50k(),
                     log).run()));
+        }
+        if (selected(groups, "tracker.pg3")) {
             measure(report, log, "tracker.pg3", () -> List.of(new TrackerPg3(sizes.pg3(), log).run()));
         }
-        if (groups.contains("webhook")) {
+        if (selected(groups, "webhook.detect")) {
             measure(report, log, "webhook.detect", () -> List.of(new WebhookDetect(sizes.pushedDeployments(),
                     sizes.pushesPerSecond(), sizes.pushSafetyNetInterval(), log).run()));
         }
+    }
+
+    /** Whether {@code --only} asked for the measurement, by its name or by its group (the name's first word). */
+    private static boolean selected(Set<String> groups, String measurement) {
+        int dot = measurement.indexOf('.');
+        return groups.contains(measurement) || groups.contains(dot < 0 ? measurement : measurement.substring(0, dot));
     }
 
     @FunctionalInterface
