@@ -14,8 +14,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * SQLite connections: one writer connection per process (writes queue on a lock here instead of contending inside
- * SQLite), and a few reader connections, which WAL lets read while the writer writes. Every connection gets
+ * SQLite connections: one writer connection per process (writes queue here instead of contending inside SQLite, and
+ * those that queue together commit together: {@link GroupedWrites}), and a few reader connections, which WAL lets read while the writer writes. Every connection gets
  * {@code busy_timeout}, {@code synchronous=NORMAL} and {@code foreign_keys=ON}; the file is put in WAL mode once. The
  * writer keeps its prepared statements ({@link StatementCache}).
  */
@@ -25,9 +25,10 @@ public final class SqliteConnections implements Connections {
     private final String url;
     private final SQLiteConfig config;
     private final Dialect dialect = new SqliteDialect();
-    private final ReentrantLock writeLock = new ReentrantLock(true);
     private final Connection writer;
     private final StatementCache writerStatements;
+    private final GroupedWrites writes;
+    private final ReentrantLock writeLock;
     private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
     private final List<Connection> all = new ArrayList<>();
     private int readersOpened;
@@ -51,6 +52,8 @@ public final class SqliteConnections implements Connections {
             throw e;
         }
         this.writerStatements = new StatementCache(writer);
+        this.writes = new GroupedWrites(dialect, writerStatements::connection);
+        this.writeLock = writes.lock();
     }
 
     private Connection open() throws SQLException {
@@ -63,13 +66,7 @@ public final class SqliteConnections implements Connections {
 
     @Override
     public <T> T write(SqlWork<T> work) throws SQLException {
-        writeLock.lock();
-        try {
-            ensureOpen();
-            return dialect.inTransaction(writerStatements.connection(), true, work);
-        } finally {
-            writeLock.unlock();
-        }
+        return writes.write(work, this::ensureOpen);
     }
 
     @Override
