@@ -44,6 +44,35 @@ class SqliteStoreTest {
                         Duration.ofMinutes(5), Duration.ofHours(24))), Map.of());
     }
 
+    /** create() does not read its row back on deploytrack's own tables: what it returns must be what a read gives. */
+    @Test
+    void whatCreateReturnsIsWhatAReadGives() throws Exception {
+        try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(dir.resolve("returned.db"))) {
+            Instant odd = Instant.parse("2026-03-01T10:00:00.123456789Z");
+            long first = store.create(draft("web", "a".repeat(40)), "me", Duration.ofMinutes(1)).deployment().id();
+            List<Deployment> drafts = List.of(
+                    draft("api", "b".repeat(40)),
+                    new Deployment(0, "acme", "pay", "staging", "c".repeat(40), true, first, "key:pay/1",
+                            DeploymentStatus.RUNNING, odd, null, null, null, null, null, List.of(
+                            new DeploymentCheck("ncp", CheckRef.of("ncp", "projectId", "7", "historyId", "70"),
+                                    DeploymentStatus.RUNNING, odd, null, odd.plusSeconds(600), "pending", true,
+                                    "waiting for approval: 1 of 2 & more", Duration.ofNanos(90_000_000_123L),
+                                    Duration.ofHours(2).plusNanos(5)),
+                            new DeploymentCheck("k8s", CheckRef.of("kubernetes", "namespace", "prod", "name", "pay",
+                                    "generation", "3"), DeploymentStatus.RUNNING, odd.plusMillis(1), null,
+                                    odd.plusSeconds(900), null, false, null, Duration.ofMinutes(15),
+                                    Duration.ofHours(24))),
+                            Map.of("team", "payments & billing", "ticket", "OPS=42", "empty", "")),
+                    new Deployment(0, "acme", "ui", "production", "d".repeat(40), false, null, null,
+                            DeploymentStatus.RUNNING, odd.plusNanos(999_999), null, null, null, null, null, List.of(),
+                            Map.of()));
+            for (Deployment d : drafts) {
+                Deployment returned = store.create(d, "me", Duration.ofMinutes(1)).deployment();
+                assertThat(returned).isEqualTo(store.find(returned.id()).orElseThrow());
+            }
+        }
+    }
+
     @Test
     void theFileIsInWalModeAndMigrationsAreRecorded() throws Exception {
         Path db = dir.resolve("h.db");

@@ -106,6 +106,11 @@ public final class HostTimes {
         return dialect.getInstant(rs, column);
     }
 
+    /** Whether times are the dialect's own encoding ({@link #plain}), not a host's format. */
+    public boolean isPlain() {
+        return text == null && !localTimestamp;
+    }
+
     /** The zone naive values are read in. */
     public ZoneId zone() {
         return zone;
