@@ -84,6 +84,11 @@ public final class JdbcHistoryStore implements HistoryStore {
     private final String columns;
     /** Whether a row reads back exactly as written, give or take the stored precision of times: see {@link #inserted}. */
     private final boolean writtenAsRead;
+    /**
+     * Whether both unique indexes (idempotency key; one running row per identity) exist, so that an insert that
+     * collides does nothing instead of being looked for first: see {@link #createIn}.
+     */
+    private final boolean insertArbitrates;
 
     JdbcHistoryStore(Connections connections, Clock clock, String description, AdoptionSettings settings,
                      HostTimes times, Duration checklessTimeout) {
@@ -95,6 +100,8 @@ public final class JdbcHistoryStore implements HistoryStore {
         this.times = times;
         this.checklessTimeout = checklessTimeout;
         this.writtenAsRead = "sqlite".equals(dialect.name()) && settings.isEmpty() && times.isPlain();
+        this.insertArbitrates = dialect.createsWithOnConflict()
+                || call("read the unique indexes of " + description, () -> connections.read(JdbcHistoryStore::uniqueIndexes));
         this.env = settings.environmentColumnOrDefault();
         // the same statement text as ever on deploytrack's own tables (the benchmarks' baseline sends exactly it)
         StringBuilder cols = new StringBuilder("id, github_owner, github_repo, "
@@ -190,10 +197,11 @@ public final class JdbcHistoryStore implements HistoryStore {
     }
 
     private CreateResult createIn(Connection c, Deployment d, String leaseOwner, Duration lease) throws SQLException {
-        if (dialect.createsWithOnConflict()) {
+        if (insertArbitrates) {
             return createOnConflict(c, d, leaseOwner, lease);
         }
-        // SQLite: the transaction holds the file's write lock from BEGIN IMMEDIATE, so nobody inserts in between.
+        // A table whose unique indexes are pending (an adopted one with duplicates): look first. On SQLite the
+        // transaction holds the file's write lock from BEGIN IMMEDIATE, so nobody inserts in between.
         Optional<CreateResult> existing = existing(c, d);
         if (existing.isPresent()) {
             return existing.get();
@@ -204,10 +212,11 @@ public final class JdbcHistoryStore implements HistoryStore {
     }
 
     /**
-     * PostgreSQL: insert first, letting both unique indexes (idempotency key, one running row per identity) arbitrate
-     * with {@code ON CONFLICT DO NOTHING}; a concurrent inserter of the same deployment makes this wait until it
-     * commits, then do nothing. Nothing inserted: return the row it collided with. That row can end (no longer
-     * running) between the insert and the read, in which case the insert is tried again.
+     * Insert first, letting both unique indexes (idempotency key, one running row per identity) arbitrate with
+     * {@code ON CONFLICT DO NOTHING}, so a new deployment costs no lookup: always on PostgreSQL, on SQLite when both
+     * indexes exist. On PostgreSQL a concurrent inserter of the same deployment makes this wait until it commits, then
+     * do nothing. Nothing inserted: return the row it collided with. That row can end (no longer running) between the
+     * insert and the read on PostgreSQL, in which case the insert is tried again.
      */
     private CreateResult createOnConflict(Connection c, Deployment d, String leaseOwner, Duration lease) throws SQLException {
         for (int attempt = 1; attempt <= 3; attempt++) {
@@ -221,6 +230,15 @@ public final class JdbcHistoryStore implements HistoryStore {
             }
         }
         throw new SQLException("the deployment it duplicates kept changing while it was being recorded; try again");
+    }
+
+    /** Whether the table has both unique indexes that make {@code INSERT ... ON CONFLICT DO NOTHING} idempotent. */
+    private static boolean uniqueIndexes(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND "
+                + "tbl_name = 'deployment_histories' AND name IN ('ux_deployment_histories_idempotency_key', "
+                + "'ux_deployment_histories_one_running')"); ResultSet rs = ps.executeQuery()) {
+            return rs.next() && rs.getInt(1) == 2;
+        }
     }
 
     /** The row with the same idempotency key or, failing that, the running row with the same identity. */

@@ -2,7 +2,7 @@ package io.deploytrack.jdbc.internal;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -196,8 +196,9 @@ final class GroupedWrites {
     }
 
     private static void execute(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(sql);
+        // Prepared, so that the writer's statement cache compiles each savepoint statement once.
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.execute();
         }
     }
 }
