@@ -120,6 +120,24 @@ class NcpCoalescingTest extends TrackerFixture {
     }
 
     @Test
+    void jitterSetsAGroupsPhaseOnceAndThenItIsPolledEveryIntervalExactly() {
+        NcpEmulator ncp = emulator();
+        DeploymentTracker tracker = closeLater(trackerBuilder(store("phase.db"), source(ncp)).clock(clock)
+                .scheduler(scheduler).executor(scheduler).pollInterval(INTERVAL).pollJitter(0.5)
+                .leaseDuration(Duration.ofDays(1)).build().start());
+        for (int i = 0; i < 3; i++) {
+            long id = ncp.createHistory(P, NcpScript.of(step("inprogress", Duration.ofHours(1)), end("success")));
+            tracker.track(request(), NcpStatusSource.ref(P, id));
+        }
+        // The first poll, then the first (jittered) period: the phase.
+        pass(ncp, INTERVAL.multipliedBy(2));
+        ncp.clearRequests();
+        pass(ncp, INTERVAL.multipliedBy(20));
+        // Jittered every period (0.5 to 1.5 s), twenty seconds would hold anywhere from 14 to 40 list calls.
+        assertThat(of(ncp, RequestKind.LIST, P)).as("list calls of P in twenty intervals").hasSize(20);
+    }
+
+    @Test
     void checksNotOnTheFirstPageGetTheirOwnDetailCall() {
         NcpEmulator ncp = emulator();
         DeploymentTracker tracker = manualTracker(NcpStatusSource.builder(client(ncp, ncp.secretKey())).listPageSize(2).build());

@@ -30,8 +30,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * due within half an interval, so one batch can serve them together) go to {@link PollingSource#pollAll} at once.
  * Checks the source puts in one {@link PollingSource#pollGroup group} (an NCP project) share one timer: when it is
  * due, every check of the group that is not backing off is polled in that batch, and the timer moves on by one
- * interval, so the source is asked about the group once per interval however many checks it has and whenever they
- * started.
+ * interval (jittered once, for its phase, then exact), so the source is asked about the group once per interval
+ * however many checks it has and whenever they started.
  */
 final class PollDriver {
 
@@ -63,6 +63,8 @@ final class PollDriver {
     private static final class Group {
         final Set<Entry> members = ConcurrentHashMap.newKeySet();
         volatile long nextPollAtMillis;
+        /** Whether the timer has its phase: its first period was jittered, the later ones are exactly an interval. */
+        volatile boolean phased;
 
         Group(long nextPollAtMillis) {
             this.nextPollAtMillis = nextPollAtMillis;
@@ -169,8 +171,12 @@ final class PollDriver {
                 continue;
             }
             // The timer keeps its phase (due time + interval, not tick time + interval): a group is then asked
-            // every interval, not every interval plus however late the tick that noticed it came.
-            long next = g.nextPollAtMillis + jittered(interval).toMillis();
+            // every interval, not every interval plus however late the tick that noticed it came. Jitter sets the
+            // phase once (groups created together, as on a resume, do not stay in step); jittering every period
+            // would only stretch some gaps to interval x (1 + jitter), and a gap is how late an end is seen.
+            long step = g.phased ? interval.toMillis() : jittered(interval).toMillis();
+            g.phased = true;
+            long next = g.nextPollAtMillis + step;
             g.nextPollAtMillis = next > nowMs ? next : nowMs + jittered(interval).toMillis();
             for (Entry e : g.members) {
                 if (e.inFlight || e.nextPollAtMillis > nowMs || !e.tracked.open() || !leases.mayAct(e.tracked)) {
