@@ -30,8 +30,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * due within half an interval, so one batch can serve them together) go to {@link PollingSource#pollAll} at once.
  * Checks the source puts in one {@link PollingSource#pollGroup group} (an NCP project) share one timer: when it is
  * due, every check of the group that is not backing off is polled in that batch, and the timer moves on by one
- * interval (jittered once, for its phase, then exact), so the source is asked about the group once per interval
- * however many checks it has and whenever they started.
+ * interval (its first period spread over a whole interval, for its phase, then exact), so the source is asked about
+ * the group once per interval however many checks it has and whenever they started.
  */
 final class PollDriver {
 
@@ -171,10 +171,11 @@ final class PollDriver {
                 continue;
             }
             // The timer keeps its phase (due time + interval, not tick time + interval): a group is then asked
-            // every interval, not every interval plus however late the tick that noticed it came. Jitter sets the
-            // phase once (groups created together, as on a resume, do not stay in step); jittering every period
-            // would only stretch some gaps to interval x (1 + jitter), and a gap is how late an end is seen.
-            long step = g.phased ? interval.toMillis() : jittered(interval).toMillis();
+            // every interval, not every interval plus however late the tick that noticed it came. The phase is set
+            // once, by a first period anywhere from half an interval to one and a half, so that groups created
+            // together (the first checks of many projects, a resume) do not poll in step; jittering every period
+            // instead would stretch some gaps to interval x (1 + jitter), and a gap is how late an end is seen.
+            long step = g.phased ? interval.toMillis() : phase();
             g.phased = true;
             long next = g.nextPollAtMillis + step;
             g.nextPollAtMillis = next > nowMs ? next : nowMs + jittered(interval).toMillis();
@@ -290,6 +291,12 @@ final class PollDriver {
         long max = settings.maxBackoff().toMillis();
         long d = attempt >= 20 ? max : Math.min(max, base * (1L << Math.min(attempt - 1, 19)));
         return jittered(Duration.ofMillis(Math.max(d, 1)));
+    }
+
+    /** A new group's first period: one interval give or take half of one, or exactly one without jitter. */
+    private long phase() {
+        long ms = interval.toMillis();
+        return settings.pollJitter() == 0 ? ms : Math.max(1, ms / 2 + ThreadLocalRandom.current().nextLong(ms + 1));
     }
 
     private Duration jittered(Duration d) {
