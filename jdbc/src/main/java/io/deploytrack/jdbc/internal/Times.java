@@ -1,6 +1,8 @@
 package io.deploytrack.jdbc.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -20,9 +22,48 @@ public final class Times {
     private Times() {
     }
 
-    /** The stored text of a time. */
+    /** 0001-01-01T00:00:00Z and the first second after 9999-12-31T23:59:59Z: the years the fast path writes. */
+    private static final long FIRST_FAST_SECOND = -62135596800L;
+    private static final long END_FAST_SECOND = 253402300800L;
+    private static final long SECONDS_PER_DAY = 86_400;
+
+    /**
+     * The stored text of a time. Years 1 to 9999 are written by hand (the store writes several times per row, and
+     * {@link DateTimeFormatter} costs a few microseconds each); other years by the formatter, whose text for them
+     * (e.g. {@code +10000}) this keeps.
+     */
     public static String format(Instant t) {
-        return FIXED.format(t.truncatedTo(ChronoUnit.MILLIS));
+        long second = t.getEpochSecond();
+        if (second < FIRST_FAST_SECOND || second >= END_FAST_SECOND) {
+            return FIXED.format(t.truncatedTo(ChronoUnit.MILLIS));
+        }
+        long day = Math.floorDiv(second, SECONDS_PER_DAY);
+        int secondOfDay = (int) Math.floorMod(second, SECONDS_PER_DAY);
+        LocalDate date = LocalDate.ofEpochDay(day);
+        byte[] b = new byte[24];
+        digits(b, 0, date.getYear(), 4);
+        b[4] = '-';
+        digits(b, 5, date.getMonthValue(), 2);
+        b[7] = '-';
+        digits(b, 8, date.getDayOfMonth(), 2);
+        b[10] = 'T';
+        digits(b, 11, secondOfDay / 3600, 2);
+        b[13] = ':';
+        digits(b, 14, secondOfDay / 60 % 60, 2);
+        b[16] = ':';
+        digits(b, 17, secondOfDay % 60, 2);
+        b[19] = '.';
+        digits(b, 20, t.getNano() / 1_000_000, 3);
+        b[23] = 'Z';
+        return new String(b, StandardCharsets.ISO_8859_1);
+    }
+
+    /** Writes {@code value} (not negative) as exactly {@code width} decimal digits at {@code at}. */
+    private static void digits(byte[] b, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            b[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
     }
 
     /** Parses stored text; null stays null. */
