@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The stored text of times: the hand-written writer gives exactly what the formatter gives, and reads back. */
 class TimesTest {
@@ -61,6 +62,22 @@ class TimesTest {
             String text = Times.format(t);
             assertThat(text).as("%s", t).isEqualTo(reference(t)).hasSize(24);
             assertThat(Times.parse(text)).isEqualTo(t.truncatedTo(ChronoUnit.MILLIS));
+        }
+    }
+
+    @Test
+    void theStoresOwnTextIsReadAsInstantParseReadsIt() {
+        for (String text : List.of("2026-03-01T10:00:00.000Z", "0001-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z",
+                "2024-02-29T23:59:59.999Z", "1969-12-31T23:59:59.999Z", "1970-01-01T00:00:00.001Z",
+                " 2026-03-01T10:00:00.123Z ", "2026-03-01T23:59:60.000Z", "2026-03-01T24:00:00.000Z")) {
+            assertThat(Times.parse(text)).as(text).isEqualTo(Instant.parse(text.trim()));
+        }
+        assertThat(Times.parse("2026-03-01T10:00:00.000+09:00")).isEqualTo(Instant.parse("2026-03-01T01:00:00Z"));
+        assertThat(Times.parse("2026-03-01 10:00:00.000")).isEqualTo(Instant.parse("2026-03-01T10:00:00Z"));
+        for (String bad : List.of("2023-02-29T10:00:00.000Z", "2026-13-01T10:00:00.000Z", "2026-04-31T10:00:00.000Z",
+                "2026-03-01T10:60:00.000Z", "2026-0x-01T10:00:00.000Z",
+                "2026-03-01T10:00:00.-01Z")) {
+            assertThatThrownBy(() -> Times.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
         }
     }
 }

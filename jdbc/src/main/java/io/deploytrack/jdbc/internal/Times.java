@@ -3,6 +3,7 @@ package io.deploytrack.jdbc.internal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -66,6 +67,44 @@ public final class Times {
         }
     }
 
+    /**
+     * The store's own text ({@code 2026-03-01T10:00:00.000Z}, what {@link #format} writes) read by hand, as the store
+     * reads a time per row; null when {@code v} is anything else (or a value such as a leap second or 24:00), which
+     * the general parsers then read as before.
+     */
+    private static Instant parseFixed(String v) {
+        if (v.length() != 24 || v.charAt(4) != '-' || v.charAt(7) != '-' || v.charAt(10) != 'T' || v.charAt(13) != ':'
+                || v.charAt(16) != ':' || v.charAt(19) != '.' || v.charAt(23) != 'Z') {
+            return null;
+        }
+        int year = number(v, 0, 4);
+        int month = number(v, 5, 2);
+        int day = number(v, 8, 2);
+        int hour = number(v, 11, 2);
+        int minute = number(v, 14, 2);
+        int second = number(v, 17, 2);
+        int millis = number(v, 20, 3);
+        if (year < 1 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
+                || second < 0 || second > 59 || millis < 0 || day > YearMonth.of(year, month).lengthOfMonth()) {
+            return null;
+        }
+        long days = LocalDate.of(year, month, day).toEpochDay();
+        return Instant.ofEpochSecond(days * SECONDS_PER_DAY + hour * 3600L + minute * 60L + second, millis * 1_000_000L);
+    }
+
+    /** The decimal number of {@code width} digits at {@code at}; -1 when one of them is not a digit. */
+    private static int number(String v, int at, int width) {
+        int n = 0;
+        for (int i = at; i < at + width; i++) {
+            char ch = v.charAt(i);
+            if (ch < '0' || ch > '9') {
+                return -1;
+            }
+            n = n * 10 + (ch - '0');
+        }
+        return n;
+    }
+
     /** Parses stored text; null stays null. */
     public static Instant parse(String s) {
         return parse(s, ZoneOffset.UTC);
@@ -77,6 +116,10 @@ public final class Times {
             return null;
         }
         String v = s.trim();
+        Instant fixed = parseFixed(v);
+        if (fixed != null) {
+            return fixed;
+        }
         try {
             return Instant.parse(v);
         } catch (DateTimeParseException e) {
