@@ -125,7 +125,9 @@ class GroupedUpdatesTest {
                         at, "x".repeat(5000))), List.of(event(twice, at, "completed", DeploymentStatus.FAILED))),
                 end(theirs, DeploymentStatus.SUCCESS, at, List.of(), List.of(event(theirs, at, "completed",
                         DeploymentStatus.SUCCESS))),
-                new DeploymentUpdate(failing.id(), DeploymentStatus.RUNNING, DeploymentStatus.FAILED, null, null, at,
+                // a start corrected by the source: the chunk's statement then sets started_at too (kept by the others)
+                new DeploymentUpdate(failing.id(), DeploymentStatus.RUNNING, DeploymentStatus.FAILED, at.minusSeconds(30),
+                        null, at,
                         "deploy", "y".repeat(4500), List.of(), List.of(event(failing, at, "completed",
                         DeploymentStatus.FAILED), event(failing, at, "notified", DeploymentStatus.FAILED))),
                 end(newCheck, DeploymentStatus.SUCCESS, at, List.of(added), List.of()),
@@ -158,7 +160,10 @@ class GroupedUpdatesTest {
         Deployment failed = grouped.find(failing.id()).orElseThrow();
         assertThat(failed.errorStage()).isEqualTo("deploy");
         assertThat(failed.errorMessage()).hasSize(4000);
-        assertThat(failed.totalDuration()).isEqualTo(Duration.ofSeconds(95));
+        assertThat(failed.startedAt()).isEqualTo(at.minusSeconds(30));
+        assertThat(failed.totalDuration()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(grouped.find(newCheck.id()).orElseThrow().startedAt()).isEqualTo(newCheck.startedAt());
+        assertThat(grouped.find(newCheck.id()).orElseThrow().totalDuration()).isEqualTo(Duration.ofSeconds(95));
         assertThat(grouped.events(failing.id())).extracting(DeploymentEvent::type)
                 .containsExactly("started", "completed", "notified");
         assertThat(grouped.find(newCheck.id()).orElseThrow().checks()).extracting(DeploymentCheck::name)

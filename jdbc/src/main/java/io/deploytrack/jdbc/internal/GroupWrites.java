@@ -28,8 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>A chunk never holds the same row twice: {@code UPDATE ... FROM} would apply only one of them, so a repeated id
  * starts the next chunk, which runs after it, as the per-row statements would. A chunk is padded with rows of nulls
- * (which match nothing and insert nothing) to one of a few sizes, so that the statement cache holds a few texts per
- * kind and shape rather than one per group size. Not public API.
+ * (which match nothing and insert nothing) to one of a few sizes, so that the statement cache holds a few texts
+ * (sizes times two shapes, and the events' sizes) rather than one per group size. Not public API.
  */
 public final class GroupWrites {
     /** The rows of one statement, at most; with at most 10 parameters a row, far below SQLite's 32766. */
@@ -110,10 +110,13 @@ public final class GroupWrites {
         return matched;
     }
 
+    /**
+     * The columns a row's statement sets: always those no index holds apart from the ones {@code status} already
+     * changes (so naming them costs a null parameter at most), {@code started_at} (in two indexes) only when an update
+     * of the chunk sets it. Two shapes, so that the statement cache holds few texts.
+     */
     private static int shape(DeploymentUpdate u) {
-        return (u.newStatus() != null ? STATUS : 0) | (u.startedAt() != null ? STARTED : 0)
-                | (u.deployedAt() != null ? DEPLOYED : 0) | (u.completedAt() != null ? COMPLETED : 0)
-                | (u.errorStage() != null ? ERROR_STAGE : 0) | (u.errorMessage() != null ? ERROR_MESSAGE : 0);
+        return STATUS | DEPLOYED | COMPLETED | ERROR_STAGE | ERROR_MESSAGE | (u.startedAt() != null ? STARTED : 0);
     }
 
     private static List<String> columns(int shape) {
