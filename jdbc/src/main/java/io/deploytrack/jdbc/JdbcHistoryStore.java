@@ -23,6 +23,7 @@ import io.deploytrack.jdbc.internal.Migrations;
 
 import io.deploytrack.jdbc.internal.Dialects;
 import io.deploytrack.jdbc.internal.Events;
+import io.deploytrack.jdbc.internal.GroupWrites;
 import io.deploytrack.jdbc.internal.PooledConnections;
 import io.deploytrack.jdbc.internal.SqliteConnections;
 import io.deploytrack.jdbc.internal.Times;
@@ -77,6 +78,7 @@ public final class JdbcHistoryStore implements HistoryStore {
     private final String description;
     private final AdoptionSettings settings;
     private final HostTimes times;
+    private final GroupWrites groupWrites;
     private final Duration checklessTimeout;
     /** The column that holds the environment (a host's own, when mapped). */
     private final String env;
@@ -98,6 +100,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         this.description = description;
         this.settings = settings;
         this.times = times;
+        this.groupWrites = new GroupWrites(dialect, times);
         this.checklessTimeout = checklessTimeout;
         this.writtenAsRead = "sqlite".equals(dialect.name()) && settings.isEmpty() && times.isPlain();
         this.insertArbitrates = dialect.createsWithOnConflict()
@@ -404,11 +407,15 @@ public final class JdbcHistoryStore implements HistoryStore {
 
     /**
      * The group: one read of the rows, then each row's compare-and-set in order (each later update of the same row
-     * compared against what the earlier ones made of it), then the applied updates' checks and events as JDBC batches.
+     * compared against what the earlier ones made of it), then the applied updates' checks (one JDBC batch) and
+     * events. On SQLite ({@link Dialect#writesGroupsFromValues()}) a group of two or more updates writes the rows'
+     * compare-and-sets and the events as multi-row statements ({@link GroupWrites}); otherwise (PostgreSQL, and a
+     * single update) as JDBC batches of per-row statements. Multi-row checks measured no cheaper, so they stay a batch.
+     * The whole group has one {@code updated_at}: the store clock's time when the group is written.
      */
     private List<UpdateOutcome> updateAllIn(Connection c, List<DeploymentUpdate> updates, String leaseOwner,
                                             Duration lease) throws SQLException {
-        Map<Long, RowState> rows = new HashMap<>();
+        Map<Long, RowState> rows = new HashMap<>(Math.max(16, updates.size() * 2));
         for (List<Long> chunk : chunks(updates.stream().map(DeploymentUpdate::id).distinct().toList())) {
             try (PreparedStatement ps = c.prepareStatement("SELECT id, status, started_at, lease_owner FROM "
                     + "deployment_histories WHERE id IN (" + JdbcDialect.placeholders(chunk.size()) + ")")) {
@@ -425,8 +432,9 @@ public final class JdbcHistoryStore implements HistoryStore {
             }
         }
         UpdateOutcome[] out = new UpdateOutcome[updates.size()];
-        List<RowWrite> writes = new ArrayList<>();
-        List<Integer> written = new ArrayList<>();
+        List<DeploymentUpdate> toWrite = new ArrayList<>(updates.size());
+        List<Instant> storedStarts = new ArrayList<>(updates.size());
+        List<Integer> written = new ArrayList<>(updates.size());
         for (int i = 0; i < updates.size(); i++) {
             DeploymentUpdate u = updates.get(i);
             RowState row = rows.get(u.id());
@@ -437,15 +445,27 @@ public final class JdbcHistoryStore implements HistoryStore {
             } else if (!u.expectedStatus().word().equals(row.status())) {
                 out[i] = UpdateOutcome.STATUS_CHANGED;
             } else {
-                writes.add(rowWrite(u, row.startedAt(), leaseOwner, lease));
+                toWrite.add(u);
+                storedStarts.add(row.startedAt());
                 written.add(i);
                 // What the row will be once written: a later update of it in this group compares against that.
                 rows.put(u.id(), new RowState(u.newStatus() == null ? row.status() : u.newStatus().word(),
                         u.startedAt() == null ? row.startedAt() : u.startedAt(), leaseOwner));
             }
         }
-        boolean[] matched = writeRows(c, writes);
-        List<DeploymentUpdate> applied = new ArrayList<>();
+        Instant now = clock.instant();
+        boolean grouped = dialect.writesGroupsFromValues() && updates.size() > 1;
+        boolean[] matched;
+        if (grouped) {
+            matched = groupWrites.rows(c, toWrite, storedStarts, leaseOwner, now, lease.toMillis());
+        } else {
+            List<RowWrite> writes = new ArrayList<>(toWrite.size());
+            for (int k = 0; k < toWrite.size(); k++) {
+                writes.add(rowWrite(toWrite.get(k), storedStarts.get(k), leaseOwner, lease, now));
+            }
+            matched = writeRows(c, writes);
+        }
+        List<DeploymentUpdate> applied = new ArrayList<>(matched.length);
         for (int k = 0; k < matched.length; k++) {
             int i = written.get(k);
             // Where the store has concurrent writers (PostgreSQL), the row may have changed since it was read.
@@ -454,7 +474,7 @@ public final class JdbcHistoryStore implements HistoryStore {
                 applied.add(updates.get(i));
             }
         }
-        writeChecksAndEvents(c, applied);
+        writeChecksAndEvents(c, applied, grouped);
         return List.of(out);
     }
 
@@ -462,10 +482,15 @@ public final class JdbcHistoryStore implements HistoryStore {
             + "completed_at = ?, deadline_at = ?, last_source_status = ?, awaiting_approval = ?, message = ? "
             + "WHERE deployment_id = ? AND name = ?";
 
-    private void writeChecksAndEvents(Connection c, List<DeploymentUpdate> applied) throws SQLException {
+    /**
+     * The applied updates' checks as one JDBC batch (then a check the row lacks is added), and their events: as one
+     * JDBC batch, or, when {@code grouped}, as multi-row inserts ({@link GroupWrites#events}).
+     */
+    private void writeChecksAndEvents(Connection c, List<DeploymentUpdate> applied, boolean grouped)
+            throws SQLException {
         List<Integer> missing = new ArrayList<>();
-        List<DeploymentCheck> batched = new ArrayList<>();
-        List<Long> owners = new ArrayList<>();
+        List<DeploymentCheck> batched = new ArrayList<>(applied.size());
+        List<Long> owners = new ArrayList<>(applied.size());
         try (PreparedStatement ps = c.prepareStatement(UPDATE_CHECK)) {
             for (DeploymentUpdate u : applied) {
                 for (DeploymentCheck ch : u.checks()) {
@@ -487,6 +512,14 @@ public final class JdbcHistoryStore implements HistoryStore {
         for (int i : missing) {
             // A check the row did not have yet: written one at a time, as update() does.
             writeCheck(c, owners.get(i), batched.get(i));
+        }
+        if (grouped) {
+            List<DeploymentEvent> events = new ArrayList<>(applied.size());
+            applied.forEach(u -> events.addAll(u.events()));
+            if (!events.isEmpty()) {
+                groupWrites.events(c, events);
+            }
+            return;
         }
         boolean any = false;
         try (PreparedStatement ps = c.prepareStatement(Events.INSERT)) {
@@ -565,7 +598,7 @@ public final class JdbcHistoryStore implements HistoryStore {
      */
     private boolean writeRow(Connection c, DeploymentUpdate u, Instant storedStart, String leaseOwner, Duration lease)
             throws SQLException {
-        RowWrite w = rowWrite(u, storedStart, leaseOwner, lease);
+        RowWrite w = rowWrite(u, storedStart, leaseOwner, lease, clock.instant());
         try (PreparedStatement ps = c.prepareStatement(w.sql())) {
             w.binder().bind(ps);
             return ps.executeUpdate() == 1;
@@ -573,7 +606,7 @@ public final class JdbcHistoryStore implements HistoryStore {
     }
 
     /** The compare-and-set statement of {@link #writeRow}. */
-    private RowWrite rowWrite(DeploymentUpdate u, Instant storedStart, String leaseOwner, Duration lease) {
+    private RowWrite rowWrite(DeploymentUpdate u, Instant storedStart, String leaseOwner, Duration lease, Instant now) {
         Instant startedAt = u.startedAt() != null ? u.startedAt() : storedStart;
         List<String> sets = new ArrayList<>();
         List<SqlBinder> binders = new ArrayList<>();
@@ -592,7 +625,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         if (u.completedAt() != null) {
             sets.add("completed_at = ?");
             binders.add((ps, i) -> times.set(ps, i, u.completedAt()));
-            long seconds = Math.round(Duration.between(startedAt, u.completedAt()).toMillis() / 1000.0);
+            long seconds = GroupWrites.totalSeconds(startedAt, u.completedAt());
             sets.add("total_duration = ?");
             binders.add((ps, i) -> ps.setLong(i, seconds));
         }
@@ -605,7 +638,6 @@ public final class JdbcHistoryStore implements HistoryStore {
             binders.add((ps, i) -> ps.setString(i, truncate(u.errorMessage(), 4000)));
         }
         sets.add("updated_at = ?");
-        Instant now = clock.instant();
         binders.add((ps, i) -> times.set(ps, i, now));
         String leaseSet = leaseOwner == null ? "" : ", lease_until = " + dialect.nowPlusMillisExpression();
         String sql = "UPDATE deployment_histories SET " + String.join(", ", sets) + leaseSet

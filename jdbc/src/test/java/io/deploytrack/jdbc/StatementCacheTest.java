@@ -117,4 +117,50 @@ class StatementCacheTest {
         }
         assertThat(prepared).as("the oldest was evicted").hasValue(66);
     }
+
+    @Test
+    void aBatchLeftUnexecutedDoesNotRunWithTheNextUse() throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO t (id, v) VALUES (?, ?)")) {
+            ps.setLong(1, 1);
+            ps.setString(2, "abandoned");
+            ps.addBatch();
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO t (id, v) VALUES (?, ?)")) {
+            ps.setLong(1, 2);
+            ps.setString(2, "kept");
+            ps.addBatch();
+            assertThat(ps.executeBatch()).containsExactly(1);
+        }
+        assertThat(read(1)).isNull();
+        assertThat(read(2)).isEqualTo("kept");
+        assertThat(prepared).hasValue(2);
+    }
+
+    @Test
+    void aBatchThatFailedIsClosedQuietlyAndPreparedAgain() throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO t (id, v) VALUES (?, ?)")) {
+            for (String v : new String[]{"a", "b"}) {
+                ps.setLong(1, 1);
+                ps.setString(2, v);
+                ps.addBatch();
+            }
+            assertThatThrownBy(ps::executeBatch).isInstanceOf(SQLException.class);
+        }
+        insert(2, "c");
+        assertThat(prepared).hasValue(2);
+        assertThat(read(2)).isEqualTo("c");
+    }
+
+    @Test
+    void otherConnectionCallsReachTheRealConnection() throws SQLException {
+        c.setAutoCommit(false);
+        insert(1, "a");
+        c.rollback();
+        c.setAutoCommit(true);
+        assertThat(read(1)).isNull();
+        try (PreparedStatement ps = c.prepareStatement("SELECT v FROM t WHERE id = ?")) {
+            assertThat(ps.getConnection()).isSameAs(real);
+            assertThat(ps.isWrapperFor(org.sqlite.jdbc3.JDBC3PreparedStatement.class)).isTrue();
+        }
+    }
 }

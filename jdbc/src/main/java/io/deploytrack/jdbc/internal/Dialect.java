@@ -57,6 +57,17 @@ public interface Dialect extends JdbcDialect {
     }
 
     /**
+     * Whether a group of updates writes its rows, checks and events with multi-row statements ({@code WITH v(...) AS
+     * (VALUES (...), ...) UPDATE ... FROM v ... RETURNING}, {@code INSERT ... SELECT ... FROM (VALUES ...)}), one
+     * per chunk instead of one execution per row. SQLite: yes; each execution there costs a reset, a bind per
+     * parameter and a step through the driver, a good part of a row's cost. PostgreSQL: no, it keeps the per-row JDBC
+     * batches (its driver already sends a batch in one round trip, and untyped VALUES parameters would need casts).
+     */
+    default boolean writesGroupsFromValues() {
+        return false;
+    }
+
+    /**
      * Serialises migrations between processes, inside the migration transaction, before anything is read. SQLite:
      * nothing to do, {@code BEGIN IMMEDIATE} holds the file's write lock. PostgreSQL: a transaction-scoped advisory
      * lock, so instances that start at once migrate one after the other.

@@ -93,6 +93,11 @@ public final class SqliteDialect implements Dialect {
     }
 
     @Override
+    public boolean writesGroupsFromValues() {
+        return true;
+    }
+
+    @Override
     public String claimLockClause() {
         return "";
     }
