@@ -72,7 +72,7 @@ public final class Times {
      * reads a time per row; null when {@code v} is anything else (or a value such as a leap second or 24:00), which
      * the general parsers then read as before.
      */
-    private static Instant parseFixed(String v) {
+    static Instant parseFixed(String v) {
         if (v.length() != 24 || v.charAt(4) != '-' || v.charAt(7) != '-' || v.charAt(10) != 'T' || v.charAt(13) != ':'
                 || v.charAt(16) != ':' || v.charAt(19) != '.' || v.charAt(23) != 'Z') {
             return null;
@@ -143,48 +143,5 @@ public final class Times {
                         + "(2026-03-01T10:00:00.000Z), 'yyyy-MM-dd HH:mm:ss' or epoch milliseconds", e2);
             }
         }
-    }
-
-    /**
-     * The stored form ({@code 2026-03-01T10:00:00.000Z}, what {@link #format} writes) read without a
-     * {@code DateTimeFormatter}, which takes most of the time of reading a row; null when {@code s} is not exactly
-     * that form (the general parse then decides).
-     */
-    static Instant parseFixed(String s) {
-        if (s.length() != 24 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
-                || s.charAt(16) != ':' || s.charAt(19) != '.' || s.charAt(23) != 'Z') {
-            return null;
-        }
-        int year = digits(s, 0, 4);
-        int month = digits(s, 5, 2);
-        int day = digits(s, 8, 2);
-        int hour = digits(s, 11, 2);
-        int minute = digits(s, 14, 2);
-        int second = digits(s, 17, 2);
-        int millis = digits(s, 20, 3);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0
-                || minute > 59 || second < 0 || second > 59 || millis < 0) {
-            return null;
-        }
-        long epochDay;
-        try {
-            epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
-        } catch (java.time.DateTimeException e) {
-            return null;
-        }
-        return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600L + minute * 60L + second, millis * 1_000_000L);
-    }
-
-    /** The decimal number of {@code length} digits at {@code from}; -1 when one is not a digit. */
-    private static int digits(String s, int from, int length) {
-        int n = 0;
-        for (int i = from; i < from + length; i++) {
-            char ch = s.charAt(i);
-            if (ch < '0' || ch > '9') {
-                return -1;
-            }
-            n = n * 10 + (ch - '0');
-        }
-        return n;
     }
 }
