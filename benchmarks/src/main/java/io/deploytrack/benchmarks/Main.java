@@ -57,7 +57,7 @@ public final class Main {
 
         static Sizes standard() {
             return new Sizes(Alternating.Plan.standard(), new Alternating.Plan(4, 20, 30), StoreFigures.JmhPlan.standard(),
-                    8, 20_000, 1_000_000, 1_000, 2_000, 10_000, 200, ScaleWorkload.standard(), 3, 1_500,
+                    8, 20_000, 1_000_000, 1_000, 2_000, 10_000, 200, ScaleWorkload.standard(), 8, 1_500,
                     ScaleWorkload.standard50k(), ScaleWorkload.pg3(), 1_000, 200, Duration.ofSeconds(10));
         }
 
