@@ -230,7 +230,12 @@ public final class DeploymentTracker implements AutoCloseable {
             return this;
         }
 
-        /** The jitter of the poll interval, 0 to 0.5 (a fraction of the interval); default 0.1. */
+        /**
+         * The jitter of the poll interval, 0 to 0.5 (a fraction of the interval); default 0.1. It applies to each
+         * check polled on its own and to backoffs; the shared timer of a poll group (an NCP project) is spread once
+         * instead, its first period anywhere from half an interval to one and a half, then exactly the interval. With
+         * 0, no poll is spread.
+         */
         public Builder pollJitter(double jitter) {
             this.pollJitter = TrackerSettings.jitter(jitter);
             return this;
