@@ -56,7 +56,7 @@ public final class PlainJdbcLifecycle implements Lifecycle {
                 + "is_rollback, rollback_of, idempotency_key, status, started_at, attributes, created_at, updated_at, "
                 + "lease_owner, lease_until, completion_notified) VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, "
                 + (postgres ? "(now() + CAST(? AS BIGINT) * INTERVAL '1 millisecond')" : "?") + ", ?)"
-                + (postgres ? " ON CONFLICT DO NOTHING" : "") + " RETURNING id";
+                + " ON CONFLICT DO NOTHING RETURNING id";
     }
 
     /**
@@ -126,27 +126,6 @@ public final class PlainJdbcLifecycle implements Lifecycle {
         String attributes = StoredText.attributes(Map.of("image", "registry.local/app:" + n));
 
         long id = transaction(c -> {
-            if (!postgres) {
-                // SQLite: the write lock is held from BEGIN IMMEDIATE, so look for an existing row first.
-                try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM deployment_histories WHERE idempotency_key = ?")) {
-                    ps.setString(1, key);
-                    if (readRows(ps) > 0) {
-                        throw new IllegalStateException("idempotency key " + key + " exists");
-                    }
-                }
-                try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM deployment_histories WHERE "
-                        + "github_owner = ? AND github_repo = ? AND environment = ? AND github_commit_sha = ? AND "
-                        + "is_rollback = ? AND status = 'running'")) {
-                    ps.setString(1, StoreLifecycle.OWNER);
-                    ps.setString(2, repo);
-                    ps.setString(3, "production");
-                    ps.setString(4, sha);
-                    setBoolean(ps, 5, false);
-                    if (readRows(ps) > 0) {
-                        throw new IllegalStateException("a running deployment of " + sha + " exists");
-                    }
-                }
-            }
             long newId;
             try (PreparedStatement ps = c.prepareStatement(insertHistory)) {
                 int i = 1;
@@ -195,14 +174,17 @@ public final class PlainJdbcLifecycle implements Lifecycle {
                 ps.executeUpdate();
             }
             insertEvent(c, newId, now, "started", null, null, "running", null);
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM deployment_histories WHERE id = ?")) {
-                ps.setLong(1, newId);
-                readRows(ps);
-            }
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + CHECK_COLUMNS + " FROM deployment_checks WHERE "
-                    + "deployment_id IN (?) ORDER BY deployment_id, position")) {
-                ps.setLong(1, newId);
-                readChecks(ps);
+            if (postgres) {
+                // The store reads the new row back on PostgreSQL; on SQLite it returns what it wrote.
+                try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM deployment_histories WHERE id = ?")) {
+                    ps.setLong(1, newId);
+                    readRows(ps);
+                }
+                try (PreparedStatement ps = c.prepareStatement("SELECT " + CHECK_COLUMNS + " FROM deployment_checks WHERE "
+                        + "deployment_id IN (?) ORDER BY deployment_id, position")) {
+                    ps.setLong(1, newId);
+                    readChecks(ps);
+                }
             }
             return newId;
         });

@@ -40,7 +40,7 @@ class BaselineSqlTest {
         }
 
         List<String> statements = store.statements();
-        assertThat(statements).hasSize(27).startsWith("BEGIN IMMEDIATE").endsWith("COMMIT");
+        assertThat(statements).hasSize(23).startsWith("BEGIN IMMEDIATE").endsWith("COMMIT");
         assertThat(plain.statements()).containsExactlyElementsOf(statements);
     }
 
