@@ -116,7 +116,7 @@ public final class Outcomes {
                 .put("wrong_status", wrong)
                 .put("threads_peak", probe.threadsPeak())
                 .put("heap_peak_mb", probe.heapPeakMb(), 1)
-                .put("api_calls_per_deployment", deployments == 0 ? 0 : (double) apiCalls / deployments, 2)
+                .put("api_calls_per_deployment", deployments == 0 ? 0 : (double) apiCalls / deployments, 3)
                 .put("detect_p50_ms", Percentiles.of(ms, 50))
                 .put("detect_p99_ms", Percentiles.of(ms, 99))
                 .put("wall_s", wallSeconds, 1);

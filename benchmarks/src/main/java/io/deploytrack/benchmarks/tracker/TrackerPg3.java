@@ -210,7 +210,7 @@ public final class TrackerPg3 {
                 out.put("share_" + INSTANCES[i], share, 3);
                 shares.append(String.format(Locale.ROOT, " %s=%,d", INSTANCES[i], sources.get(i).polls.get()));
             }
-            out.put("api_calls_per_deployment", f.number("api_calls_per_deployment"), 2)
+            out.put("api_calls_per_deployment", f.number("api_calls_per_deployment"), 3)
                     .put("detect_p99_ms", (long) f.number("detect_p99_ms")).put("wall_s", wall, 1);
             log.accept("tracker.pg3: polls by instance" + shares + ", duplicate completions " + outcomes.duplicates());
             db.drop();
