@@ -23,7 +23,7 @@ import io.deploytrack.jdbc.internal.Migrations;
 
 import io.deploytrack.jdbc.internal.Dialects;
 import io.deploytrack.jdbc.internal.Events;
-import io.deploytrack.jdbc.internal.GroupWrites;
+import io.deploytrack.jdbc.internal.MultiRowUpdates;
 import io.deploytrack.jdbc.internal.PooledConnections;
 import io.deploytrack.jdbc.internal.SqliteConnections;
 import io.deploytrack.jdbc.internal.Times;
@@ -78,7 +78,7 @@ public final class JdbcHistoryStore implements HistoryStore {
     private final String description;
     private final AdoptionSettings settings;
     private final HostTimes times;
-    private final GroupWrites groupWrites;
+    private final MultiRowUpdates multiRow;
     private final Duration checklessTimeout;
     /** The column that holds the environment (a host's own, when mapped). */
     private final String env;
@@ -100,7 +100,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         this.description = description;
         this.settings = settings;
         this.times = times;
-        this.groupWrites = new GroupWrites(dialect, times);
+        this.multiRow = new MultiRowUpdates(dialect, times);
         this.checklessTimeout = checklessTimeout;
         this.writtenAsRead = "sqlite".equals(dialect.name()) && settings.isEmpty() && times.isPlain();
         this.insertArbitrates = dialect.createsWithOnConflict()
@@ -409,7 +409,7 @@ public final class JdbcHistoryStore implements HistoryStore {
      * The group: one read of the rows, then each row's compare-and-set in order (each later update of the same row
      * compared against what the earlier ones made of it), then the applied updates' checks (one JDBC batch) and
      * events. On SQLite ({@link Dialect#writesGroupsFromValues()}) a group of two or more updates writes the rows'
-     * compare-and-sets and the events as multi-row statements ({@link GroupWrites}); otherwise (PostgreSQL, and a
+     * compare-and-sets and the events as multi-row statements ({@link MultiRowUpdates}); otherwise (PostgreSQL, and a
      * single update) as JDBC batches of per-row statements. Multi-row checks measured no cheaper, so they stay a batch.
      * The whole group has one {@code updated_at}: the store clock's time when the group is written.
      */
@@ -457,7 +457,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         boolean grouped = dialect.writesGroupsFromValues() && updates.size() > 1;
         boolean[] matched;
         if (grouped) {
-            matched = groupWrites.rows(c, toWrite, storedStarts, leaseOwner, now, lease.toMillis());
+            matched = multiRow.rows(c, toWrite, storedStarts, leaseOwner, now, lease.toMillis());
         } else {
             List<RowWrite> writes = new ArrayList<>(toWrite.size());
             for (int k = 0; k < toWrite.size(); k++) {
@@ -484,7 +484,7 @@ public final class JdbcHistoryStore implements HistoryStore {
 
     /**
      * The applied updates' checks as one JDBC batch (then a check the row lacks is added), and their events: as one
-     * JDBC batch, or, when {@code grouped}, as multi-row inserts ({@link GroupWrites#events}).
+     * JDBC batch, or, when {@code grouped}, as multi-row inserts ({@link MultiRowUpdates#events}).
      */
     private void writeChecksAndEvents(Connection c, List<DeploymentUpdate> applied, boolean grouped)
             throws SQLException {
@@ -517,7 +517,7 @@ public final class JdbcHistoryStore implements HistoryStore {
             List<DeploymentEvent> events = new ArrayList<>(applied.size());
             applied.forEach(u -> events.addAll(u.events()));
             if (!events.isEmpty()) {
-                groupWrites.events(c, events);
+                multiRow.events(c, events);
             }
             return;
         }
@@ -625,7 +625,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         if (u.completedAt() != null) {
             sets.add("completed_at = ?");
             binders.add((ps, i) -> times.set(ps, i, u.completedAt()));
-            long seconds = GroupWrites.totalSeconds(startedAt, u.completedAt());
+            long seconds = MultiRowUpdates.totalSeconds(startedAt, u.completedAt());
             sets.add("total_duration = ?");
             binders.add((ps, i) -> ps.setLong(i, seconds));
         }

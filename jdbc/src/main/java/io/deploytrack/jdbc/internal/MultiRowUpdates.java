@@ -31,7 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * (which match nothing and insert nothing) to one of a few sizes, so that the statement cache holds a few texts
  * (sizes times two shapes, and the events' sizes) rather than one per group size. Not public API.
  */
-public final class GroupWrites {
+public final class MultiRowUpdates {
     /** The rows of one statement, at most; with at most 10 parameters a row, far below SQLite's 32766. */
     static final int MAX_ROWS = 256;
     private static final int[] SIZES = {4, 16, 64, MAX_ROWS};
@@ -57,7 +57,7 @@ public final class GroupWrites {
     private final Map<Integer, String> sql = new ConcurrentHashMap<>();
 
     /** Writes with {@code dialect}, binding the history's times with {@code times}. */
-    public GroupWrites(Dialect dialect, HostTimes times) {
+    public MultiRowUpdates(Dialect dialect, HostTimes times) {
         this.dialect = dialect;
         this.times = times;
     }
