@@ -9,7 +9,8 @@ import java.util.Collection;
 
 /**
  * The scheduler's tick: hands each source's due polls to its {@link PollDriver} and each passed deadline to
- * {@link CheckProgress#deadline} on a worker. Runs on the scheduler thread and does no I/O itself.
+ * {@link CheckProgress#deadline} on a worker (a resumed check's only once its source answered: see
+ * {@link Tracked#awaitingAnswer}). Runs on the scheduler thread and does no I/O itself.
  */
 final class DueWork implements Runnable {
     private final Collection<PollDriver> drivers;
@@ -45,7 +46,8 @@ final class DueWork implements Runnable {
                     continue;
                 }
                 for (DeploymentCheck c : t.current.checks()) {
-                    if (!c.status().isTerminal() && !c.deadlineAt().isAfter(now) && t.deadlinePending.add(c.name())) {
+                    if (!c.status().isTerminal() && !c.deadlineAt().isAfter(now) && !t.awaitingAnswer.contains(c.name())
+                            && t.deadlinePending.add(c.name())) {
                         String name = c.name();
                         workers.execute(() -> progress.deadline(t, name));
                     }

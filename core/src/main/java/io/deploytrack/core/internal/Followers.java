@@ -27,8 +27,9 @@ final class Followers {
     private final Duration resumeGrace;
 
     /**
-     * @param tickInterval how often deadlines are checked; a resumed deployment's passed deadlines wait two poll
-     *                     intervals and one tick, so its source can report what happened while nobody watched
+     * @param tickInterval how often deadlines are checked; a resumed watched check's passed deadline waits two poll
+     *                     intervals and one tick, so its watch can report what happened while nobody watched (a
+     *                     resumed polled check's waits for its source's answer instead)
      */
     Followers(Map<String, StatusSource> sources, Map<String, PollDriver> drivers, ObservationSink sink, Workers workers,
               TrackerTime time, Duration pollInterval, Duration tickInterval) {
@@ -44,17 +45,21 @@ final class Followers {
     /** Follows every running check of {@code t} not followed yet. Call under {@code t}'s monitor. */
     void start(Tracked t, boolean resumed) {
         Instant now = time.now();
-        if (resumed) {
-            t.deadlineGraceUntil = now.plus(resumeGrace);
-        }
         for (DeploymentCheck c : t.current.checks()) {
             if (c.status().isTerminal() || t.followings.containsKey(c.name())) {
                 continue;
             }
             StatusSource src = sources.get(c.sourceType());
             if (src instanceof PollingSource) {
+                if (resumed) {
+                    // Its deadline may have passed while nobody watched: it takes effect once the source was asked.
+                    t.awaitingAnswer.add(c.name());
+                }
                 t.followings.put(c.name(), drivers.get(c.sourceType()).add(t, c, now));
             } else if (src instanceof WatchingSource w) {
+                if (resumed) {
+                    t.deadlineGraceUntil = now.plus(resumeGrace);
+                }
                 String name = c.name();
                 try {
                     t.followings.put(name, w.follow(c.ref(), o -> submit(t, name, o, null)));

@@ -49,6 +49,8 @@ final class PollDriver {
         volatile boolean removed;
         int failures;
         int notFound;
+        /** Transient failures while a resumed check's passed deadline waits for an answer. */
+        int resumedFailures;
 
         Entry(Tracked tracked, String checkName, CheckRef ref, Group group, long nextPollAtMillis) {
             this.tracked = tracked;
@@ -70,6 +72,9 @@ final class PollDriver {
             this.nextPollAtMillis = nextPollAtMillis;
         }
     }
+
+    /** How many times a resumed check's source is asked, failing transiently, before its passed deadline applies. */
+    static final int RESUMED_DEADLINE_ASKS = 3;
 
     private final PollingSource source;
     private final Duration interval;
@@ -283,6 +288,26 @@ final class PollDriver {
             }
         } finally {
             e.inFlight = false;
+            releaseResumedDeadline(e, obs, err);
+        }
+    }
+
+    /**
+     * A resumed check's passed deadline takes effect only after its source was asked: once it answered (an
+     * observation, already applied above, or a definitive error: permanent, not found), or after
+     * {@link #RESUMED_DEADLINE_ASKS} transient failures in a row (retried with the usual backoff). No wall-clock
+     * grace: on a loaded host the first answer can come later than any grace, and the check would end
+     * {@code timed_out} although the source knew its end. A call that never completes holds the deadline: the
+     * sources' own request timeouts turn it into a transient failure.
+     */
+    private void releaseResumedDeadline(Entry e, Observation obs, Throwable err) {
+        if (!e.tracked.awaitingAnswer.contains(e.checkName)) {
+            return;
+        }
+        boolean answered = err == null ? obs != null
+                : unwrap(err) instanceof SourceException se && se.kind() != SourceException.Kind.TRANSIENT;
+        if (answered || e.removed || ++e.resumedFailures >= RESUMED_DEADLINE_ASKS) {
+            e.tracked.awaitingAnswer.remove(e.checkName);
         }
     }
 

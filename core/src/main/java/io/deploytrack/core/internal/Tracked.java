@@ -31,8 +31,16 @@ final class Tracked {
     final Map<String, Following> followings = new HashMap<>();
     /** Checks whose deadline is being handled, so a tick does not queue it twice. */
     final Set<String> deadlinePending = ConcurrentHashMap.newKeySet();
-    /** A resumed check's deadline waits until the source has had a chance to answer. */
+    /**
+     * A resumed deployment with a watched check: its passed deadlines wait until then, so the watch can report what
+     * happened while nobody watched (a watch cannot be asked; polled checks wait in {@link #awaitingAnswer} instead).
+     */
     volatile Instant deadlineGraceUntil;
+    /**
+     * Resumed polled checks whose passed deadline waits for their source: until it answered (an observation or a
+     * definitive error) or failed a bounded number of times ({@link PollDriver} takes them out).
+     */
+    final Set<String> awaitingAnswer = ConcurrentHashMap.newKeySet();
     volatile boolean done;
     /** Which path the observation being applied came by, when it is a push (for the event log); guarded by the monitor. */
     String endingVia;
