@@ -164,6 +164,22 @@ public final class JdbcHistoryStore implements HistoryStore {
         return Dialects.redact(pathOrJdbcUrl);
     }
 
+    /**
+     * Checks that the SQLite file this store opened is still there: deleted or replaced (by a rename, a restore)
+     * under a running process, SQLite would go on writing into a file nobody else can open. Every transaction checks
+     * this first and fails with the same {@link StoreException}; a long-running process that may sit idle calls it
+     * periodically to stop in time (the CLI does, every 200 ms). Does nothing for a server database.
+     *
+     * @throws StoreException naming the file and what happened to it
+     */
+    public void checkFileInPlace() {
+        try {
+            connections.checkInPlace();
+        } catch (SQLException e) {
+            throw new StoreException(e.getMessage(), e);
+        }
+    }
+
     /** Which database this store uses: {@code sqlite} or {@code postgresql}. */
     public String databaseType() {
         return dialect.name();

@@ -11,6 +11,13 @@ public interface Connections extends AutoCloseable {
     /** Runs {@code work} in a read transaction. */
     <T> T read(SqlWork<T> work) throws SQLException;
 
+    /**
+     * Throws when the database this opened is no longer there (a SQLite file deleted or replaced under it); a
+     * server's connections have nothing to check.
+     */
+    default void checkInPlace() throws SQLException {
+    }
+
     /** The dialect. */
     Dialect dialect();
 

@@ -18,6 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * those that queue together commit together: {@link GroupedWrites}), and a few reader connections, which WAL lets read while the writer writes. Every connection gets
  * {@code busy_timeout}, {@code synchronous=NORMAL} and {@code foreign_keys=ON}; the file is put in WAL mode once. The
  * writer keeps its prepared statements ({@link StatementCache}) and checkpoints less often than SQLite's default.
+ * Before each transaction the file is checked to be the one opened ({@link SqliteFile}).
  */
 public final class SqliteConnections implements Connections {
     private static final int READERS = 4;
@@ -30,6 +31,8 @@ public final class SqliteConnections implements Connections {
     private final SQLiteConfig config;
     private final Dialect dialect = new SqliteDialect();
     private final Connection writer;
+    /** The file, checked before each transaction; null for a database that is not a plain file. */
+    private final SqliteFile file;
     private final StatementCache writerStatements;
     private final GroupedWrites writes;
     private final ReentrantLock writeLock;
@@ -59,6 +62,12 @@ public final class SqliteConnections implements Connections {
                 t.execute("PRAGMA wal_autocheckpoint=" + WAL_CHECKPOINT_PAGES);
                 t.execute("PRAGMA journal_size_limit=" + WAL_SIZE_LIMIT);
             }
+        } catch (SQLException e) {
+            writer.close();
+            throw e;
+        }
+        try {
+            this.file = SqliteFile.opened(url);
         } catch (SQLException e) {
             writer.close();
             throw e;
@@ -116,6 +125,14 @@ public final class SqliteConnections implements Connections {
     private void ensureOpen() throws SQLException {
         if (closed) {
             throw new SQLException("the history store is closed");
+        }
+        checkInPlace();
+    }
+
+    @Override
+    public void checkInPlace() throws SQLException {
+        if (file != null) {
+            file.check();
         }
     }
 
