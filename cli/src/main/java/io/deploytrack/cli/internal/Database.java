@@ -87,6 +87,15 @@ final class Database implements AutoCloseable {
         return store;
     }
 
+    /**
+     * For the commands that run until stopped: throws the store's {@link io.deploytrack.jdbc.StoreException} (exit 1,
+     * naming the file) once its SQLite file was deleted or replaced, so the process stops instead of recording into a
+     * file nobody can read. A stat of the file; the callers check every 200 ms.
+     */
+    void requireInPlace() {
+        store.checkFileInPlace();
+    }
+
     /** The database for people: the SQLite file, or the URL without its password. */
     String describe() {
         return sqliteFile != null ? "SQLite " + sqliteFile : JdbcHistoryStore.redact(location);

@@ -88,6 +88,7 @@ final class ResumeCommand extends BaseCommand {
                     out.flush();
                     Set<Long> announced = new HashSet<>();
                     while (!stop.await(200, TimeUnit.MILLISECONDS)) {
+                        db.requireInPlace();
                         if (untilIdle) {
                             boolean idle = tracker.inFlight() == 0;
                             if (followable(db, sources, tracker, out, announced).isEmpty() && idle) {

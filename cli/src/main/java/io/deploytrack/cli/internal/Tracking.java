@@ -13,7 +13,10 @@ import io.deploytrack.core.TrackerClosedException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
@@ -68,7 +71,7 @@ final class Tracking {
                     progress.follow(h.deployment());
                     Deployment done;
                     try {
-                        done = h.completion().get();
+                        done = awaitEnd(h.completion(), db);
                     } catch (ExecutionException e) {
                         if (e.getCause() instanceof TrackerClosedException) {
                             throw new CliException(ExitCodes.FAILURE, "stopped before deployment #" + h.id()
@@ -87,6 +90,17 @@ final class Tracking {
                 } finally {
                     removeShutdownHook(hook);
                 }
+            }
+        }
+    }
+
+    /** Waits for {@code end}, checking every 200 ms that the store's file is still there (it throws once it is not). */
+    static <T> T awaitEnd(CompletableFuture<T> end, Database db) throws InterruptedException, ExecutionException {
+        while (true) {
+            try {
+                return end.get(200, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException stillRunning) {
+                db.requireInPlace();
             }
         }
     }

@@ -113,6 +113,7 @@ final class WebhookCommand implements Callable<Integer> {
                                     + (untilIdle ? "; exits when none is left" : "; press Ctrl-C to stop"));
                             out.flush();
                             while (!stop.await(200, TimeUnit.MILLISECONDS)) {
+                                db.requireInPlace();
                                 if (untilIdle && tracker.inFlight() == 0) {
                                     break;
                                 }
