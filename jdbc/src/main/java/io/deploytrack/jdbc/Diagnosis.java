@@ -12,6 +12,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -36,7 +38,6 @@ public final class Diagnosis {
     public static final Duration DEFAULT_DEADLINE = Duration.ofMinutes(5);
     /** The status words deploytrack knows. */
     public static final Set<String> STATUSES = Set.of("running", "success", "failed", "cancelled", "timed_out");
-    private static final int MIN_SHA_PREFIX = 7;
 
     /**
      * One row of {@code deployment_histories} as stored.
@@ -111,7 +112,32 @@ public final class Diagnosis {
     public record PendingIndex(String name, String reason) {
     }
 
+    /**
+     * A time that is UTC in a table of naive local times: off from its row's start by exactly the zone's offset
+     * (a host's {@code datetime.utcnow()} beside its {@code datetime.now()}).
+     *
+     * @param id     the row
+     * @param column {@code completed_at} or {@code deployed_at}
+     * @param stored the value read in the table's zone, as every other time of the table
+     * @param utc    the same value read as UTC: the time it stands for
+     * @param offset the zone's offset at that time
+     * @param zone   the table's zone
+     */
+    public record MixedClock(long id, String column, Instant stored, Instant utc, ZoneOffset offset, ZoneId zone) {
+
+        /** For people: what it reads as, why it is UTC, and the duration it implies. */
+        public String explain(Instant startedAt) {
+            Duration asStored = Duration.between(startedAt, stored);
+            return column + " reads " + Texts.duration(asStored.abs()) + (asStored.isNegative() ? " before" : " after")
+                    + " its start: exactly the " + offset.getId() + " offset of " + zone.getId() + " off, a UTC time "
+                    + "(e.g. datetime.utcnow()) in a table of local times; read as UTC it is " + Texts.time(utc)
+                    + ", a duration of " + Texts.duration(Duration.between(startedAt, utc));
+        }
+    }
+
     private final Instant now;
+    private final Map<Long, List<MixedClock>> mixed = new HashMap<>();
+    private ZoneId naiveZone;
     private final Map<Long, Row> rows = new LinkedHashMap<>();
     private final Map<Long, List<Check>> checks = new HashMap<>();
     private final Map<Long, Integer> eventCounts = new HashMap<>();
@@ -130,6 +156,7 @@ public final class Diagnosis {
     static Diagnosis read(Connection c, Dialect dialect, AdoptionSettings settings, HostTimes times, Instant now)
             throws SQLException {
         Diagnosis d = new Diagnosis(now);
+        d.naiveZone = times.isPlain() ? null : times.zone();
         for (LegacyAdoption.PendingConstraint p : LegacyAdoption.pending(c, dialect)) {
             d.pending.add(new PendingIndex(p.name(), p.reason()));
         }
@@ -183,6 +210,33 @@ public final class Diagnosis {
         return problems.isEmpty();
     }
 
+    /** The times of a row that are UTC in a local-time table (none in most rows). */
+    public List<MixedClock> mixedClocks(long id) {
+        return Collections.unmodifiableList(mixed.getOrDefault(id, List.of()));
+    }
+
+    /** The row's value of {@code column} that is UTC in a local-time table, if it is one. */
+    public java.util.Optional<MixedClock> mixedClock(long id, String column) {
+        return mixed.getOrDefault(id, List.of()).stream().filter(m -> m.column().equals(column)).findFirst();
+    }
+
+    /**
+     * When a row completed, as far as its times can be trusted: its {@code completed_at}, or that value read as UTC
+     * when it is a {@link MixedClock}; null when it has none or it is before its start with nothing to explain it.
+     */
+    public Instant trustedCompletion(Row r) {
+        var m = mixedClock(r.id(), "completed_at");
+        if (m.isPresent()) {
+            return m.get().utc();
+        }
+        return DuplicateFinder.possibleCompletion(r);
+    }
+
+    /** Whether the row's completion is before its start and no zone offset explains it. */
+    public boolean completionImpossible(Row r) {
+        return r.completedAt() != null && trustedCompletion(r) == null;
+    }
+
     /** The deadline of a running row: its running checks' latest deadline, else started + 5 minutes. */
     public Instant deadline(Row r) {
         Instant latest = null;
@@ -199,8 +253,10 @@ public final class Diagnosis {
 
     /** When a success went live, from evidence only: its completion, its checks' completion, its completed event. */
     public Evidence deployedEvidence(Row r) {
-        if (r.completedAt() != null) {
-            return new Evidence(r.completedAt(), "its completed_at");
+        Instant completed = trustedCompletion(r);
+        if (completed != null) {
+            return new Evidence(completed, mixedClock(r.id(), "completed_at").isPresent()
+                    ? "its completed_at, read as UTC" : "its completed_at");
         }
         Instant fromChecks = checksCompleted(r);
         if (fromChecks != null) {
@@ -323,7 +379,17 @@ public final class Diagnosis {
     // ---------------------------------------------------------------- analysis
 
     private void analyse() {
-        findDuplicates();
+        for (Row r : rows.values()) {
+            List<MixedClock> m = MixedClocks.of(r, naiveZone);
+            if (!m.isEmpty()) {
+                mixed.put(r.id(), m);
+            }
+        }
+        for (DuplicateGroup g : DuplicateFinder.find(rows)) {
+            duplicateGroups.add(g);
+            problems.add(new Problem(Problem.Kind.DUPLICATE, g.ids(), rows.get(g.ids().get(0)).label() + " is recorded "
+                    + g.ids().size() + " times (" + g.reason() + ")"));
+        }
         for (Row r : rows.values()) {
             String st = r.normalStatus();
             if (!STATUSES.contains(r.status())) {
@@ -352,14 +418,28 @@ public final class Diagnosis {
                 problems.add(new Problem(Problem.Kind.SUCCESS_MISSING_TOTAL_DURATION, List.of(r.id()), r.label()
                         + " succeeded but has no total_duration"));
             }
-            if (r.totalDuration() != null && r.startedAt() != null && r.completedAt() != null) {
-                long actual = Math.round(Duration.between(r.startedAt(), r.completedAt()).toMillis() / 1000.0);
-                if (actual < 0) {
-                    problems.add(new Problem(Problem.Kind.DURATION_MISMATCH, List.of(r.id()), r.label() + " completed "
-                            + Texts.time(r.completedAt()) + " before it started " + Texts.time(r.startedAt())));
-                } else if (Math.abs(actual - r.totalDuration()) > 1) {
+            for (MixedClock m : mixed.getOrDefault(r.id(), List.of())) {
+                problems.add(new Problem(Problem.Kind.MIXED_CLOCK, List.of(r.id()), r.label() + ": "
+                        + m.explain(r.startedAt())));
+            }
+            if (completionImpossible(r)) {
+                problems.add(new Problem(Problem.Kind.COMPLETED_BEFORE_START, List.of(r.id()), r.label() + " completed "
+                        + Texts.time(r.completedAt()) + ", " + Texts.duration(Duration.between(r.completedAt(), r.startedAt()))
+                        + " before it started " + Texts.time(r.startedAt()) + ", and no zone offset explains it"));
+            }
+            if (r.deployedAt() != null && r.startedAt() != null && r.deployedAt().isBefore(r.startedAt())
+                    && mixedClock(r.id(), "deployed_at").isEmpty()) {
+                problems.add(new Problem(Problem.Kind.COMPLETED_BEFORE_START, List.of(r.id()), r.label() + " went live "
+                        + Texts.time(r.deployedAt()) + " (deployed_at), before it started " + Texts.time(r.startedAt())
+                        + ", and no zone offset explains it"));
+            }
+            Instant completed = trustedCompletion(r);
+            if (r.totalDuration() != null && r.startedAt() != null && completed != null) {
+                long actual = Math.round(Duration.between(r.startedAt(), completed).toMillis() / 1000.0);
+                if (Math.abs(actual - r.totalDuration()) > MixedClocks.TOLERANCE_SECONDS) {
                     problems.add(new Problem(Problem.Kind.DURATION_MISMATCH, List.of(r.id()), r.label()
-                            + " has total_duration " + r.totalDuration() + " s but its times say " + actual + " s"));
+                            + " has total_duration " + r.totalDuration() + " s but its times say " + actual + " s"
+                            + (completed.equals(r.completedAt()) ? "" : " (completed_at read as UTC)")));
                 }
             }
         }
@@ -370,114 +450,6 @@ public final class Diagnosis {
                     + " is not enforced yet (existing rows break it: " + Texts.cut(p.reason(), 160) + ")"));
         }
         problems.sort(Comparator.comparing(Problem::kind).thenComparing(p -> p.ids().isEmpty() ? 0 : p.ids().get(0)));
-    }
-
-    /**
-     * Duplicates: the same idempotency key; or the same owner, repo, environment and rollback flag, commits equal or
-     * one a 7-to-39-character prefix of the other (case-insensitive: a webhook wrote the full SHA, a pipeline its
-     * short form), started within 2 minutes of each other, unless one had ended before the other started (a
-     * deliberate redeploy) or their idempotency keys differ (two attempts the source told apart).
-     */
-    private void findDuplicates() {
-        Map<Long, Long> parent = new HashMap<>();
-        Map<Long, Set<String>> reasons = new HashMap<>();
-        Map<String, List<Row>> byKey = new HashMap<>();
-        Map<String, List<Row>> byIdentity = new HashMap<>();
-        for (Row r : rows.values()) {
-            if (r.idempotencyKey() != null) {
-                byKey.computeIfAbsent(attemptKey(r.idempotencyKey()), k -> new ArrayList<>()).add(r);
-            }
-            if (r.startedAt() != null) {
-                byIdentity.computeIfAbsent(String.join("\u0000", r.owner(), r.repo(), String.valueOf(r.environment()),
-                        String.valueOf(r.rollback())), k -> new ArrayList<>()).add(r);
-            }
-        }
-        byKey.forEach((key, list) -> {
-            for (int i = 1; i < list.size(); i++) {
-                union(parent, list.get(0).id(), list.get(i).id());
-            }
-            if (list.size() > 1) {
-                list.forEach(r -> reasons.computeIfAbsent(r.id(), k -> new TreeSet<>()).add("the same idempotency key '" + key + "'"));
-            }
-        });
-        for (List<Row> list : byIdentity.values()) {
-            list.sort(Comparator.comparing(Row::startedAt).thenComparing(Row::id));
-            for (int i = 0; i < list.size(); i++) {
-                for (int j = i + 1; j < list.size(); j++) {
-                    Row a = list.get(i);
-                    Row b = list.get(j);
-                    if (Duration.between(a.startedAt(), b.startedAt()).compareTo(DUPLICATE_WINDOW) > 0) {
-                        break;
-                    }
-                    String same = sameCommit(a.commitSha(), b.commitSha());
-                    if (same == null) {
-                        continue;
-                    }
-                    boolean redeploy = a.completedAt() != null && !a.completedAt().isAfter(b.startedAt());
-                    boolean otherAttempt = a.idempotencyKey() != null && b.idempotencyKey() != null
-                            && !attemptKey(a.idempotencyKey()).equals(attemptKey(b.idempotencyKey()));
-                    if (!redeploy && !otherAttempt) {
-                        union(parent, a.id(), b.id());
-                        String why = "the same project, environment, " + same + " and rollback flag, started within 2 minutes";
-                        reasons.computeIfAbsent(a.id(), k -> new TreeSet<>()).add(why);
-                        reasons.computeIfAbsent(b.id(), k -> new TreeSet<>()).add(why);
-                    }
-                }
-            }
-        }
-        Map<Long, List<Long>> groups = new TreeMap<>();
-        for (Long id : parent.keySet()) {
-            groups.computeIfAbsent(find(parent, id), k -> new ArrayList<>()).add(id);
-        }
-        for (List<Long> g : groups.values()) {
-            if (g.size() < 2) {
-                continue;
-            }
-            g.sort(Long::compare);
-            Set<String> why = new TreeSet<>();
-            g.forEach(id -> why.addAll(reasons.getOrDefault(id, Set.of())));
-            String reason = String.join("; ", why);
-            duplicateGroups.add(new DuplicateGroup(g, reason));
-            problems.add(new Problem(Problem.Kind.DUPLICATE, g, rows.get(g.get(0)).label() + " is recorded "
-                    + g.size() + " times (" + reason + ")"));
-        }
-    }
-
-    /** "commit" when equal, "commit (one SHA a prefix of the other)" for a short and a full SHA, null otherwise. */
-    static String sameCommit(String a, String b) {
-        if (a == null || b == null) {
-            return null;
-        }
-        if (a.equals(b)) {
-            return "commit";
-        }
-        String x = a.strip().toLowerCase(Locale.ROOT);
-        String y = b.strip().toLowerCase(Locale.ROOT);
-        if (x.equals(y)) {
-            return "commit";
-        }
-        String shorter = x.length() <= y.length() ? x : y;
-        String longer = x.length() <= y.length() ? y : x;
-        return shorter.length() >= MIN_SHA_PREFIX && shorter.length() < 40 && longer.startsWith(shorter)
-                ? "commit (one SHA a prefix of the other)" : null;
-    }
-
-    private static void union(Map<Long, Long> parent, long a, long b) {
-        long ra = find(parent, a);
-        long rb = find(parent, b);
-        if (ra != rb) {
-            parent.put(Math.max(ra, rb), Math.min(ra, rb));
-        }
-    }
-
-    private static long find(Map<Long, Long> parent, long x) {
-        parent.putIfAbsent(x, x);
-        long r = x;
-        while (parent.get(r) != r) {
-            r = parent.get(r);
-        }
-        parent.put(x, r);
-        return r;
     }
 
     /** An idempotency key as it names an attempt: earlier versions keyed Kubernetes rollouts {@code k8s:...}. */

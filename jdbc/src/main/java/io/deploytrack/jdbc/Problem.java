@@ -24,6 +24,10 @@ public record Problem(Kind kind, List<Long> ids, String detail) {
         SUCCESS_MISSING_TOTAL_DURATION,
         /** A {@code total_duration} that its times contradict. */
         DURATION_MISMATCH,
+        /** A completion (or {@code deployed_at}) before the row's start that no zone offset explains. */
+        COMPLETED_BEFORE_START,
+        /** A time that is UTC in a table of local times: off from its row's start by exactly the zone's offset. */
+        MIXED_CLOCK,
         /** A status word deploytrack does not know. */
         UNKNOWN_STATUS,
         /** A time column that holds no time. */

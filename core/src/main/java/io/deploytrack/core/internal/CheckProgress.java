@@ -72,6 +72,42 @@ final class CheckProgress implements ObservationSink {
         }
     }
 
+    @Override
+    public boolean notFoundPastDeadline(Tracked t, String checkName, String message) {
+        boolean ended;
+        synchronized (t) {
+            ended = !t.open() || workers.closed() || endNotFound(t, checkName, message);
+        }
+        notifier.flush(t);
+        return ended;
+    }
+
+    /**
+     * Ends a check the source does not know, when its deadline from its start has passed: {@code timed_out} at that
+     * deadline (the moment nothing more was to be expected), as repair ends the same row, not at the moment of
+     * giving up.
+     */
+    private boolean endNotFound(Tracked t, String checkName, String message) {
+        DeploymentCheck c = t.current.check(checkName).orElse(null);
+        if (c == null || c.status().isTerminal()) {
+            return true;
+        }
+        Instant fromStart = c.startedAt() == null ? null
+                : c.startedAt().plus(c.awaitingApproval() ? c.approvalTimeout() : c.timeout());
+        Instant deadline = fromStart == null || (c.deadlineAt() != null && c.deadlineAt().isBefore(fromStart))
+                ? c.deadlineAt() : fromStart;
+        if (deadline == null || deadline.isAfter(time.now())) {
+            return false;
+        }
+        String last = c.lastSourceStatus() == null ? "none" : c.lastSourceStatus();
+        DeploymentCheck nc = c.withProgress(DeploymentStatus.TIMED_OUT, c.startedAt(), deadline, c.deadlineAt(),
+                c.lastSourceStatus(), c.awaitingApproval(), "no terminal status within "
+                        + human(c.awaitingApproval() ? c.approvalTimeout() : c.timeout()) + "; last status seen: " + last
+                        + "; the source no longer knows it (" + message + ")");
+        concluder.conclude(t, nc, t.current.startedAt());
+        return true;
+    }
+
     /** The check's deadline may have passed: times it out if it did and the check still runs. */
     void deadline(Tracked t, String checkName) {
         synchronized (t) {

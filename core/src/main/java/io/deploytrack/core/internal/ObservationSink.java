@@ -15,6 +15,14 @@ interface ObservationSink {
     /** As {@link #observe}, for an observation pushed by {@code via}; the event log names the path if it ends the check. */
     void observePushed(Tracked t, String checkName, Observation o, String via);
 
+    /**
+     * A "not found" from the source of a check whose deadline, counted from its start, has already passed: no
+     * eventual consistency explains it (the source no longer knows the deployment), so it is final at the first
+     * answer. Ends the check {@code timed_out} at that deadline and returns true; returns false (retry as usual)
+     * while the deadline is still ahead.
+     */
+    boolean notFoundPastDeadline(Tracked t, String checkName, String message);
+
     /** Records an event that changes no status (a failed poll), best effort: a failed write is logged, not thrown. */
     void note(DeploymentEvent event);
 }

@@ -265,6 +265,9 @@ final class PollDriver {
             }
             if (se != null && se.kind() == SourceException.Kind.NOT_FOUND) {
                 e.notFound++;
+                if (sink.notFoundPastDeadline(e.tracked, e.checkName, se.getMessage())) {
+                    return;
+                }
                 if (e.notFound > settings.notFoundRetries()) {
                     sink.observe(e.tracked, e.checkName, Observation.failed("not_found",
                             se.getMessage() + " (still not found after " + e.notFound + " attempts)"));
