@@ -44,13 +44,9 @@ public final class DeploymentTracker implements AutoCloseable {
         Ticker ticker = b.ticker != null ? b.ticker : b.clock instanceof Ticker t ? t : Ticker.system();
         this.engine = new TrackerEngine(b.store, sources, List.copyOf(b.listeners), settings, b.clock, ticker,
                 b.scheduler, b.executor);
-        boolean pushes = false;
+        engine.enablePushes(b.pushPollInterval);
         for (StatusSource s : sources.values()) {
             if (s instanceof PushSource ps) {
-                if (!pushes) {
-                    engine.enablePushes(b.pushPollInterval);
-                    pushes = true;
-                }
                 ps.connect(this::push);
             }
         }
@@ -104,11 +100,16 @@ public final class DeploymentTracker implements AutoCloseable {
     }
 
     /**
-     * Routes an observation pushed from outside (a webhook) to the running check it names: applied now when this
-     * instance holds the deployment, recorded in the store for the instance that does otherwise. {@link PushSource}s
-     * registered with the builder are connected to this method; call it yourself for a push path of your own.
+     * Routes an observation pushed from outside (a webhook) to the running check it names. It is recorded in the store
+     * first, so that when this returns the push is durable; then the instance holding the deployment applies it: this
+     * one at once ({@link PushResult.Outcome#APPLIED}), another at its next tick, or, for a row nobody holds, the next
+     * instance to claim it, before it asks the row's source ({@link PushResult.Outcome#RECORDED_FOR_HOLDER}). Every
+     * tracker takes the pushes recorded for the rows it holds, whether or not a push source is registered with it.
+     * {@link PushSource}s registered with the builder are connected to this method; call it yourself for a push path
+     * of your own.
      *
-     * @throws IllegalStateException when no push source is registered with this tracker
+     * @throws HistoryStoreException when the store cannot record it: nothing is acknowledged, send it again
+     * @throws TrackerClosedException when this tracker is closed
      */
     public PushResult push(Push push) {
         return engine.push(push);

@@ -142,8 +142,8 @@ public interface HistoryStore extends AutoCloseable {
     }
 
     /**
-     * Records an observation pushed to an instance that does not hold the deployment's lease, for the holder to
-     * {@linkplain #takePushes take}. Nothing else of the deployment changes.
+     * Records a pushed observation for whichever instance holds (or next claims) the deployment's lease, to
+     * {@linkplain #takePushes take}; durable when this returns. Nothing else of the deployment changes.
      */
     void recordPush(PendingPush push);
 

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * An observation pushed to an instance that does not hold the deployment's lease, kept in the store until the holder
+ * A pushed observation, kept in the store until the instance holding the deployment's lease (or claiming it next)
  * {@linkplain HistoryStore#takePushes takes} and applies it.
  *
  * @param id           the store's id (0 before it is stored)

@@ -813,4 +813,67 @@ public abstract class HistoryStoreContract {
                 .satisfies(e -> assertThat(e.message()).isEqualTo("ended by push via test-push"));
         assertThat(store.takePushes("a", 10)).isEmpty();
     }
+
+    @Test
+    void aHolderWithoutAPushSourceTakesWhatAnotherInstanceReceivedAtItsNextTick() {
+        ScriptedPollingSource polled = new ScriptedPollingSource("polled", null);
+        AtomicInteger completions = new AtomicInteger();
+        DeploymentListener counting = new DeploymentListener() {
+            @Override
+            public void onCompleted(Deployment d) {
+                completions.incrementAndGet();
+            }
+        };
+        // a is what `ncp deploy` runs: its own source only, no push source registered
+        DeploymentTracker a = started(trackerBuilder(store, scheduler).source(polled).listener(counting).instanceId("a"));
+        CheckRef ref = polled.ref("x");
+        polled.script(ref, Observation.inProgress("running"));
+        DeploymentHandle h = a.track(request("web", "abc1234"), CheckSpec.of(ref));
+        scheduler.advance(Duration.ofMillis(1250));
+        assertThat(polled.polls(ref)).as("the first poll").isEqualTo(1);
+        TestPushSource pushB = new TestPushSource();
+        ManualScheduler bSched = new ManualScheduler(clock);
+        started(trackerBuilder(reopen(), bSched).source(polled).source(pushB).listener(counting).instanceId("b"));
+
+        PushResult r = pushB.push(CheckRef.of("polled", "id", "x"), Observation.succeeded("success"));
+
+        assertThat(r.outcome()).isEqualTo(PushResult.Outcome.RECORDED_FOR_HOLDER);
+        int pollsBefore = polled.polls(ref);
+        scheduler.advance(Duration.ofMillis(1250));
+        assertThat(h.completion()).as("ended at a's next tick").isCompletedWithValueMatching(
+                d -> d.status() == DeploymentStatus.SUCCESS);
+        assertThat(polled.polls(ref)).as("ended by the push, not by a poll").isEqualTo(pollsBefore);
+        scheduler.advance(Duration.ofSeconds(10), Duration.ofSeconds(1));
+        bSched.advance(Duration.ofSeconds(10), Duration.ofSeconds(1));
+        assertThat(completions).as("exactly once").hasValue(1);
+        assertThat(store.events(h.id())).filteredOn(e -> e.type().equals("completed")).singleElement()
+                .satisfies(e -> assertThat(e.message()).isEqualTo("ended by push via test-push"));
+    }
+
+    @Test
+    void aPushForARowNobodyHoldsIsAppliedByTheNextClaimerBeforeItAsksTheSource() {
+        ScriptedPollingSource polled = new ScriptedPollingSource("polled", null);
+        CheckRef ref = polled.ref("x");
+        polled.script(ref, Observation.inProgress("running"));
+        DeploymentTracker a = started(trackerBuilder(store, scheduler).source(polled).instanceId("a"));
+        DeploymentHandle h = a.track(request("web", "abc1234"), CheckSpec.of(ref));
+        scheduler.advance(Duration.ofMillis(1250));
+        a.close();
+        int pollsBefore = polled.polls(ref);
+        TestPushSource pushB = new TestPushSource();
+        DeploymentTracker b = trackerBuilder(reopen(), new ManualScheduler(clock)).source(polled).source(pushB)
+                .instanceId("b").build();
+        trackers.add(b);
+
+        PushResult r = pushB.push(CheckRef.of("polled", "id", "x"), Observation.succeeded("success"));
+
+        assertThat(r.outcome()).as("nobody holds it: recorded").isEqualTo(PushResult.Outcome.RECORDED_FOR_HOLDER);
+        assertThat(store.find(h.id()).orElseThrow().status()).isEqualTo(DeploymentStatus.RUNNING);
+        ManualScheduler cSched = new ManualScheduler(clock);
+        DeploymentTracker c = started(trackerBuilder(reopen(), cSched).source(polled).instanceId("c"));
+        cSched.advance(Duration.ofMillis(1250));
+        assertThat(c.awaitCompletion(h.id())).isCompletedWithValueMatching(d -> d.status() == DeploymentStatus.SUCCESS);
+        assertThat(polled.polls(ref)).as("applied before the source was asked").isEqualTo(pollsBefore);
+        assertThat(store.takePushes("c", 10)).isEmpty();
+    }
 }

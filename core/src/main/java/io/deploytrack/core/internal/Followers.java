@@ -3,6 +3,7 @@ package io.deploytrack.core.internal;
 import io.deploytrack.core.KeyValueLog;
 import io.deploytrack.core.DeploymentCheck;
 import io.deploytrack.core.Observation;
+import io.deploytrack.core.PendingPush;
 import io.deploytrack.core.PollingSource;
 import io.deploytrack.core.StatusSource;
 import io.deploytrack.core.WatchingSource;
@@ -10,7 +11,10 @@ import org.slf4j.event.Level;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Starts following a deployment's running checks at their sources: polled checks join their source's
@@ -44,7 +48,18 @@ final class Followers {
 
     /** Follows every running check of {@code t} not followed yet. Call under {@code t}'s monitor. */
     void start(Tracked t, boolean resumed) {
+        start(t, resumed, List.of(), null);
+    }
+
+    /**
+     * As {@link #start(Tracked, boolean)}, with the observations pushed for {@code t} while nobody held it: they are
+     * queued first, and the checks they are about are not polled before {@code pollNotBefore}, so a claimed row
+     * applies what was pushed to it before its source is asked. Call under {@code t}'s monitor.
+     */
+    void start(Tracked t, boolean resumed, List<PendingPush> pushed, Instant pollNotBefore) {
         Instant now = time.now();
+        Set<String> pushedChecks = new HashSet<>();
+        pushed.forEach(p -> pushedChecks.add(p.checkName()));
         for (DeploymentCheck c : t.current.checks()) {
             if (c.status().isTerminal() || t.followings.containsKey(c.name())) {
                 continue;
@@ -55,7 +70,8 @@ final class Followers {
                     // Its deadline may have passed while nobody watched: it takes effect once the source was asked.
                     t.awaitingAnswer.add(c.name());
                 }
-                t.followings.put(c.name(), drivers.get(c.sourceType()).add(t, c, now));
+                long notBefore = pushedChecks.contains(c.name()) ? pollNotBefore.toEpochMilli() : 0;
+                t.followings.put(c.name(), drivers.get(c.sourceType()).add(t, c, now, notBefore));
             } else if (src instanceof WatchingSource w) {
                 if (resumed) {
                     t.deadlineGraceUntil = now.plus(resumeGrace);
@@ -75,6 +91,9 @@ final class Followers {
                     });
                 }
             }
+        }
+        for (PendingPush p : pushed) {
+            submit(t, p.checkName(), p.observation(), p.via());
         }
     }
 

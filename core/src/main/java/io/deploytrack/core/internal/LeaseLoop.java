@@ -4,10 +4,15 @@ import io.deploytrack.core.KeyValueLog;
 import io.deploytrack.core.Deployment;
 import io.deploytrack.core.DeploymentEvent;
 import io.deploytrack.core.HistoryStore;
+import io.deploytrack.core.PendingPush;
 import io.deploytrack.core.TrackerSettings;
 import org.slf4j.event.Level;
 
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -29,11 +34,12 @@ final class LeaseLoop implements Runnable {
     private final Completions completions;
     private final Workers workers;
     private final TrackerTime time;
+    private final PushRouter pushes;
     private final AtomicBoolean running = new AtomicBoolean();
 
     LeaseLoop(HistoryStore store, TrackerSettings settings, Set<String> sourceTypes, LeaseKeeper leases,
               InFlight inFlight, Followers followers, Concluder concluder, CheckProgress progress, Notifier notifier,
-              Completions completions, Workers workers, TrackerTime time) {
+              Completions completions, Workers workers, TrackerTime time, PushRouter pushes) {
         this.store = store;
         this.settings = settings;
         this.sourceTypes = Set.copyOf(sourceTypes);
@@ -46,6 +52,7 @@ final class LeaseLoop implements Runnable {
         this.completions = completions;
         this.workers = workers;
         this.time = time;
+        this.pushes = pushes;
     }
 
     /** The scheduler's lease tick: hands one run to a worker unless one is still running. */
@@ -103,31 +110,53 @@ final class LeaseLoop implements Runnable {
     /** Claims batches until a claim returns fewer rows than a batch. */
     void claimAll() {
         while (!workers.closed()) {
-            long asked = leases.reading();
-            List<Deployment> claimed = store.claim(settings.instanceId(), settings.leaseDuration(),
-                    settings.claimBatch(), sourceTypes);
-            for (Deployment d : claimed) {
-                if (d.isTerminal()) {
-                    // Ended, but its instance died before onCompleted ran: run it now.
-                    KeyValueLog.event(Log.TRACKER, Level.INFO, "deployment_completion_notified_late", "deployment_id", d.id());
-                    notifier.completedNow(d);
-                    continue;
-                }
-                Tracked t = inFlight.adopt(d);
-                leases.confirmed(t, asked);
-                synchronized (t) {
-                    if (t.followings.isEmpty() && !t.done) {
-                        KeyValueLog.event(Log.TRACKER, Level.INFO, "deployment_resumed", "deployment_id", d.id(), "project",
-                                d.project(), "instance", settings.instanceId());
-                        progress.note(DeploymentEvent.of(d.id(), time.now(), "resumed", null, null, null, null,
-                                "followed by " + settings.instanceId()));
-                        followers.start(t, true);
-                    }
-                }
+            int claimed;
+            synchronized (pushes.takeLock()) {
+                claimed = claimBatch();
             }
-            if (claimed.size() < settings.claimBatch()) {
+            if (claimed < settings.claimBatch()) {
                 return;
             }
         }
+    }
+
+    /** One claim; call holding the push router's take lock. Returns how many rows it claimed. */
+    private int claimBatch() {
+        long asked = leases.reading();
+        List<Deployment> claimed = store.claim(settings.instanceId(), settings.leaseDuration(),
+                settings.claimBatch(), sourceTypes);
+        List<Tracked> resumed = new ArrayList<>();
+        for (Deployment d : claimed) {
+            if (d.isTerminal()) {
+                // Ended, but its instance died before onCompleted ran: run it now.
+                KeyValueLog.event(Log.TRACKER, Level.INFO, "deployment_completion_notified_late", "deployment_id", d.id());
+                notifier.completedNow(d);
+                continue;
+            }
+            Tracked t = inFlight.adopt(d);
+            leases.confirmed(t, asked);
+            resumed.add(t);
+        }
+        if (resumed.isEmpty()) {
+            return claimed.size();
+        }
+        // What was pushed while nobody held these rows is applied before their sources are asked.
+        Set<Long> ids = new HashSet<>();
+        resumed.forEach(t -> ids.add(t.id));
+        Map<Long, List<PendingPush>> pushed = pushes.takeForClaimed(ids);
+        Instant pollNotBefore = pushes.pollNotBefore();
+        for (Tracked t : resumed) {
+            synchronized (t) {
+                if (t.followings.isEmpty() && !t.done) {
+                    List<PendingPush> mine = pushed.getOrDefault(t.id, List.of());
+                    KeyValueLog.event(Log.TRACKER, Level.INFO, "deployment_resumed", "deployment_id", t.id, "project",
+                            t.current.project(), "instance", settings.instanceId(), "pushes", mine.size());
+                    progress.note(DeploymentEvent.of(t.id, time.now(), "resumed", null, null, null, null,
+                            "followed by " + settings.instanceId()));
+                    followers.start(t, true, mine, pollNotBefore);
+                }
+            }
+        }
+        return claimed.size();
     }
 }

@@ -109,10 +109,20 @@ final class PollDriver {
     }
 
     Following add(Tracked t, DeploymentCheck check, Instant firstPollAt) {
+        return add(t, check, firstPollAt, 0);
+    }
+
+    /**
+     * As {@link #add(Tracked, DeploymentCheck, Instant)}, the check not polled before {@code notBeforeMillis} (0: no
+     * such limit): a push applied as it is resumed puts its first poll off, as any push does, from the start, so no
+     * tick can poll it in between.
+     */
+    Following add(Tracked t, DeploymentCheck check, Instant firstPollAt, long notBeforeMillis) {
         String key = t.id + "/" + check.name();
         String groupKey = groupOf(check.ref());
         if (groupKey == null) {
-            Entry e = new Entry(t, check.name(), check.ref(), null, firstPollAt.toEpochMilli());
+            Entry e = new Entry(t, check.name(), check.ref(), null,
+                    Math.max(firstPollAt.toEpochMilli(), notBeforeMillis));
             entries.put(key, e);
             solo.put(key, e);
             return () -> {
@@ -126,7 +136,7 @@ final class PollDriver {
         Entry[] created = new Entry[1];
         groups.compute(groupKey, (k, existing) -> {
             Group g = existing != null ? existing : new Group(firstPollAt.toEpochMilli());
-            created[0] = new Entry(t, check.name(), check.ref(), g, 0);
+            created[0] = new Entry(t, check.name(), check.ref(), g, notBeforeMillis);
             g.members.add(created[0]);
             return g;
         });

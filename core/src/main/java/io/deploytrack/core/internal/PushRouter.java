@@ -12,17 +12,25 @@ import io.deploytrack.core.PushResult;
 import org.slf4j.event.Level;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Routes pushed observations: to the deployments this instance follows (through the same mailbox as a watching
- * source's), or, for a deployment another instance holds, into the store, from which the holder takes them on its next
- * tick. Not public API.
+ * Routes pushed observations. Every push is first recorded in the store for the deployment it names
+ * ({@link HistoryStore#recordPush}), so that once {@link #push} returns (and the sender is answered) the push survives
+ * whatever happens to this process; then whoever holds the deployment's lease takes it ({@link HistoryStore#takePushes})
+ * and applies it through the same mailbox as a watching source's observations: this instance at once when it holds
+ * the lease, another at its next tick, and for a row nobody holds, the instance that claims it next, before it asks
+ * the row's source ({@link LeaseLoop}). Every tracker takes, whether or not a push source is registered with it.
+ * Not public API.
  */
 final class PushRouter {
     private static final int STORE_MATCH_LIMIT = 100;
@@ -30,19 +38,22 @@ final class PushRouter {
 
     private final HistoryStore store;
     private final InFlight inFlight;
-    private final LeaseKeeper leases;
     private final Followers followers;
     private final Workers workers;
     private final TrackerTime time;
     private final String instanceId;
-    private final Duration stretchedInterval;
+    private volatile Duration stretchedInterval;
     private final AtomicBoolean taking = new AtomicBoolean();
+    /**
+     * Held while pushes are taken, and by {@link LeaseLoop} while it claims rows and starts following them: a push
+     * taken for a row this instance has just claimed but does not follow yet would otherwise find no one to apply it.
+     */
+    private final Object takeLock = new Object();
 
-    PushRouter(HistoryStore store, InFlight inFlight, LeaseKeeper leases, Followers followers, Workers workers,
-               TrackerTime time, String instanceId, Duration stretchedInterval) {
+    PushRouter(HistoryStore store, InFlight inFlight, Followers followers, Workers workers, TrackerTime time,
+               String instanceId, Duration stretchedInterval) {
         this.store = store;
         this.inFlight = inFlight;
-        this.leases = leases;
         this.followers = followers;
         this.workers = workers;
         this.time = time;
@@ -50,55 +61,55 @@ final class PushRouter {
         this.stretchedInterval = stretchedInterval;
     }
 
+    /** Polls of a pushed check stretch to {@code interval}. */
+    void stretchTo(Duration interval) {
+        this.stretchedInterval = interval;
+    }
+
+    /** Until when a check that was just pushed is not polled. */
+    Instant pollNotBefore() {
+        return time.now().plus(stretchedInterval);
+    }
+
+    Object takeLock() {
+        return takeLock;
+    }
+
+    /**
+     * Records {@code push} for every running check it selects, then takes at once what this instance holds.
+     *
+     * @throws io.deploytrack.core.HistoryStoreException when the store cannot read or write: nothing is acknowledged
+     *                                                    then, and the sender should send it again
+     */
     PushResult push(Push push) {
-        List<Long> applied = new ArrayList<>();
-        java.time.Instant pollNotBefore = time.now().plus(stretchedInterval);
-        for (Tracked t : inFlight.all()) {
-            Deployment d = t.current;
-            if (t.done || !leases.mayAct(t)) {
-                // Not ours to act on now: the store route below records it for whoever holds the lease.
-                continue;
-            }
-            boolean any = false;
-            for (DeploymentCheck c : d.checks()) {
-                if (!c.status().isTerminal() && push.selects(d, c)) {
-                    followers.push(t, c.name(), push.observation(), push.via(), pollNotBefore);
-                    any = true;
-                }
-            }
-            if (any) {
-                applied.add(t.id);
-            }
-        }
-        if (!applied.isEmpty()) {
-            KeyValueLog.event(Log.TRACKER, Level.DEBUG, "deployment_push_applied", "via", push.via(), "delivery",
-                    push.deliveryId(), "deployments", applied);
-            return new PushResult(PushResult.Outcome.APPLIED, applied);
-        }
-        List<Long> recorded = new ArrayList<>();
+        Instant now = time.now();
+        List<Long> matched = new ArrayList<>();
         for (Deployment d : store.findRunning(push, STORE_MATCH_LIMIT)) {
             boolean any = false;
             for (DeploymentCheck c : d.checks()) {
                 if (!c.status().isTerminal() && push.selects(d, c)) {
                     store.recordPush(new PendingPush(0, d.id(), c.name(), push.via(), push.deliveryId(),
-                            push.observation(), time.now()));
+                            push.observation(), now));
                     any = true;
                 }
             }
             if (any) {
-                recorded.add(d.id());
+                matched.add(d.id());
             }
         }
-        if (recorded.isEmpty()) {
+        if (matched.isEmpty()) {
             KeyValueLog.event(Log.TRACKER, Level.INFO, "deployment_push_unmatched", "via", push.via(), "delivery",
                     push.deliveryId(), "ref", push.ref() == null ? null : push.ref().type(),
                     "attribute", push.attributeKey());
             return new PushResult(PushResult.Outcome.NO_RUNNING_CHECK, List.of());
         }
-        KeyValueLog.event(Log.TRACKER, Level.INFO, "deployment_push_recorded_for_holder", "via", push.via(), "delivery",
-                push.deliveryId(), "deployments", recorded);
-        // If this instance holds one of them after all (claimed a moment ago), its next tick applies it.
-        return new PushResult(PushResult.Outcome.RECORDED_FOR_HOLDER, recorded);
+        // Recorded: durable now. What this instance holds is taken and applied at once, the rest by their holders.
+        Set<Long> takenHere = workers.closed() ? Set.of() : takeRecorded();
+        boolean here = matched.stream().anyMatch(takenHere::contains);
+        KeyValueLog.event(Log.TRACKER, here ? Level.DEBUG : Level.INFO,
+                here ? "deployment_push_applied" : "deployment_push_recorded_for_holder", "via", push.via(),
+                "delivery", push.deliveryId(), "deployments", matched);
+        return new PushResult(here ? PushResult.Outcome.APPLIED : PushResult.Outcome.RECORDED_FOR_HOLDER, matched);
     }
 
     /** Scheduler thread: hands the taking of pushes recorded for this instance to a worker, one run at a time. */
@@ -119,24 +130,59 @@ final class PushRouter {
         }
     }
 
-    private void takeRecorded() {
-        try {
-            List<PendingPush> pending = store.takePushes(instanceId, TAKE_BATCH);
-            java.time.Instant pollNotBefore = time.now().plus(stretchedInterval);
-            for (PendingPush p : pending) {
-                Tracked t = inFlight.get(p.deploymentId());
-                if (t == null || t.done) {
-                    // Leased to us but not followed (ended meanwhile, or a claim in flight): the CAS makes it moot.
-                    continue;
+    /** Takes what was recorded for this instance's leases and applies it; returns the deployments it reached. */
+    private Set<Long> takeRecorded() {
+        synchronized (takeLock) {
+            Set<Long> reached = new HashSet<>();
+            Instant notBefore = pollNotBefore();
+            for (PendingPush p : take()) {
+                if (deliver(p, notBefore)) {
+                    reached.add(p.deploymentId());
                 }
-                KeyValueLog.event(Log.TRACKER, Level.DEBUG, "deployment_push_taken", "deployment_id", p.deploymentId(),
-                        "check", p.checkName(), "via", p.via(), "delivery", p.deliveryId());
-                followers.push(t, p.checkName(), p.observation(), p.via(), pollNotBefore);
             }
+            return reached;
+        }
+    }
+
+    /**
+     * For {@link LeaseLoop}, holding {@link #takeLock()} after it claimed {@code claimed}: takes what was recorded for
+     * this instance, applies what is for the deployments it already followed, and returns the rest, by deployment,
+     * for the claimed rows to apply as they start.
+     */
+    Map<Long, List<PendingPush>> takeForClaimed(Set<Long> claimed) {
+        Map<Long, List<PendingPush>> out = new HashMap<>();
+        Instant notBefore = pollNotBefore();
+        for (PendingPush p : take()) {
+            if (claimed.contains(p.deploymentId())) {
+                out.computeIfAbsent(p.deploymentId(), k -> new ArrayList<>()).add(p);
+            } else {
+                deliver(p, notBefore);
+            }
+        }
+        return out;
+    }
+
+    private List<PendingPush> take() {
+        try {
+            return store.takePushes(instanceId, TAKE_BATCH);
         } catch (RuntimeException e) {
+            // Nothing was taken: the pushes stay recorded, and the next tick takes them.
             KeyValueLog.event(Log.TRACKER, Level.WARN, "deployment_push_take_failed", "instance", instanceId,
                     "error", e);
+            return List.of();
         }
+    }
+
+    private boolean deliver(PendingPush p, Instant pollNotBefore) {
+        Tracked t = inFlight.get(p.deploymentId());
+        if (t == null || t.done) {
+            // Leased to us but not followed: it ended meanwhile, so the compare-and-set would refuse it anyway.
+            return false;
+        }
+        KeyValueLog.event(Log.TRACKER, Level.DEBUG, "deployment_push_taken", "deployment_id", p.deploymentId(),
+                "check", p.checkName(), "via", p.via(), "delivery", p.deliveryId());
+        followers.push(t, p.checkName(), p.observation(), p.via(), pollNotBefore);
+        return true;
     }
 
     /** The request's attributes plus, per push source, the names of the checks it may push. */

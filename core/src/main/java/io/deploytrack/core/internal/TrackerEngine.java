@@ -58,10 +58,13 @@ public final class TrackerEngine {
     private final DueWork dueWork;
     private final LeaseLoop leaseLoop;
     private final Object lifecycle = new Object();
+    /** The poll interval of a pushed check until {@link #enablePushes} says otherwise. */
+    private static final Duration DEFAULT_PUSH_POLL_INTERVAL = Duration.ofSeconds(60);
+    private static final Duration MIN_TAKE_INTERVAL = Duration.ofMillis(250);
     private final List<ScheduledFuture<?>> periodic = new ArrayList<>();
     private volatile boolean started;
-    /** Routes pushed observations (webhooks); null until {@link #enablePushes}. */
-    private volatile PushRouter pushRouter;
+    /** Routes pushed observations (webhooks), and takes those recorded for this instance: every tracker has one. */
+    private final PushRouter pushRouter;
 
     /** Built by {@link io.deploytrack.core.DeploymentTracker.Builder}; null scheduler or executor: own daemon threads. */
     public TrackerEngine(HistoryStore store, Map<String, StatusSource> sources, List<DeploymentListener> listeners,
@@ -94,8 +97,10 @@ public final class TrackerEngine {
                 : tick.compareTo(Duration.ofMillis(10)) < 0 ? Duration.ofMillis(10) : tick;
         this.followers = new Followers(this.sources, drivers, progress, workers, time, settings.pollInterval(), tickInterval);
         this.dueWork = new DueWork(List.copyOf(drivers.values()), inFlight, progress, workers, time);
+        this.pushRouter = new PushRouter(store, inFlight, followers, workers, time, settings.instanceId(),
+                DEFAULT_PUSH_POLL_INTERVAL);
         this.leaseLoop = new LeaseLoop(store, settings, this.sources.keySet(), leases, inFlight, followers, concluder,
-                progress, notifier, completions, workers, time);
+                progress, notifier, completions, workers, time, pushRouter);
     }
 
     /** Logs a source that {@link java.util.ServiceLoader} could not load; the others still load. */
@@ -123,11 +128,11 @@ public final class TrackerEngine {
             leaseLoop.claimAll();
             periodic.add(workers.every(tickInterval, dueWork));
             periodic.add(workers.every(Duration.ofMillis(Math.max(10, settings.leaseDuration().toMillis() / 3)), leaseLoop));
-            PushRouter router = pushRouter;
-            if (router != null) {
-                // Pushes recorded in the store for this instance are taken as often as deadlines are checked.
-                periodic.add(workers.every(tickInterval, router::tick));
-            }
+            // Pushes recorded in the store for this instance's leases (by whichever process received them) are taken
+            // every tick, at most four times a second (a store read each time), whether or not a push source is
+            // registered here; a push received by this instance is taken at once instead.
+            Duration takeInterval = tickInterval.compareTo(MIN_TAKE_INTERVAL) < 0 ? MIN_TAKE_INTERVAL : tickInterval;
+            periodic.add(workers.every(takeInterval, pushRouter::tick));
             KeyValueLog.event(Log.TRACKER, Level.INFO, "deployment_tracker_started", "instance", settings.instanceId(),
                     "resumed", inFlight.size(), "sources", String.join(",", sources.keySet()));
         }
@@ -251,25 +256,17 @@ public final class TrackerEngine {
         return completions.await(id);
     }
 
-    /**
-     * Turns on routing of pushed observations; polls of a pushed check stretch to {@code stretchedInterval}. Call
-     * before {@link #start()}.
-     */
+    /** Polls of a pushed check stretch to {@code stretchedInterval} (default 60 s). Call before {@link #start()}. */
     public void enablePushes(Duration stretchedInterval) {
-        this.pushRouter = new PushRouter(store, inFlight, leases, followers, workers, time, settings.instanceId(),
-                stretchedInterval);
+        pushRouter.stretchTo(stretchedInterval);
     }
 
     /** Routes one pushed observation (see {@link io.deploytrack.core.PushTarget}). */
     public io.deploytrack.core.PushResult push(io.deploytrack.core.Push push) {
-        PushRouter router = pushRouter;
-        if (router == null) {
-            throw new IllegalStateException("pushes are not enabled on this tracker: register a PushSource with its builder");
-        }
         if (workers.closed()) {
             throw new TrackerClosedException("this tracker is closed; a push cannot be routed");
         }
-        return router.push(push);
+        return pushRouter.push(push);
     }
 
     /** How many deployments this instance follows. */
