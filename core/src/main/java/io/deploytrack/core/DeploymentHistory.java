@@ -4,15 +4,23 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The questions a history answers: what ran, what runs now, what to roll back to; and the one manual change an
  * operator may make. Usable on its own (over any {@link HistoryStore}) or from {@link DeploymentTracker#history()}.
  */
 public final class DeploymentHistory {
+
+    /** How many successes one read of the rollback walk asks for. */
+    private static final int ROLLBACK_WALK_PAGE = 20;
 
     private final HistoryStore store;
     private final Clock clock;
@@ -55,21 +63,73 @@ public final class DeploymentHistory {
 
     /**
      * What runs now and what to roll back to: current is the newest {@code success} by {@code deployedAt}; the
-     * target is the newest {@code success} before it with a different commit. Ties break by id. Failed, cancelled,
-     * timed-out and running deployments are never chosen.
+     * target is the newest {@code success} before it with a different commit, skipping every version that a later
+     * rollback went back past (after V1, V2, V3 and a rollback to V2, the target is V1, not V3: the team just rolled
+     * away from V3). What was skipped, and which rollback left it, is in {@link RollbackTarget#skipped()}. A rollback
+     * is a successful row with the rollback flag; it went back past every success between it and the newest earlier
+     * success of its commit (or, when its commit has none, the deployment it names in {@code rollbackOf}). Ties break
+     * by id. Failed, cancelled, timed-out and running deployments are never chosen.
      *
-     * @throws NoRollbackTargetException when there is no success, or none before it with another commit
+     * @throws NoRollbackTargetException when there is no success, or none before it with another commit that no
+     *                                   rollback left (the message lists what was skipped)
      */
     public RollbackTarget rollbackTarget(String owner, String repo, String environment) {
         String env = environment == null ? DeploymentRequest.DEFAULT_ENVIRONMENT : environment;
         Deployment current = store.latestSuccess(owner, repo, env, null, null)
                 .orElseThrow(() -> new NoRollbackTargetException("no rollback target for " + owner + "/" + repo + " in "
                         + env + ": it has no successful deployment"));
-        Deployment target = store.latestSuccess(owner, repo, env, current, current.commitSha())
-                .orElseThrow(() -> new NoRollbackTargetException("no rollback target for " + owner + "/" + repo + " in "
-                        + env + ": no successful deployment before #" + current.id() + " has a commit other than "
-                        + current.shortSha()));
-        return new RollbackTarget(current, target);
+        WalkResult first = walk(owner, repo, env, current, Set.of());
+        WalkResult result = first.target != null || first.unlanded.isEmpty() ? first
+                : walk(owner, repo, env, current, first.unlanded);
+        if (result.target != null) {
+            return new RollbackTarget(current, result.target, result.skipped);
+        }
+        String why = result.skipped.isEmpty() ? "" : "; skipped " + String.join(", ",
+                result.skipped.stream().map(SkippedVersion::reason).toList());
+        throw new NoRollbackTargetException("no rollback target for " + owner + "/" + repo + " in " + env
+                + ": no successful deployment before #" + current.id() + " has a commit other than "
+                + current.shortSha() + " that no later rollback went back past" + why);
+    }
+
+    private record WalkResult(Deployment target, List<SkippedVersion> skipped, Set<Long> unlanded) {
+    }
+
+    /**
+     * Walks the successes newest first. Each rollback met opens a jump back to its commit, closed when a success of
+     * that commit is reached; every success met while a jump is open was left by it. A rollback in {@code unlanded}
+     * (its commit has no earlier success) leaves only the deployment it names in {@code rollbackOf}.
+     */
+    private WalkResult walk(String owner, String repo, String env, Deployment current, Set<Long> unlanded) {
+        Map<String, Deployment> open = new LinkedHashMap<>();
+        Map<Long, Deployment> named = new HashMap<>();
+        List<SkippedVersion> skipped = new ArrayList<>();
+        Deployment cursor = null;
+        while (true) {
+            List<Deployment> page = store.successesBefore(owner, repo, env, cursor, ROLLBACK_WALK_PAGE);
+            for (Deployment d : page) {
+                open.remove(d.commitSha());
+                Deployment leftBy = open.isEmpty() ? named.get(d.id()) : open.values().iterator().next();
+                if (d.id() != current.id() && leftBy != null) {
+                    skipped.add(new SkippedVersion(d, leftBy));
+                } else if (d.id() != current.id() && !d.commitSha().equals(current.commitSha())) {
+                    return new WalkResult(d, skipped, Set.of());
+                }
+                if (d.rollback() && unlanded.contains(d.id())) {
+                    if (d.rollbackOf() != null) {
+                        named.putIfAbsent(d.rollbackOf(), d);
+                    }
+                } else if (d.rollback()) {
+                    open.putIfAbsent(d.commitSha(), d);
+                }
+            }
+            if (page.size() < ROLLBACK_WALK_PAGE) {
+                break;
+            }
+            cursor = page.get(page.size() - 1);
+        }
+        Set<Long> neverLanded = new HashSet<>();
+        open.values().forEach(r -> neverLanded.add(r.id()));
+        return new WalkResult(null, skipped, neverLanded);
     }
 
     /**

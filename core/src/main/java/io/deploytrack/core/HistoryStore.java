@@ -100,6 +100,28 @@ public interface HistoryStore extends AutoCloseable {
     Optional<Deployment> latestSuccess(String owner, String repo, String environment, Deployment before,
                                        String excludingCommit);
 
+    /**
+     * Up to {@code limit} successes of (owner, repo, environment), newest first by {@code deployedAt} (ties by id),
+     * optionally only those before {@code before} (by deployedAt, then id). The rollback target walks these. The
+     * default asks {@link #latestSuccess} once per row; stores override it with one query.
+     *
+     * @param limit at most this many, 1 or more
+     */
+    default List<Deployment> successesBefore(String owner, String repo, String environment, Deployment before,
+                                             int limit) {
+        List<Deployment> out = new java.util.ArrayList<>();
+        Deployment cursor = before;
+        while (out.size() < limit) {
+            Optional<Deployment> next = latestSuccess(owner, repo, environment, cursor, null);
+            if (next.isEmpty()) {
+                break;
+            }
+            cursor = next.get();
+            out.add(cursor);
+        }
+        return out;
+    }
+
     /** The event log of a deployment, oldest first. */
     List<DeploymentEvent> events(long deploymentId);
 

@@ -158,6 +158,16 @@ public final class InMemoryHistoryStore implements HistoryStore {
     }
 
     @Override
+    public synchronized List<Deployment> successesBefore(String owner, String repo, String environment,
+                                                         Deployment before, int limit) {
+        return rows.values().stream()
+                .filter(d -> d.status() == DeploymentStatus.SUCCESS && d.deployedAt() != null
+                        && d.owner().equals(owner) && d.repo().equals(repo) && d.environment().equals(environment))
+                .filter(d -> before == null || BY_DEPLOYED.compare(d, before) < 0)
+                .sorted(BY_DEPLOYED.reversed()).limit(limit).toList();
+    }
+
+    @Override
     public synchronized List<DeploymentEvent> events(long deploymentId) {
         return events.stream().filter(e -> e.deploymentId() == deploymentId).toList();
     }

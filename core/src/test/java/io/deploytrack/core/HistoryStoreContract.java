@@ -270,6 +270,61 @@ public abstract class HistoryStoreContract {
     }
 
     @Test
+    void rollbackTargetNeverOffersAVersionARollbackLeft() {
+        DeploymentHistory history = new DeploymentHistory(store, clock);
+        Deployment v1 = success("web", "1111111");
+        Deployment v2 = success("web", "2222222");
+        Deployment v3 = success("web", "3333333");
+        Deployment back = rollbackTo("web", "2222222", v3); // V3 broke: back to V2
+        RollbackTarget t = history.rollbackTarget("acme", "web", "production");
+        assertThat(t.current().id()).isEqualTo(back.id());
+        assertThat(t.target().id()).isEqualTo(v1.id()); // not V3, which the team just left
+        assertThat(t.skipped()).extracting(s -> s.deployment().id()).containsExactly(v3.id());
+        assertThat(t.skipped().get(0).rollback().id()).isEqualTo(back.id());
+        assertThat(t.skipped().get(0).reason()).contains("#" + v3.id()).contains("3333333").contains("went back past it");
+
+        // V4 then a rollback to V1: V4, the first rollback, V3 and V2 were all gone back past; nothing is left
+        Deployment v4 = success("web", "4444444");
+        Deployment toV1 = rollbackTo("web", "1111111", v4);
+        assertThatThrownBy(() -> history.rollbackTarget("acme", "web", "production"))
+                .isInstanceOf(NoRollbackTargetException.class)
+                .hasMessageContaining("skipped #" + v4.id()).hasMessageContaining("#" + v2.id() + " 2222222");
+        assertThat(toV1.rollback()).isTrue();
+
+        // a new version after all that: the target is V1 again (what runs before it), nothing skipped
+        success("web", "5555555");
+        RollbackTarget after = history.rollbackTarget("acme", "web", "production");
+        assertThat(after.target().id()).isEqualTo(toV1.id());
+        assertThat(after.skipped()).isEmpty();
+    }
+
+    @Test
+    void aRollbackToACommitNeverDeployedHereLeavesOnlyWhatItNames() {
+        Deployment v1 = success("web", "1111111");
+        Deployment v2 = success("web", "2222222");
+        Deployment v3 = success("web", "3333333");
+        Deployment back = rollbackTo("web", "9999999", v3); // an older build this table never saw
+        RollbackTarget t = new DeploymentHistory(store, clock).rollbackTarget("acme", "web", "production");
+        assertThat(t.current().id()).isEqualTo(back.id());
+        assertThat(t.target().id()).isEqualTo(v2.id());
+        assertThat(t.skipped()).extracting(s -> s.deployment().id()).containsExactly(v3.id());
+        assertThat(v1.id()).isLessThan(v2.id());
+    }
+
+    /** A successful rollback to {@code sha}, replacing {@code of}. */
+    protected Deployment rollbackTo(String repo, String sha, Deployment of) {
+        Deployment plain = draft(repo, sha, null);
+        Deployment draft = new Deployment(0, plain.owner(), plain.repo(), plain.environment(), sha, true, of.id(), null,
+                DeploymentStatus.RUNNING, plain.startedAt(), null, null, null, null, null, plain.checks(),
+                plain.attributes());
+        Deployment d = store.create(draft, "me", Duration.ofSeconds(30)).deployment();
+        clock.advance(Duration.ofSeconds(40));
+        Deployment done = complete(d, DeploymentStatus.SUCCESS, clock.instant());
+        clock.advance(Duration.ofMinutes(1));
+        return done;
+    }
+
+    @Test
     void rollbackTargetTiesBreakById() {
         Instant same = clock.instant().plusSeconds(30);
         Deployment x = store.create(draft("web", "1111111", null), "me", Duration.ofSeconds(30)).deployment();

@@ -769,6 +769,17 @@ public final class JdbcHistoryStore implements HistoryStore {
     @Override
     public Optional<Deployment> latestSuccess(String owner, String repo, String environment, Deployment before,
                                               String excludingCommit) {
+        return successes(owner, repo, environment, before, excludingCommit, 1).stream().findFirst();
+    }
+
+    @Override
+    public List<Deployment> successesBefore(String owner, String repo, String environment, Deployment before,
+                                            int limit) {
+        return successes(owner, repo, environment, before, null, limit);
+    }
+
+    private List<Deployment> successes(String owner, String repo, String environment, Deployment before,
+                                       String excludingCommit, int limit) {
         StringBuilder where = new StringBuilder("WHERE github_owner = ? AND github_repo = ? AND " + env + " = ? "
                 + "AND status = 'success' AND deployed_at IS NOT NULL");
         if (excludingCommit != null) {
@@ -777,7 +788,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         if (before != null) {
             where.append(" AND (deployed_at < ? OR (deployed_at = ? AND id < ?))");
         }
-        where.append(" ORDER BY deployed_at DESC, id DESC LIMIT 1");
+        where.append(" ORDER BY deployed_at DESC, id DESC LIMIT ").append(Math.max(1, limit));
         return call("find the latest success of " + owner + "/" + repo, () -> connections.read(c ->
                 withChecks(c, selectRows(c, where.toString(), ps -> {
                     int i = 1;
@@ -792,7 +803,7 @@ public final class JdbcHistoryStore implements HistoryStore {
                         times.set(ps, i++, before.deployedAt());
                         ps.setLong(i, before.id());
                     }
-                })).stream().findFirst()));
+                }))));
     }
 
     @Override

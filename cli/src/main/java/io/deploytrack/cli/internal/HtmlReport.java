@@ -172,6 +172,10 @@ final class HtmlReport {
                 h.append("<td colspan=\"2\">").append(esc(t.note())).append("</td>");
             } else {
                 cell(h, t.target());
+                if (t.note() != null) {
+                    h.setLength(h.length() - "</td>".length());
+                    h.append("<br><small class=\"skipped\">").append(esc(t.note())).append("</small></td>");
+                }
             }
             h.append("</tr>\n");
         }

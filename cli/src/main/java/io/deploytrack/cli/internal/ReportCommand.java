@@ -5,6 +5,7 @@ import io.deploytrack.core.DeploymentHistory;
 import io.deploytrack.core.HistoryQuery;
 import io.deploytrack.core.NoRollbackTargetException;
 import io.deploytrack.core.RollbackTarget;
+import io.deploytrack.core.SkippedVersion;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -78,10 +79,12 @@ final class ReportCommand extends BaseCommand {
                 }
                 try {
                     RollbackTarget t = history.rollbackTarget(parts[0], parts[1], parts[2]);
-                    targets.add(new HtmlReport.Target(parts[0] + "/" + parts[1], parts[2], t.current(), t.target(), null));
+                    targets.add(new HtmlReport.Target(parts[0] + "/" + parts[1], parts[2], t.current(), t.target(),
+                            t.skipped().isEmpty() ? null : "skipped " + String.join("; ",
+                                    t.skipped().stream().map(SkippedVersion::reason).toList())));
                 } catch (NoRollbackTargetException e) {
                     targets.add(new HtmlReport.Target(parts[0] + "/" + parts[1], parts[2], current.get(), null,
-                            "none: no earlier success with another commit"));
+                            "none: " + e.getMessage()));
                 }
             }
         }

@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 
 /** {@code rollback-target}: what to roll back to, by DESIGN.md's rule. */
 @Command(name = "rollback-target", mixinStandardHelpOptions = true,
-        description = "What runs now and what to roll back to: the newest success before it with another commit.")
+        description = "What runs now and what to roll back to: the newest success before it with another commit, "
+                + "skipping every version a later rollback went back past.")
 final class RollbackTargetCommand extends BaseCommand {
 
     @Option(names = "--project", required = true, paramLabel = "OWNER/REPO", converter = Options.ProjectConverter.class,
@@ -29,6 +30,8 @@ final class RollbackTargetCommand extends BaseCommand {
             t = new DeploymentHistory(db.store(), context().clock()).rollbackTarget(project.owner(), project.repo(), environment);
         }
         if (json) {
+            // stdout stays the target's object; what was passed over goes to stderr, one line each
+            t.skipped().forEach(s -> err().println("skipped " + s.reason()));
             out().println(Json.write(Json.deployment(t.target())));
             return ExitCodes.OK;
         }
@@ -36,6 +39,7 @@ final class RollbackTargetCommand extends BaseCommand {
                 + Format.time(t.current().deployedAt()));
         out().println("target:  #" + t.target().id() + " " + t.target().commitSha() + " deployed "
                 + Format.time(t.target().deployedAt()));
+        t.skipped().forEach(s -> out().println("skipped: " + s.reason()));
         return ExitCodes.OK;
     }
 }

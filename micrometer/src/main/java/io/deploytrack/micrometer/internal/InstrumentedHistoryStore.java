@@ -96,6 +96,12 @@ public final class InstrumentedHistoryStore implements HistoryStore {
     }
 
     @Override
+    public List<Deployment> successesBefore(String owner, String repo, String environment, Deployment before,
+                                            int limit) {
+        return timed("successes_before", () -> delegate.successesBefore(owner, repo, environment, before, limit));
+    }
+
+    @Override
     public List<DeploymentEvent> events(long deploymentId) {
         return timed("events", () -> delegate.events(deploymentId));
     }

@@ -79,12 +79,21 @@ public final class DeploymentViews {
      * A rollback target.
      *
      * @param t the target
-     * @return {@code current} and {@code target}, each a deployment
+     * @return {@code current} and {@code target}, each a deployment, and {@code skipped}: the versions a later
+     *         rollback went back past, each with {@code id}, {@code commitSha}, {@code leftByRollback}, {@code reason}
      */
     public static Map<String, Object> rollbackTarget(RollbackTarget t) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("current", deployment(t.current()));
         o.put("target", deployment(t.target()));
+        o.put("skipped", t.skipped().stream().map(s -> {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("id", s.deployment().id());
+            v.put("commitSha", s.deployment().commitSha());
+            v.put("leftByRollback", s.rollback().id());
+            v.put("reason", s.reason());
+            return v;
+        }).toList());
         return o;
     }
 }
