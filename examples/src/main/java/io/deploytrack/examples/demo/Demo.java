@@ -5,6 +5,7 @@ import io.deploytrack.core.DeploymentCheck;
 import io.deploytrack.core.DeploymentHandle;
 import io.deploytrack.core.DeploymentListener;
 import io.deploytrack.core.DeploymentRequest;
+import io.deploytrack.core.DeploymentStatus;
 import io.deploytrack.core.DeploymentTracker;
 import io.deploytrack.core.HistoryQuery;
 import io.deploytrack.core.NoRollbackTargetException;
@@ -79,12 +80,13 @@ public final class Demo {
                          .listener(approver(client, out))
                          .build()
                          .start()) {
-                return deployAll(ncp, source, tracker, out);
+                return deployAll(ncp, source, tracker, out, db);
             }
         }
     }
 
-    private static int deployAll(NcpEmulator ncp, NcpStatusSource source, DeploymentTracker tracker, PrintStream out)
+    private static int deployAll(NcpEmulator ncp, NcpStatusSource source, DeploymentTracker tracker, PrintStream out,
+                                 Path db)
             throws Exception {
         Map<String, Long> ncpProjects = new LinkedHashMap<>();
         List<CompletableFuture<Deployment>> running = new ArrayList<>();
@@ -140,7 +142,32 @@ public final class Demo {
         out.printf("NCP SourceDeploy calls over HTTP: %d deploy, %d approve, %d list, %d detail (%d in all)%n",
                 deploys, ncp.requests(RequestKind.APPROVE).size(), ncp.listCalls(), ncp.detailCalls(),
                 ncp.requestCount());
+        printNextCommands(out, db, tracker.history().list(HistoryQuery.all(100)));
         return wrong == 0 ? 0 : 1;
+    }
+
+    /**
+     * The last lines: what to run next with the {@code deploytrack} command, verbatim (the integration tests run
+     * them). The database as the user would type it: relative when it is in the working folder.
+     */
+    static void printNextCommands(PrintStream out, Path db, List<Deployment> history) {
+        Path cwd = Path.of("").toAbsolutePath();
+        String file = db.startsWith(cwd) ? cwd.relativize(db).toString() : db.toString();
+        String dbOption = "--db " + shellWord(file);
+        long failed = history.stream().filter(d -> d.status() == DeploymentStatus.FAILED).mapToLong(Deployment::id)
+                .findFirst().orElse(history.isEmpty() ? 1 : history.get(0).id());
+        String page = shellWord(file.replaceFirst("\\.db$", "") + ".html");
+        out.println();
+        out.println("Next, with the deploytrack command (cli/target/deploytrack; the README says how to put it on "
+                + "the PATH):");
+        out.println("  deploytrack " + dbOption + " history");
+        out.println("  deploytrack " + dbOption + " show " + failed);
+        out.println("  deploytrack " + dbOption + " report --html " + page);
+    }
+
+    /** {@code s} as one word for a POSIX shell: as is when plain, else in single quotes. */
+    private static String shellWord(String s) {
+        return s.matches("[A-Za-z0-9_./:@%+=-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
     }
 
     private static DeploymentListener progress(PrintStream out) {
