@@ -48,7 +48,7 @@ final class Followers {
             t.deadlineGraceUntil = now.plus(resumeGrace);
         }
         for (DeploymentCheck c : t.current.checks()) {
-            if (c.status().isTerminal() || t.followings.containsKey(c.name())) {
+            if (c.status().isTerminal() || !c.isStarted() || t.followings.containsKey(c.name())) {
                 continue;
             }
             StatusSource src = sources.get(c.sourceType());
