@@ -58,6 +58,14 @@ public record Deployment(long id, String owner, String repo, String environment,
         return checks.stream().filter(c -> c.name().equals(name)).findFirst();
     }
 
+    /**
+     * Its declared stages in their order (e.g. {@code sourcebuild}, then {@code sourcedeploy}), each with its status
+     * and times; empty for a deployment of a single check or of parallel checks.
+     */
+    public List<DeploymentCheck> stages() {
+        return checks.stream().filter(DeploymentCheck::stage).toList();
+    }
+
     /** A copy with other checks. */
     public Deployment withChecks(List<DeploymentCheck> newChecks) {
         return new Deployment(id, owner, repo, environment, commitSha, rollback, rollbackOf, idempotencyKey, status,

@@ -17,10 +17,30 @@ import java.time.Instant;
  * @param message          the last message (a failure's reason, kubectl's message)
  * @param timeout          the rollout deadline, counted from the start or from the approval
  * @param approvalTimeout  how long it may wait for a human's approval
+ * @param stage            whether it is one of the deployment's declared stages (e.g. {@code sourcebuild}, then
+ *                         {@code sourcedeploy}), which run one after the other in the order of the checks; a stage
+ *                         whose reference is not known yet has a reference without fields and no start time
  */
 public record DeploymentCheck(String name, CheckRef ref, DeploymentStatus status, Instant startedAt,
                               Instant completedAt, Instant deadlineAt, String lastSourceStatus,
-                              boolean awaitingApproval, String message, Duration timeout, Duration approvalTimeout) {
+                              boolean awaitingApproval, String message, Duration timeout, Duration approvalTimeout,
+                              boolean stage) {
+
+    /** A check that is not a declared stage (a single check, or one of parallel checks). */
+    public DeploymentCheck(String name, CheckRef ref, DeploymentStatus status, Instant startedAt,
+                           Instant completedAt, Instant deadlineAt, String lastSourceStatus,
+                           boolean awaitingApproval, String message, Duration timeout, Duration approvalTimeout) {
+        this(name, ref, status, startedAt, completedAt, deadlineAt, lastSourceStatus, awaitingApproval, message,
+                timeout, approvalTimeout, false);
+    }
+
+    /**
+     * Whether its source follows it: true for every check but a declared stage whose reference has not arrived yet
+     * (see {@link DeploymentTracker#startStage}).
+     */
+    public boolean isStarted() {
+        return !stage || !ref.fields().isEmpty();
+    }
 
     /** The source type, e.g. {@code ncp}. */
     public String sourceType() {
@@ -32,6 +52,18 @@ public record DeploymentCheck(String name, CheckRef ref, DeploymentStatus status
                                         Instant deadlineAt, String lastSourceStatus, boolean awaitingApproval,
                                         String message) {
         return new DeploymentCheck(name, ref, status, startedAt, completedAt, deadlineAt, lastSourceStatus,
-                awaitingApproval, message, timeout, approvalTimeout);
+                awaitingApproval, message, timeout, approvalTimeout, stage);
+    }
+
+    /** A copy of a stage that has just received its reference: started at {@code at}, its deadline from then. */
+    public DeploymentCheck startedWith(CheckRef newRef, Instant at) {
+        return new DeploymentCheck(name, newRef, status, at, completedAt, at.plus(timeout), lastSourceStatus,
+                awaitingApproval, message, timeout, approvalTimeout, stage);
+    }
+
+    /** A copy with another deadline (a waiting stage's, counted again when the stage before it ended). */
+    public DeploymentCheck withDeadline(Instant newDeadline) {
+        return new DeploymentCheck(name, ref, status, startedAt, completedAt, newDeadline, lastSourceStatus,
+                awaitingApproval, message, timeout, approvalTimeout, stage);
     }
 }

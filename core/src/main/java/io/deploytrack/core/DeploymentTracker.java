@@ -91,6 +91,47 @@ public final class DeploymentTracker implements AutoCloseable {
     }
 
     /**
+     * Gives a declared stage ({@link CheckSpec#pendingStage}) its reference once it is known (e.g. the deploy a host
+     * started after the build succeeded): written to the store with a {@code stage_started} event, and followed by its
+     * source from now on, its deadline counted from now. Giving the same reference again does nothing.
+     *
+     * @param id        the deployment, followed by this tracker
+     * @param stageName the stage's name, e.g. {@code sourcedeploy}
+     * @param ref       the stage's reference, of the source type it was declared with
+     * @return the deployment as it is now
+     * @throws InvalidRequestException when there is no such stage, it already follows another reference, or the
+     *                                 source refuses the reference
+     * @throws IllegalStateException   when the deployment has ended or this tracker does not follow it
+     */
+    public Deployment startStage(long id, String stageName, CheckRef ref) {
+        return engine.startStage(id, stageName, ref);
+    }
+
+    /**
+     * Applies an observation of the host's own to a declared stage, as if its source had reported it: e.g.
+     * {@code Observation.failed("not_started", "NCP refused to start the deploy: ...")} ends the deployment failed at
+     * that stage at once.
+     *
+     * @throws InvalidRequestException when there is no such stage
+     * @throws IllegalStateException   when the deployment has ended or this tracker does not follow it
+     */
+    public void observeStage(long id, String stageName, Observation observation) {
+        engine.observeStage(id, stageName, java.util.Objects.requireNonNull(observation, "observation"));
+    }
+
+    /**
+     * A future of the end of one declared stage: its final state once the store has it (cancelled when the deployment
+     * ended at another stage first). Completes for ends seen by this tracker; combine it with
+     * {@link #awaitCompletion} for a deployment another instance may end.
+     *
+     * @throws DeploymentNotFoundException when there is no such deployment
+     * @throws InvalidRequestException     when it has no such stage
+     */
+    public java.util.concurrent.CompletableFuture<DeploymentCheck> awaitStage(long id, String stageName) {
+        return engine.awaitStage(id, stageName);
+    }
+
+    /**
      * A future of the end of a deployment this or another instance follows.
      *
      * @throws DeploymentNotFoundException when there is no such id

@@ -11,8 +11,11 @@ import java.util.Objects;
  * @param startedAt    when the source says the deployment started, or null if it does not say
  * @param finishedAt   when the source says it ended, or null (running, or not reported)
  * @param message      a human-readable detail (kubectl's message, the reason of a failure), or null
+ * @param progress     the provider's own progress while it runs (e.g. "2 of 5 targets deployed, 3rd in post-deploy"),
+ *                     or null; the tracker records it as an event each time it changes
  */
-public record Observation(State state, String sourceStatus, Instant startedAt, Instant finishedAt, String message) {
+public record Observation(State state, String sourceStatus, Instant startedAt, Instant finishedAt, String message,
+                          String progress) {
 
     /** The state of a check in deploytrack's terms. */
     public enum State {
@@ -55,6 +58,11 @@ public record Observation(State state, String sourceStatus, Instant startedAt, I
         sourceStatus = sourceStatus == null ? state.name().toLowerCase(java.util.Locale.ROOT) : sourceStatus;
     }
 
+    /** An observation without the provider's progress. */
+    public Observation(State state, String sourceStatus, Instant startedAt, Instant finishedAt, String message) {
+        this(state, sourceStatus, startedAt, finishedAt, message, null);
+    }
+
     /** Still going. */
     public static Observation inProgress(String sourceStatus) {
         return new Observation(State.IN_PROGRESS, sourceStatus, null, null, null);
@@ -82,11 +90,16 @@ public record Observation(State state, String sourceStatus, Instant startedAt, I
 
     /** A copy with the times the source reported. */
     public Observation withTimes(Instant startedAt, Instant finishedAt) {
-        return new Observation(state, sourceStatus, startedAt, finishedAt, message);
+        return new Observation(state, sourceStatus, startedAt, finishedAt, message, progress);
     }
 
     /** A copy with a message. */
     public Observation withMessage(String message) {
-        return new Observation(state, sourceStatus, startedAt, finishedAt, message);
+        return new Observation(state, sourceStatus, startedAt, finishedAt, message, progress);
+    }
+
+    /** A copy with the provider's progress (e.g. targets done). */
+    public Observation withProgress(String progress) {
+        return new Observation(state, sourceStatus, startedAt, finishedAt, message, progress);
     }
 }

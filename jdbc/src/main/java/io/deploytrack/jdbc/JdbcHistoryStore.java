@@ -14,6 +14,7 @@ import io.deploytrack.core.Observation;
 import io.deploytrack.core.PendingPush;
 import io.deploytrack.core.Push;
 import io.deploytrack.core.UpdateOutcome;
+import io.deploytrack.jdbc.internal.CheckRows;
 import io.deploytrack.jdbc.internal.Connections;
 import io.deploytrack.jdbc.internal.Dialect;
 import io.deploytrack.jdbc.internal.HostColumns;
@@ -67,9 +68,6 @@ public final class JdbcHistoryStore implements HistoryStore {
     private static final String COLUMNS_AFTER_ENVIRONMENT = "github_commit_sha, is_rollback, "
             + "rollback_of, idempotency_key, status, started_at, deployed_at, completed_at, total_duration, error_stage, "
             + "error_message, attributes, lease_owner";
-    private static final String CHECK_COLUMNS = "deployment_id, position, name, source_type, source_ref, status, "
-            + "started_at, completed_at, deadline_at, last_source_status, awaiting_approval, message, timeout_ms, "
-            + "approval_timeout_ms";
     private static final int CHUNK = 500;
 
     private final Connections connections;
@@ -363,7 +361,7 @@ public final class JdbcHistoryStore implements HistoryStore {
             checks.add(new DeploymentCheck(ch.name(), ch.ref(), ch.status(), Times.stored(ch.startedAt()),
                     Times.stored(ch.completedAt()), Times.stored(ch.deadlineAt()), ch.lastSourceStatus(),
                     ch.awaitingApproval(), ch.message(), Duration.ofMillis(ch.timeout().toMillis()),
-                    Duration.ofMillis(ch.approvalTimeout().toMillis())));
+                    Duration.ofMillis(ch.approvalTimeout().toMillis()), ch.stage()));
         }
         return new Deployment(id, d.owner(), d.repo(), d.environment(), d.commitSha(), d.rollback(), d.rollbackOf(),
                 d.idempotencyKey(), DeploymentStatus.RUNNING, Times.stored(d.startedAt()), null, null, null, null, null,
@@ -371,24 +369,7 @@ public final class JdbcHistoryStore implements HistoryStore {
     }
 
     private void insertCheck(Connection c, long deploymentId, int position, DeploymentCheck ch) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO deployment_checks (" + CHECK_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setLong(1, deploymentId);
-            ps.setInt(2, position);
-            ps.setString(3, ch.name());
-            ps.setString(4, ch.sourceType());
-            ps.setString(5, ch.ref().encodeFields());
-            ps.setString(6, ch.status().word());
-            dialect.setInstant(ps, 7, ch.startedAt());
-            dialect.setInstant(ps, 8, ch.completedAt());
-            dialect.setInstant(ps, 9, ch.deadlineAt());
-            ps.setString(10, ch.lastSourceStatus());
-            dialect.setBoolean(ps, 11, ch.awaitingApproval());
-            ps.setString(12, ch.message());
-            ps.setLong(13, ch.timeout().toMillis());
-            ps.setLong(14, ch.approvalTimeout().toMillis());
-            ps.executeUpdate();
-        }
+        CheckRows.insert(c, dialect, deploymentId, position, ch);
     }
 
     private void insertEvent(Connection c, DeploymentEvent e) throws SQLException {
@@ -494,10 +475,6 @@ public final class JdbcHistoryStore implements HistoryStore {
         return List.of(out);
     }
 
-    private static final String UPDATE_CHECK = "UPDATE deployment_checks SET status = ?, started_at = ?, "
-            + "completed_at = ?, deadline_at = ?, last_source_status = ?, awaiting_approval = ?, message = ? "
-            + "WHERE deployment_id = ? AND name = ?";
-
     /**
      * The applied updates' checks as one JDBC batch (then a check the row lacks is added), and their events: as one
      * JDBC batch, or, when {@code grouped}, as multi-row inserts ({@link MultiRowUpdates#events}).
@@ -507,7 +484,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         List<Integer> missing = new ArrayList<>();
         List<DeploymentCheck> batched = new ArrayList<>(applied.size());
         List<Long> owners = new ArrayList<>(applied.size());
-        try (PreparedStatement ps = c.prepareStatement(UPDATE_CHECK)) {
+        try (PreparedStatement ps = c.prepareStatement(CheckRows.UPDATE)) {
             for (DeploymentUpdate u : applied) {
                 for (DeploymentCheck ch : u.checks()) {
                     bindCheckUpdate(ps, u.id(), ch);
@@ -553,20 +530,12 @@ public final class JdbcHistoryStore implements HistoryStore {
     }
 
     private void bindCheckUpdate(PreparedStatement ps, long deploymentId, DeploymentCheck ch) throws SQLException {
-        ps.setString(1, ch.status().word());
-        dialect.setInstant(ps, 2, ch.startedAt());
-        dialect.setInstant(ps, 3, ch.completedAt());
-        dialect.setInstant(ps, 4, ch.deadlineAt());
-        ps.setString(5, ch.lastSourceStatus());
-        dialect.setBoolean(ps, 6, ch.awaitingApproval());
-        ps.setString(7, truncate(ch.message(), 4000));
-        ps.setLong(8, deploymentId);
-        ps.setString(9, ch.name());
+        CheckRows.bindUpdate(ps, dialect, deploymentId, ch);
     }
 
     /** Replaces the stored state of check {@code ch} of the deployment, adding it when the row has no such check. */
     private void writeCheck(Connection c, long deploymentId, DeploymentCheck ch) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(UPDATE_CHECK)) {
+        try (PreparedStatement ps = c.prepareStatement(CheckRows.UPDATE)) {
             bindCheckUpdate(ps, deploymentId, ch);
             if (ps.executeUpdate() == 0) {
                 insertCheck(c, deploymentId, checkCount(c, deploymentId), ch);
@@ -1239,7 +1208,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         Map<Long, List<DeploymentCheck>> checks = new HashMap<>();
         List<Long> ids = rows.stream().map(r -> r.deployment.id()).toList();
         for (List<Long> chunk : chunks(ids)) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + CHECK_COLUMNS + " FROM deployment_checks WHERE "
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + CheckRows.COLUMNS + " FROM deployment_checks WHERE "
                     + "deployment_id IN (" + JdbcDialect.placeholders(chunk.size()) + ") ORDER BY deployment_id, position")) {
                 int i = 1;
                 for (Long id : chunk) {
@@ -1247,14 +1216,8 @@ public final class JdbcHistoryStore implements HistoryStore {
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        String type = rs.getString("source_type");
-                        checks.computeIfAbsent(rs.getLong("deployment_id"), k -> new ArrayList<>()).add(new DeploymentCheck(
-                                rs.getString("name"), CheckRef.decode(type, rs.getString("source_ref")),
-                                DeploymentStatus.fromWord(rs.getString("status")), dialect.getInstant(rs, "started_at"),
-                                dialect.getInstant(rs, "completed_at"), dialect.getInstant(rs, "deadline_at"),
-                                rs.getString("last_source_status"), rs.getBoolean("awaiting_approval"),
-                                rs.getString("message"), Duration.ofMillis(rs.getLong("timeout_ms")),
-                                Duration.ofMillis(rs.getLong("approval_timeout_ms"))));
+                        checks.computeIfAbsent(rs.getLong("deployment_id"), k -> new ArrayList<>())
+                                .add(CheckRows.read(rs, dialect));
                     }
                 }
             }

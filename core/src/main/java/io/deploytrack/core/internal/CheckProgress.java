@@ -13,6 +13,7 @@ import org.slf4j.event.Level;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -143,19 +144,29 @@ final class CheckProgress implements ObservationSink {
             concluder.conclude(t, nc, depStart);
             return;
         }
+        // The provider's progress (targets done) is kept as the check's message while the source gives no other.
+        String message = o.message() != null ? o.message() : o.progress();
         boolean statusChanged = !Objects.equals(o.sourceStatus(), c.lastSourceStatus());
+        boolean progressChanged = o.progress() != null && !o.progress().equals(c.message());
         boolean changed = statusChanged || awaiting != c.awaitingApproval()
-                || !checkStart.equals(c.startedAt()) || !Objects.equals(o.message(), c.message());
+                || !Objects.equals(checkStart, c.startedAt()) || !Objects.equals(message, c.message());
         KeyValueLog.event(Log.TRACKER, Level.DEBUG, "deployment_status_checked", "deployment_id", t.id, "check", checkName,
                 c.sourceType() + "_status", o.sourceStatus());
         if (!changed) {
             return;
         }
         DeploymentCheck nc = c.withProgress(DeploymentStatus.RUNNING, checkStart, null, deadline,
-                o.sourceStatus(), awaiting, o.message());
-        List<DeploymentEvent> events = statusChanged
-                ? List.of(DeploymentEvent.of(t.id, now, "source_status", checkName, null, null, o.sourceStatus(), o.message()))
-                : List.of();
+                o.sourceStatus(), awaiting, message);
+        List<DeploymentEvent> events = new ArrayList<>(3);
+        if (c.stage() && c.lastSourceStatus() == null) {
+            events.add(StageEvents.started(t.id, nc, now));
+        }
+        if (statusChanged) {
+            events.add(DeploymentEvent.of(t.id, now, "source_status", checkName, null, null, o.sourceStatus(), o.message()));
+        }
+        if (progressChanged) {
+            events.add(DeploymentEvent.of(t.id, now, "progress", checkName, null, null, o.sourceStatus(), o.progress()));
+        }
         // Written by the group commit; the next observation already builds on this state, listeners hear of it once
         // it is written.
         t.current = d.withChecks(Concluder.replace(d.checks(), nc)).withStartedAt(depStart);
@@ -177,7 +188,10 @@ final class CheckProgress implements ObservationSink {
             return;
         }
         String last = c.lastSourceStatus() == null ? "none (the source never answered)" : c.lastSourceStatus();
-        String message = c.awaitingApproval()
+        String message = !c.isStarted()
+                ? "stage '" + c.name() + "' never started: no reference arrived within " + human(c.timeout())
+                        + " of the end of the stage before it"
+                : c.awaitingApproval()
                 ? "approval deadline of " + human(c.approvalTimeout()) + " passed while waiting for approval; last status seen: " + last
                 : "no terminal status within " + human(c.timeout()) + "; last status seen: " + last;
         DeploymentCheck nc = c.withProgress(DeploymentStatus.TIMED_OUT, c.startedAt(), now, c.deadlineAt(),

@@ -46,11 +46,12 @@ final class Concluder {
     /** {@code finished} (a check of {@code t}, now terminal) is written; {@code depStart} is the deployment's start. */
     void conclude(Tracked t, DeploymentCheck finished, Instant depStart) {
         Deployment d = t.current;
+        DeploymentCheck before = d.check(finished.name()).orElse(null);
         List<DeploymentCheck> checks = replace(d.checks(), finished);
         DeploymentOutcome decided = DeploymentOutcome.of(checks);
         Instant now = time.now();
         if (!decided.isDecided()) {
-            recordCheck(t, d, checks, finished, depStart, now);
+            recordCheck(t, d, checks, before, finished, depStart, now);
             return;
         }
         DeploymentStatus outcome = decided.status();
@@ -86,10 +87,12 @@ final class Concluder {
         // this instance ended it on a nearly expired lease, or on one another instance had already claimed, both would
         // notify. A row we no longer hold is left to its holder, which ends and notifies it. The group commit writes
         // the end only while this instance holds the lease, extending it in the same transaction.
+        List<DeploymentEvent> events = StageEvents.ended(t.id, before, finished, now);
+        events.add(DeploymentEvent.of(t.id, now, "completed", finished.name(), DeploymentStatus.RUNNING, outcome,
+                finished.lastSourceStatus(), PushRouter.withEndingPath(d, finished, t.endingVia, errorMessage)));
         DeploymentUpdate end = new DeploymentUpdate(t.id, DeploymentStatus.RUNNING, outcome,
                 start.equals(d.startedAt()) ? null : start, deployed, completed, errorStage, errorMessage, written,
-                List.of(DeploymentEvent.of(t.id, now, "completed", finished.name(), DeploymentStatus.RUNNING, outcome,
-                        finished.lastSourceStatus(), PushRouter.withEndingPath(d, finished, t.endingVia, errorMessage))));
+                events);
         Deployment result = d.withChecks(checks).withOutcome(outcome, start, deployed, completed, errorStage, errorMessage);
         t.concluding = true;
         commits.submit(t, end, new GroupCommit.Settle() {
@@ -124,12 +127,29 @@ final class Concluder {
     }
 
     /** Another check still runs: record this one and go on (written by the group commit). */
-    private void recordCheck(Tracked t, Deployment d, List<DeploymentCheck> checks, DeploymentCheck finished,
-                             Instant depStart, Instant now) {
+    private void recordCheck(Tracked t, Deployment d, List<DeploymentCheck> checks, DeploymentCheck before,
+                             DeploymentCheck finished, Instant depStart, Instant now) {
+        List<DeploymentCheck> written = new ArrayList<>(2);
+        written.add(finished);
+        if (finished.stage()) {
+            // The stages after it that wait for their reference count their deadline from this end, in turn.
+            Instant from = now;
+            for (int i = checks.indexOf(finished) + 1; i < checks.size(); i++) {
+                DeploymentCheck next = checks.get(i);
+                if (!next.stage() || next.isStarted() || next.status().isTerminal()) {
+                    break;
+                }
+                DeploymentCheck rearmed = next.withDeadline(from.plus(next.timeout()));
+                from = rearmed.deadlineAt();
+                checks.set(i, rearmed);
+                written.add(rearmed);
+            }
+        }
+        List<DeploymentEvent> events = StageEvents.ended(t.id, before, finished, now);
+        events.add(DeploymentEvent.of(t.id, now, "check_completed", finished.name(), null, null,
+                finished.lastSourceStatus(), finished.status().word()));
         DeploymentUpdate u = new DeploymentUpdate(t.id, DeploymentStatus.RUNNING, null,
-                depStart.equals(d.startedAt()) ? null : depStart, null, null, null, null, List.of(finished),
-                List.of(DeploymentEvent.of(t.id, now, "check_completed", finished.name(), null, null,
-                        finished.lastSourceStatus(), finished.status().word())));
+                depStart.equals(d.startedAt()) ? null : depStart, null, null, null, null, written, events);
         t.stopFollowing(finished.name());
         t.current = d.withChecks(checks).withStartedAt(depStart);
         Deployment snapshot = t.current;

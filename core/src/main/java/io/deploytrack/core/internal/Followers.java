@@ -61,7 +61,7 @@ final class Followers {
         Set<String> pushedChecks = new HashSet<>();
         pushed.forEach(p -> pushedChecks.add(p.checkName()));
         for (DeploymentCheck c : t.current.checks()) {
-            if (c.status().isTerminal() || t.followings.containsKey(c.name())) {
+            if (c.status().isTerminal() || !c.isStarted() || t.followings.containsKey(c.name())) {
                 continue;
             }
             StatusSource src = sources.get(c.sourceType());

@@ -65,6 +65,8 @@ public final class TrackerEngine {
     private volatile boolean started;
     /** Routes pushed observations (webhooks), and takes those recorded for this instance: every tracker has one. */
     private final PushRouter pushRouter;
+    private final StageWaiters stageWaiters = new StageWaiters();
+    private final Stages stages;
 
     /** Built by {@link io.deploytrack.core.DeploymentTracker.Builder}; null scheduler or executor: own daemon threads. */
     public TrackerEngine(HistoryStore store, Map<String, StatusSource> sources, List<DeploymentListener> listeners,
@@ -76,7 +78,10 @@ public final class TrackerEngine {
         this.time = new TrackerTime(clock, ticker);
         this.workers = new Workers(scheduler, executor);
         this.leases = new LeaseKeeper(store, time, settings);
-        this.notifier = new Notifier(listeners, store, completions, workers);
+        List<DeploymentListener> all = new ArrayList<>();
+        all.add(stageWaiters);
+        all.addAll(listeners);
+        this.notifier = new Notifier(all, store, completions, workers);
         GroupCommit commits = new GroupCommit(store, settings, leases, notifier, workers);
         Concluder concluder = new Concluder(store, time, commits, notifier, inFlight, settings.instanceId());
         CheckProgress progress = new CheckProgress(store, time, workers, concluder, notifier);
@@ -101,6 +106,8 @@ public final class TrackerEngine {
                 DEFAULT_PUSH_POLL_INTERVAL);
         this.leaseLoop = new LeaseLoop(store, settings, this.sources.keySet(), leases, inFlight, followers, concluder,
                 progress, notifier, completions, workers, time, pushRouter);
+        this.stages = new Stages(store, this.sources, inFlight, followers, progress, concluder, notifier, stageWaiters,
+                time);
     }
 
     /** Logs a source that {@link java.util.ServiceLoader} could not load; the others still load. */
@@ -185,14 +192,23 @@ public final class TrackerEngine {
         String key = request.idempotencyKey();
         if (key == null) {
             CheckSpec first = specs.get(0);
+            if (first.isPending()) {
+                throw new InvalidRequestException("idempotencyKey", "the first stage '" + first.name() + "' has no "
+                        + "reference yet, so no idempotency key can be derived from it: give the request one");
+            }
             key = sources.get(first.ref().type()).idempotencyKey(first.ref());
         }
         List<DeploymentCheck> checks = new ArrayList<>();
+        Instant latestDeadline = now;
         for (CheckSpec s : specs) {
             Duration timeout = s.timeout() != null ? s.timeout() : settings.defaultTimeout();
             Duration approval = s.approvalTimeout() != null ? s.approvalTimeout() : settings.defaultApprovalTimeout();
-            checks.add(new DeploymentCheck(s.name(), s.ref(), DeploymentStatus.RUNNING, now, null, now.plus(timeout),
-                    null, false, null, timeout, approval));
+            // A stage waiting for its reference may wait as long as the stages before it may run, then its own
+            // timeout; the end of the stage before it counts its deadline again (Concluder).
+            Instant deadline = s.isPending() ? latestDeadline.plus(timeout) : now.plus(timeout);
+            latestDeadline = deadline.isAfter(latestDeadline) ? deadline : latestDeadline;
+            checks.add(new DeploymentCheck(s.name(), s.ref(), DeploymentStatus.RUNNING, s.isPending() ? null : now,
+                    null, deadline, null, false, null, timeout, approval, s.stage()));
         }
         Instant startedAt = request.startedAt() != null ? request.startedAt().truncatedTo(ChronoUnit.MILLIS) : now;
         Deployment draft = new Deployment(0, request.owner(), request.repo(), request.environment(),
@@ -236,13 +252,30 @@ public final class TrackerEngine {
                         + "' is registered: add it with DeploymentTracker.builder(...).source(...) or list it in "
                         + "META-INF/services/io.deploytrack.core.StatusSource (known: " + sources.keySet() + ")");
             }
-            src.validate(s.ref());
+            if (!s.isPending()) {
+                src.validate(s.ref());
+            }
             if (s.pushedBy() != null && !(sources.get(s.pushedBy()) instanceof io.deploytrack.core.PushSource)) {
                 throw new InvalidRequestException("checks", "check '" + s.name() + "' is pushed by '" + s.pushedBy()
                         + "', which is not a push source registered with this tracker: add it with "
                         + "DeploymentTracker.builder(...).source(...) (known: " + sources.keySet() + ")");
             }
         }
+    }
+
+    /** Gives a declared stage its reference; see {@link io.deploytrack.core.DeploymentTracker#startStage}. */
+    public Deployment startStage(long id, String stageName, io.deploytrack.core.CheckRef ref) {
+        return stages.start(id, stageName, ref);
+    }
+
+    /** Applies the host's observation to a stage; see {@link io.deploytrack.core.DeploymentTracker#observeStage}. */
+    public void observeStage(long id, String stageName, io.deploytrack.core.Observation o) {
+        stages.observe(id, stageName, o);
+    }
+
+    /** A future of a stage's end; see {@link io.deploytrack.core.DeploymentTracker#awaitStage}. */
+    public CompletableFuture<DeploymentCheck> awaitStage(long id, String stageName) {
+        return stages.awaitEnd(id, stageName);
     }
 
     /** A future of the end of any deployment. */

@@ -28,6 +28,7 @@ public final class Migrations {
             "V3__adoption_settings.sql",
             "V4__notifications.sql",
             "V5__pushed_observations.sql",
+            "V7__check_stages.sql",
     };
 
     private Migrations() {
