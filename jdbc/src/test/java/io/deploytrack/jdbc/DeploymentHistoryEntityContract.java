@@ -57,7 +57,7 @@ abstract class DeploymentHistoryEntityContract {
         Deployment failed;
         Deployment running;
         Deployment rollback;
-        try (JdbcHistoryStore store = openStore(clock, 2);
+        try (JdbcHistoryStore store = openStore(clock, io.deploytrack.jdbc.internal.Migrations.latestVersion());
              DeploymentTracker tracker = DeploymentTracker.builder(store).clock(clock).scheduler(scheduler)
                      .executor(scheduler).discoverSources(false).source(source).instanceId("host-a")
                      .leaseDuration(Duration.ofSeconds(30)).build()) {

@@ -64,7 +64,7 @@ public final class CheckRows {
         ps.setString(5, ch.lastSourceStatus());
         dialect.setBoolean(ps, 6, ch.awaitingApproval());
         String message = ch.message();
-        ps.setString(7, message == null || message.length() <= MAX_MESSAGE ? message : message.substring(0, MAX_MESSAGE));
+        ps.setString(7, message == null || message.length() <= MAX_MESSAGE ? message : message.substring(0, MAX_MESSAGE - 3) + "...");
         ps.setString(8, ch.ref().encodeFields());
         ps.setLong(9, deploymentId);
         ps.setString(10, ch.name());
