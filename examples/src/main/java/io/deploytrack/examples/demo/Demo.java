@@ -134,6 +134,7 @@ public final class Demo {
             out.printf("acme/web in production runs %s (#%d); roll back to %s (#%d, deployed %s)%n",
                     t.current().shortSha(), t.current().id(), t.target().shortSha(), t.target().id(),
                     TIME.format(t.target().deployedAt()));
+            t.skipped().forEach(v -> out.println("  skipped " + v.reason()));
         } catch (NoRollbackTargetException e) {
             out.println(e.getMessage());
         }
@@ -269,11 +270,12 @@ public final class Demo {
 
     private static List<Plan> plans() {
         List<Plan> p = new ArrayList<>();
-        // acme/web: two good releases, a broken one, then a rollback to the first: the rollback target is clear.
+        // acme/web: three releases, the third broke in production and was rolled back to the second: the rollback
+        // target is the first, never the third the team just left. A broken build that never deployed fails beside it.
         p.add(plan("acme/web", "production", "a1b2c3d4e5f6", script(0.3, 1.0, "success"), "success").awaited());
         p.add(plan("acme/web", "production", "b2c3d4e5f6a7", script(0.3, 1.2, "success"), "success").awaited());
-        p.add(plan("acme/web", "production", "c3d4e5f6a7b8", script(0.2, 0.8, "fail"), "failed").awaited());
-        p.add(plan("acme/web", "production", "a1b2c3d4e5f6", script(0.2, 0.8, "success"), "success").asRollback());
+        p.add(plan("acme/web", "production", "c3d4e5f6a7b8", script(0.2, 0.8, "success"), "success").awaited());
+        p.add(plan("acme/web", "production", "b2c3d4e5f6a7", script(0.2, 0.8, "success"), "success").asRollback());
         p.add(plan("acme/web", "staging", "d4e5f6a7b8c9", script(0.5, 1.5, "success"), "success"));
         // Needs a human's approval: it waits in 'pending' (the approval deadline applies) until approved.
         p.add(plan("acme/api", "production", "e5f6a7b8c9d0", script(0.4, 2.0, "success"), "success").needsApproval());

@@ -28,7 +28,8 @@ class DemoTest {
         int code = Demo.run(db, new PrintStream(buf, true, StandardCharsets.UTF_8));
         String out = buf.toString(StandardCharsets.UTF_8);
         assertThat(code).as(out).isZero();
-        assertThat(out).contains("0 ended differently than scripted").contains("roll back to b2c3d4e");
+        assertThat(out).contains("0 ended differently than scripted").contains("runs b2c3d4e (#4); roll back to a1b2c3d (#1")
+                .contains("skipped #3 c3d4e5f: rollback #4 to b2c3d4e went back past it");
         // Followed over HTTP: every deployment started with a deploy call, and polled with list and detail calls.
         Matcher calls = Pattern.compile("NCP SourceDeploy calls over HTTP: (\\d+) deploy, (\\d+) approve, (\\d+) list, "
                 + "(\\d+) detail").matcher(out);
