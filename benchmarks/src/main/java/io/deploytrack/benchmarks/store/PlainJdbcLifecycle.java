@@ -33,11 +33,12 @@ public final class PlainJdbcLifecycle implements Lifecycle {
             + "error_message, attributes, lease_owner";
     static final String CHECK_COLUMNS = "deployment_id, position, name, source_type, source_ref, status, "
             + "started_at, completed_at, deadline_at, last_source_status, awaiting_approval, message, timeout_ms, "
-            + "approval_timeout_ms";
+            + "approval_timeout_ms, is_stage";
     static final String INSERT_EVENT = "INSERT INTO deployment_events (deployment_id, at, type, check_name, "
             + "from_status, to_status, source_status, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
     static final String UPDATE_CHECK = "UPDATE deployment_checks SET status = ?, started_at = ?, completed_at = ?, "
-            + "deadline_at = ?, last_source_status = ?, awaiting_approval = ?, message = ? WHERE deployment_id = ? AND name = ?";
+            + "deadline_at = ?, last_source_status = ?, awaiting_approval = ?, message = ?, source_ref = ? "
+            + "WHERE deployment_id = ? AND name = ?";
 
     private final boolean postgres;
     private final Connection sqlite;
@@ -156,7 +157,7 @@ public final class PlainJdbcLifecycle implements Lifecycle {
                 }
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO deployment_checks (" + CHECK_COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setLong(1, newId);
                 ps.setInt(2, 0);
                 ps.setString(3, "ncp");
@@ -171,6 +172,7 @@ public final class PlainJdbcLifecycle implements Lifecycle {
                 ps.setString(12, null);
                 ps.setLong(13, StoreLifecycle.TIMEOUT.toMillis());
                 ps.setLong(14, StoreLifecycle.APPROVAL_TIMEOUT.toMillis());
+                setBoolean(ps, 15, false);
                 ps.executeUpdate();
             }
             insertEvent(c, newId, now, "started", null, null, "running", null);
@@ -189,8 +191,8 @@ public final class PlainJdbcLifecycle implements Lifecycle {
             return newId;
         });
 
-        checkUpdate(id, now, deadline, "waiting");
-        checkUpdate(id, now, deadline, "inprogress");
+        checkUpdate(id, ref, now, deadline, "waiting");
+        checkUpdate(id, ref, now, deadline, "inprogress");
 
         Instant end = now();
         transaction(c -> {
@@ -206,14 +208,14 @@ public final class PlainJdbcLifecycle implements Lifecycle {
                 ps.setString(7, "running");
                 require(ps.executeUpdate() == 1);
             }
-            updateCheck(c, id, "success", now, end, deadline, "success");
+            updateCheck(c, id, ref, "success", now, end, deadline, "success");
             insertEvent(c, id, now(), "completed", "ncp", "running", "success", "success");
             return null;
         });
         return id;
     }
 
-    private void checkUpdate(long id, Instant started, Instant deadline, String word) {
+    private void checkUpdate(long id, String ref, Instant started, Instant deadline, String word) {
         transaction(c -> {
             expectRunning(c, id);
             try (PreparedStatement ps = c.prepareStatement("UPDATE deployment_histories SET updated_at = ? WHERE id = ? AND status = ?")) {
@@ -222,7 +224,7 @@ public final class PlainJdbcLifecycle implements Lifecycle {
                 ps.setString(3, "running");
                 require(ps.executeUpdate() == 1);
             }
-            updateCheck(c, id, "running", started, null, deadline, word);
+            updateCheck(c, id, ref, "running", started, null, deadline, word);
             insertEvent(c, id, now(), "source_status", "ncp", null, null, word);
             return null;
         });
@@ -238,7 +240,7 @@ public final class PlainJdbcLifecycle implements Lifecycle {
         }
     }
 
-    private void updateCheck(Connection c, long id, String status, Instant started, Instant completed,
+    private void updateCheck(Connection c, long id, String ref, String status, Instant started, Instant completed,
                              Instant deadline, String word) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(UPDATE_CHECK)) {
             ps.setString(1, status);
@@ -248,8 +250,9 @@ public final class PlainJdbcLifecycle implements Lifecycle {
             ps.setString(5, word);
             setBoolean(ps, 6, false);
             ps.setString(7, null);
-            ps.setLong(8, id);
-            ps.setString(9, "ncp");
+            ps.setString(8, ref);
+            ps.setLong(9, id);
+            ps.setString(10, "ncp");
             require(ps.executeUpdate() == 1);
         }
     }
@@ -313,6 +316,7 @@ public final class PlainJdbcLifecycle implements Lifecycle {
                 rs.getString("message");
                 rs.getLong("timeout_ms");
                 rs.getLong("approval_timeout_ms");
+                rs.getBoolean("is_stage");
             }
         }
     }
