@@ -2,6 +2,7 @@ package io.deploytrack.jdbc;
 
 import io.deploytrack.core.CheckRef;
 import io.deploytrack.jdbc.internal.Dialect;
+import io.deploytrack.jdbc.internal.HostMeaning;
 import io.deploytrack.jdbc.internal.HostTimes;
 import io.deploytrack.jdbc.internal.KeyValues;
 import io.deploytrack.jdbc.internal.LegacyAdoption;
@@ -286,9 +287,10 @@ public final class Diagnosis {
     private void read(Connection c, Dialect dialect, AdoptionSettings settings, HostTimes times) throws SQLException {
         StringBuilder extra = new StringBuilder();
         settings.attributeColumns().values().forEach(col -> extra.append(", ").append(col));
+        HostMeaning meaning = HostMeaning.of(settings); // the precise status, the host's rollback column
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id, github_owner, github_repo, "
-                + settings.environmentColumnOrDefault() + " AS environment, github_commit_sha, is_rollback, rollback_of, "
-                + "idempotency_key, status, started_at, deployed_at, completed_at, total_duration, lease_owner, lease_until, "
+                + settings.environmentColumnOrDefault() + " AS environment, github_commit_sha, is_rollback, "
+                + meaning.selectRollback("") + ", idempotency_key, " + meaning.selectStatus("") + ", started_at, deployed_at, completed_at, total_duration, lease_owner, lease_until, "
                 + "attributes" + extra + " FROM deployment_histories ORDER BY id")) {
             while (rs.next()) {
                 long id = rs.getLong("id");

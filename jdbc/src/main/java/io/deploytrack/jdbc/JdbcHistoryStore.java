@@ -18,6 +18,7 @@ import io.deploytrack.jdbc.internal.CheckRows;
 import io.deploytrack.jdbc.internal.Connections;
 import io.deploytrack.jdbc.internal.Dialect;
 import io.deploytrack.jdbc.internal.HostColumns;
+import io.deploytrack.jdbc.internal.HostMeaning;
 import io.deploytrack.jdbc.internal.HostTimes;
 import io.deploytrack.jdbc.internal.KeyValues;
 import io.deploytrack.jdbc.internal.Migrations;
@@ -75,6 +76,8 @@ public final class JdbcHistoryStore implements HistoryStore {
     private final Clock clock;
     private final String description;
     private final AdoptionSettings settings;
+    /** The host's words, stage columns and stage names: plain columns on deploytrack's own tables. */
+    private final HostMeaning meaning;
     private final HostTimes times;
     private final MultiRowUpdates multiRow;
     private final Duration checklessTimeout;
@@ -97,6 +100,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         this.clock = clock;
         this.description = description;
         this.settings = settings;
+        this.meaning = HostMeaning.of(settings);
         this.times = times;
         this.multiRow = new MultiRowUpdates(dialect, times);
         this.checklessTimeout = checklessTimeout;
@@ -109,7 +113,8 @@ public final class JdbcHistoryStore implements HistoryStore {
                 + (env.equals(AdoptionSettings.ENVIRONMENT) ? env : env + " AS environment") + ", "
                 + COLUMNS_AFTER_ENVIRONMENT);
         settings.attributeColumns().values().forEach(col -> cols.append(", ").append(col));
-        this.columns = cols.toString();
+        this.columns = cols.toString().replace(" rollback_of,", " " + meaning.selectRollback("") + ",")
+                .replace(" status,", " " + meaning.selectStatus("") + ",");
     }
 
     /**
@@ -267,7 +272,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         }
         if (existing.isEmpty()) {
             existing = selectRows(c, "WHERE github_owner = ? AND github_repo = ? AND " + env + " = ? AND "
-                    + "github_commit_sha = ? AND is_rollback = ? AND status = 'running'", ps -> {
+                    + "github_commit_sha = ? AND is_rollback = ? AND " + meaning.is("", DeploymentStatus.RUNNING), ps -> {
                 ps.setString(1, d.owner());
                 ps.setString(2, d.repo());
                 ps.setString(3, d.environment());
@@ -299,13 +304,16 @@ public final class JdbcHistoryStore implements HistoryStore {
         });
         settings.columnDefaults().forEach((column, value) ->
                 hostValues.putIfAbsent(column, d.attributes().getOrDefault(column, value)));
+        Map<String, Object> stages = meaning.stageValuesOf(d.checks());
         StringBuilder extraColumns = new StringBuilder();
         hostValues.keySet().forEach(col -> extraColumns.append(", ").append(col));
+        stages.keySet().forEach(col -> extraColumns.append(", ").append(col));
         String sql = "INSERT INTO deployment_histories (github_owner, github_repo, " + env + ", github_commit_sha, "
-                + "is_rollback, rollback_of, idempotency_key, status, started_at, attributes, created_at, updated_at, "
-                + "lease_owner, lease_until, completion_notified" + extraColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, "
-                + "'running', ?, ?, ?, ?, ?, " + dialect.nowPlusMillisExpression() + ", ?"
-                + ", ?".repeat(hostValues.size()) + ")" + (onConflictDoNothing ? " ON CONFLICT DO NOTHING" : "")
+                + "is_rollback, " + meaning.rollbackColumn() + ", idempotency_key, " + meaning.insertStatusColumns()
+                + ", started_at, attributes, created_at, updated_at, lease_owner, lease_until, completion_notified"
+                + extraColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, " + meaning.insertRunningValues() + ", ?, ?, ?, ?, ?, "
+                + dialect.nowPlusMillisExpression() + ", ?" + ", ?".repeat(hostValues.size() + stages.size()) + ")"
+                + (onConflictDoNothing ? " ON CONFLICT DO NOTHING" : "")
                 + " RETURNING id";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
@@ -329,6 +337,9 @@ public final class JdbcHistoryStore implements HistoryStore {
             dialect.setBoolean(ps, i++, false);
             for (String v : hostValues.values()) {
                 ps.setString(i++, v);
+            }
+            for (Object v : stages.values()) {
+                HostMeaning.bindValue(ps, i++, v);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
@@ -414,7 +425,7 @@ public final class JdbcHistoryStore implements HistoryStore {
                                             Duration lease) throws SQLException {
         Map<Long, RowState> rows = new HashMap<>(Math.max(16, updates.size() * 2));
         for (List<Long> chunk : chunks(updates.stream().map(DeploymentUpdate::id).distinct().toList())) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, status, started_at, lease_owner FROM "
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, " + meaning.selectStatus("") + ", started_at, lease_owner FROM "
                     + "deployment_histories WHERE id IN (" + JdbcDialect.placeholders(chunk.size()) + ")")) {
                 int i = 1;
                 for (Long id : chunk) {
@@ -451,7 +462,8 @@ public final class JdbcHistoryStore implements HistoryStore {
             }
         }
         Instant now = clock.instant();
-        boolean grouped = dialect.writesGroupsFromValues() && updates.size() > 1;
+        // The multi-row statements write deploytrack's columns only: a host's words and stage columns go row by row.
+        boolean grouped = dialect.writesGroupsFromValues() && updates.size() > 1 && meaning.isPlain();
         boolean[] matched;
         if (grouped) {
             matched = multiRow.rows(c, toWrite, storedStarts, leaseOwner, now, lease.toMillis());
@@ -549,8 +561,8 @@ public final class JdbcHistoryStore implements HistoryStore {
         Instant startedAt;
         // Without a lease to check, the statement stays exactly the plain update's (the benchmarks' baseline runs it).
         try (PreparedStatement ps = c.prepareStatement(leaseOwner == null
-                ? "SELECT status, started_at FROM deployment_histories WHERE id = ?"
-                : "SELECT status, started_at, lease_owner FROM deployment_histories WHERE id = ?")) {
+                ? "SELECT " + meaning.selectStatus("") + ", started_at FROM deployment_histories WHERE id = ?"
+                : "SELECT " + meaning.selectStatus("") + ", started_at, lease_owner FROM deployment_histories WHERE id = ?")) {
             ps.setLong(1, u.id());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -595,7 +607,9 @@ public final class JdbcHistoryStore implements HistoryStore {
         Instant startedAt = u.startedAt() != null ? u.startedAt() : storedStart;
         List<String> sets = new ArrayList<>();
         List<SqlBinder> binders = new ArrayList<>();
-        if (u.newStatus() != null) {
+        if (u.newStatus() != null && meaning.keepsPreciseStatus()) {
+            sets.add(meaning.setStatus(u.newStatus())); // the host's word and the precise one, as checked literals
+        } else if (u.newStatus() != null) {
             sets.add("status = ?");
             binders.add((ps, i) -> ps.setString(i, u.newStatus().word()));
         }
@@ -616,8 +630,12 @@ public final class JdbcHistoryStore implements HistoryStore {
         }
         if (u.errorStage() != null) {
             sets.add("error_stage = ?");
-            binders.add((ps, i) -> ps.setString(i, u.errorStage()));
+            binders.add((ps, i) -> ps.setString(i, meaning.stageName(u.errorStage())));
         }
+        meaning.stageValuesOf(u.checks()).forEach((col, v) -> {
+            sets.add(col + " = ?");
+            binders.add((ps, i) -> HostMeaning.bindValue(ps, i, v));
+        });
         if (u.errorMessage() != null) {
             sets.add("error_message = ?");
             binders.add((ps, i) -> ps.setString(i, truncate(u.errorMessage(), 4000)));
@@ -626,7 +644,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         binders.add((ps, i) -> times.set(ps, i, now));
         String leaseSet = leaseOwner == null ? "" : ", lease_until = " + dialect.nowPlusMillisExpression();
         String sql = "UPDATE deployment_histories SET " + String.join(", ", sets) + leaseSet
-                + " WHERE id = ? AND status = ?" + (leaseOwner == null ? "" : " AND lease_owner = ?");
+                + " WHERE id = ? AND " + meaning.status("") + " = ?" + (leaseOwner == null ? "" : " AND lease_owner = ?");
         return new RowWrite(sql, ps -> {
             int i = 1;
             for (SqlBinder b : binders) {
@@ -721,7 +739,7 @@ public final class JdbcHistoryStore implements HistoryStore {
             args.add(q.environment());
         }
         if (q.status() != null) {
-            where.append(" AND status = ?");
+            where.append(" AND ").append(meaning.status("")).append(" = ?");
             args.add(q.status().word());
         }
         where.append(" ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?");
@@ -750,7 +768,7 @@ public final class JdbcHistoryStore implements HistoryStore {
     private List<Deployment> successes(String owner, String repo, String environment, Deployment before,
                                        String excludingCommit, int limit) {
         StringBuilder where = new StringBuilder("WHERE github_owner = ? AND github_repo = ? AND " + env + " = ? "
-                + "AND status = 'success' AND deployed_at IS NOT NULL");
+                + "AND " + meaning.is("", DeploymentStatus.SUCCESS) + " AND deployed_at IS NOT NULL");
         if (excludingCommit != null) {
             where.append(" AND github_commit_sha <> ?");
         }
@@ -805,13 +823,15 @@ public final class JdbcHistoryStore implements HistoryStore {
 
     @Override
     public int pruneEvents(Instant olderThan) {
-        String newestSuccess = "SELECT h.id FROM deployment_histories h WHERE h.status = 'success' AND h.deployed_at IS NOT NULL "
-                + "AND NOT EXISTS (SELECT 1 FROM deployment_histories n WHERE n.github_owner = h.github_owner "
-                + "AND n.github_repo = h.github_repo AND n." + env + " = h." + env + " AND n.status = 'success' "
+        String newestSuccess = "SELECT h.id FROM deployment_histories h WHERE " + meaning.is("h.", DeploymentStatus.SUCCESS)
+                + " AND h.deployed_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM deployment_histories n WHERE "
+                + "n.github_owner = h.github_owner AND n.github_repo = h.github_repo AND n." + env + " = h." + env
+                + " AND " + meaning.is("n.", DeploymentStatus.SUCCESS) + " "
                 + "AND n.deployed_at IS NOT NULL AND (n.deployed_at > h.deployed_at OR (n.deployed_at = h.deployed_at AND n.id > h.id)))";
         return call("prune events", () -> connections.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM deployment_events WHERE at < ? AND deployment_id NOT IN "
-                    + "(SELECT id FROM deployment_histories WHERE status = 'running') AND deployment_id NOT IN (" + newestSuccess + ")")) {
+                    + "(SELECT id FROM deployment_histories WHERE " + meaning.is("", DeploymentStatus.RUNNING)
+                    + ") AND deployment_id NOT IN (" + newestSuccess + ")")) {
                 dialect.setInstant(ps, 1, olderThan);
                 return ps.executeUpdate();
             }
@@ -827,10 +847,12 @@ public final class JdbcHistoryStore implements HistoryStore {
             endChecklessPastDeadline(c, now);
             // A running row without checks (a host's own code wrote it) has nothing to follow: it is not claimed, and
             // ends at its deadline above.
-            StringBuilder sql = new StringBuilder("SELECT h.id FROM deployment_histories h WHERE (h.status = 'running' "
+            String running = meaning.is("h.", DeploymentStatus.RUNNING);
+            String notRunning = meaning.isNot("h.", DeploymentStatus.RUNNING);
+            StringBuilder sql = new StringBuilder("SELECT h.id FROM deployment_histories h WHERE (" + running + " "
                     + "OR h.completion_notified = ?) AND (h.lease_owner IS NULL OR h.lease_until IS NULL OR h.lease_until <= "
-                    + dialect.nowExpression() + ") AND (h.status <> 'running' OR EXISTS (SELECT 1 FROM deployment_checks k0 "
-                    + "WHERE k0.deployment_id = h.id)) AND (h.status <> 'running' OR NOT EXISTS (SELECT 1 FROM deployment_checks k "
+                    + dialect.nowExpression() + ") AND (" + notRunning + " OR EXISTS (SELECT 1 FROM deployment_checks k0 "
+                    + "WHERE k0.deployment_id = h.id)) AND (" + notRunning + " OR NOT EXISTS (SELECT 1 FROM deployment_checks k "
                     + "WHERE k.deployment_id = h.id AND k.status = 'running'");
             List<String> types = new ArrayList<>(sourceTypes);
             if (!types.isEmpty()) {
@@ -873,7 +895,7 @@ public final class JdbcHistoryStore implements HistoryStore {
     private void endChecklessPastDeadline(Connection c, Instant now) throws SQLException {
         Map<Long, Instant> due = new java.util.LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT h.id, h.started_at FROM deployment_histories h WHERE "
-                + "h.status = 'running' AND (h.lease_owner IS NULL OR h.lease_until IS NULL OR h.lease_until <= "
+                + meaning.is("h.", DeploymentStatus.RUNNING) + " AND (h.lease_owner IS NULL OR h.lease_until IS NULL OR h.lease_until <= "
                 + dialect.nowExpression() + ") AND NOT EXISTS (SELECT 1 FROM deployment_checks k WHERE k.deployment_id = h.id)")) {
             dialect.bindNow(ps, 1, now);
             try (ResultSet rs = ps.executeQuery()) {
@@ -888,9 +910,9 @@ public final class JdbcHistoryStore implements HistoryStore {
         for (Map.Entry<Long, Instant> e : due.entrySet()) {
             String message = "timed out: it had nothing to follow (no check; written before deploytrack followed this "
                     + "table) and was still running at its deadline, started_at + " + checklessTimeout.toMinutes() + " min";
-            try (PreparedStatement ps = c.prepareStatement("UPDATE deployment_histories SET status = 'timed_out', "
-                    + "completed_at = ?, total_duration = ?, error_message = ?, updated_at = ?, completion_notified = ?, "
-                    + "lease_owner = NULL, lease_until = NULL WHERE id = ? AND status = 'running'")) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE deployment_histories SET "
+                    + meaning.setStatus(DeploymentStatus.TIMED_OUT) + ", completed_at = ?, total_duration = ?, error_message = ?, updated_at = ?, completion_notified = ?, "
+                    + "lease_owner = NULL, lease_until = NULL WHERE id = ? AND " + meaning.is("", DeploymentStatus.RUNNING))) {
                 times.set(ps, 1, e.getValue());
                 ps.setLong(2, checklessTimeout.toSeconds());
                 ps.setString(3, message);
@@ -1095,7 +1117,7 @@ public final class JdbcHistoryStore implements HistoryStore {
     public List<Deployment> findRunning(Push push, int limit) {
         // The LIKE on the stored k=v&k=v text narrows; push.selects decides exactly.
         StringBuilder sql = new StringBuilder("SELECT DISTINCT h.id FROM deployment_histories h JOIN deployment_checks k "
-                + "ON k.deployment_id = h.id WHERE h.status = 'running' AND k.status = 'running'");
+                + "ON k.deployment_id = h.id WHERE " + meaning.is("h.", DeploymentStatus.RUNNING) + " AND k.status = 'running'");
         List<String> args = new ArrayList<>();
         if (push.ref() != null) {
             sql.append(" AND k.source_type = ?");
@@ -1181,7 +1203,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         return new Deployment(rs.getLong("id"), rs.getString("github_owner"), rs.getString("github_repo"),
                 rs.getString("environment"), rs.getString("github_commit_sha"), rs.getBoolean("is_rollback"),
                 rollbackOfValue, rs.getString("idempotency_key"), DeploymentStatus.fromWord(rs.getString("status")),
-                started, times.get(rs, "deployed_at"), completed, total, rs.getString("error_stage"),
+                started, times.get(rs, "deployed_at"), completed, total, meaning.checkName(rs.getString("error_stage")),
                 rs.getString("error_message"), List.of(), attributes(rs));
     }
 
@@ -1377,7 +1399,9 @@ public final class JdbcHistoryStore implements HistoryStore {
         /**
          * A host column that holds one of deploytrack's fields: {@code mapColumn("environment", "namespace")}, or a request
          * attribute kept in a host column: {@code mapColumn("attribute:ncp_history_id", "deploy_id")} (written on insert,
-         * read back as the attribute). Overrides the stored mapping of that field only.
+         * read back as the attribute), a check's stage columns ({@code "check:ncp.status"}, {@code "check:ncp.duration"})
+         * or the rollback link ({@code "rollback_of"}). Overrides the stored mapping of that field only; status words
+         * and stage names go through {@link #adoption} ({@link AdoptionSettings#withStatusWord}).
          *
          * @throws IllegalArgumentException naming the field or column and what is expected
          */
@@ -1430,7 +1454,7 @@ public final class JdbcHistoryStore implements HistoryStore {
          * @throws StoreException when the database cannot be opened
          */
         public AdoptionPreview previewAdoption() {
-            Opened o = connect();
+            Opened o = connect(false);
             try {
                 return o.connections.write(c -> {
                     Migrations.Outcome out = Migrations.migrate(c, o.connections.dialect(), clock, schemaVersion, explicit,
@@ -1472,7 +1496,7 @@ public final class JdbcHistoryStore implements HistoryStore {
          *                        table has no value deploytrack could write (see {@link #columnDefault})
          */
         public JdbcHistoryStore build() {
-            Opened o = connect();
+            Opened o = connect(true);
             Migrations.Outcome out;
             try {
                 out = o.connections.write(c -> Migrations.migrate(c, o.connections.dialect(), clock, schemaVersion, explicit,
@@ -1484,7 +1508,8 @@ public final class JdbcHistoryStore implements HistoryStore {
             return new JdbcHistoryStore(o.connections, clock, o.description, out.settings(), out.times(), checklessTimeout);
         }
 
-        private Opened connect() {
+        /** {@code wal} false: a dry run, which leaves an SQLite file's journal mode as it is. */
+        private Opened connect(boolean wal) {
             int given = (sqliteFile != null ? 1 : 0) + (url != null ? 1 : 0) + (dataSource != null ? 1 : 0);
             if (given != 1) {
                 throw new IllegalStateException("give exactly one of sqlite(path), url(jdbcUrl) or dataSource(ds); got " + given);
@@ -1493,9 +1518,9 @@ public final class JdbcHistoryStore implements HistoryStore {
                 if (sqliteFile != null) {
                     Path file = sqliteFile.toAbsolutePath();
                     checkWritable(file);
-                    return new Opened(new SqliteConnections("jdbc:sqlite:" + file, (int) busyTimeout.toMillis()), "SQLite " + file);
+                    return new Opened(new SqliteConnections("jdbc:sqlite:" + file, (int) busyTimeout.toMillis(), wal), "SQLite " + file);
                 } else if (url != null && url.startsWith("jdbc:sqlite:")) {
-                    return new Opened(new SqliteConnections(url, (int) busyTimeout.toMillis()), "SQLite " + url);
+                    return new Opened(new SqliteConnections(url, (int) busyTimeout.toMillis(), wal), "SQLite " + url);
                 } else if (url != null) {
                     return new Opened(Dialects.forUrl(url, leaseTime == LeaseTime.DATABASE), Dialects.redact(url));
                 } else {

@@ -7,6 +7,7 @@ import io.deploytrack.core.Observation;
 import io.deploytrack.jdbc.internal.Connections;
 import io.deploytrack.jdbc.internal.Dialect;
 import io.deploytrack.jdbc.internal.Events;
+import io.deploytrack.jdbc.internal.HostMeaning;
 import io.deploytrack.jdbc.internal.HostTimes;
 import io.deploytrack.jdbc.internal.LegacyAdoption;
 
@@ -50,6 +51,7 @@ public final class StoreMaintenance {
     private final Connections connections;
     private final Dialect dialect;
     private final AdoptionSettings settings;
+    private final HostMeaning meaning;
     private final HostTimes times;
     private final Clock clock;
     private final String description;
@@ -58,6 +60,7 @@ public final class StoreMaintenance {
         this.connections = connections;
         this.dialect = connections.dialect();
         this.settings = settings;
+        this.meaning = HostMeaning.of(settings);
         this.times = times;
         this.clock = clock;
         this.description = description;
@@ -135,7 +138,8 @@ public final class StoreMaintenance {
                               String message, Map<Long, CheckOutcome> checks) {
     }
 
-    private record CheckOutcome(DeploymentStatus status, Instant completedAt, String sourceStatus, String message) {
+    private record CheckOutcome(String name, Instant startedAt, DeploymentStatus status, Instant completedAt,
+                                String sourceStatus, String message) {
     }
 
     /** Asks each running check's source; the one outcome rule of core decides the row's status. */
@@ -192,10 +196,10 @@ public final class StoreMaintenance {
             for (Diagnosis.Check k : running) {
                 Observation o = answers.get(k.id());
                 if (o != null && o.state().isTerminal()) {
-                    outcomes.put(k.id(), new CheckOutcome(o.state().toStatus(), o.finishedAt() != null ? o.finishedAt() : end,
-                            o.sourceStatus(), o.message()));
+                    outcomes.put(k.id(), new CheckOutcome(k.name(), startOf(k, o), o.state().toStatus(),
+                            o.finishedAt() != null ? o.finishedAt() : end, o.sourceStatus(), o.message()));
                 } else {
-                    outcomes.put(k.id(), new CheckOutcome(DeploymentStatus.CANCELLED, end, o == null ? k.lastSourceStatus()
+                    outcomes.put(k.id(), new CheckOutcome(k.name(), startOf(k, o), DeploymentStatus.CANCELLED, end, o == null ? k.lastSourceStatus()
                             : o.sourceStatus(), "not followed further: repair ended the deployment " + outcome.status().word()));
                 }
             }
@@ -225,11 +229,15 @@ public final class StoreMaintenance {
                 + last + (summary.isEmpty() ? "" : " (" + summary + ")")) + "; resolved by deploytrack repair";
         for (Diagnosis.Check k : running) {
             Observation o = answers.get(k.id());
-            outcomes.put(k.id(), new CheckOutcome(DeploymentStatus.TIMED_OUT, end, o != null ? o.sourceStatus()
+            outcomes.put(k.id(), new CheckOutcome(k.name(), startOf(k, o), DeploymentStatus.TIMED_OUT, end, o != null ? o.sourceStatus()
                     : k.lastSourceStatus(), "timed out: resolved by deploytrack repair"));
         }
         return new Resolution(DeploymentStatus.TIMED_OUT, null, end, running.isEmpty() ? null : running.get(0).name(),
                 message.replaceAll("\\s*\\R\\s*", " ").strip(), outcomes);
+    }
+
+    private static Instant startOf(Diagnosis.Check k, Observation o) {
+        return o != null && o.startedAt() != null ? o.startedAt() : k.startedAt();
     }
 
     // ---------------------------------------------------------------- applying
@@ -266,7 +274,8 @@ public final class StoreMaintenance {
                     }
                 }
             }
-            exec(c, "UPDATE deployment_histories SET rollback_of = ? WHERE rollback_of = ? AND id <> ?", m.keeper(), other, m.keeper());
+            String link = meaning.rollbackColumn(); // the host's own column when mapped (rollback_from_id)
+            exec(c, "UPDATE deployment_histories SET " + link + " = ? WHERE " + link + " = ? AND id <> ?", m.keeper(), other, m.keeper());
             exec(c, "DELETE FROM deployment_histories WHERE id = ?", other);
             Diagnosis.Row o = d.rows().get(other);
             if (key == null && o.idempotencyKey() != null) {
@@ -295,7 +304,7 @@ public final class StoreMaintenance {
         try (PreparedStatement ps = c.prepareStatement("UPDATE deployment_histories SET status = ?, started_at = ?, "
                 + "deployed_at = ?, completed_at = ?, total_duration = ?, error_stage = ?, error_message = ?, "
                 + "updated_at = ?, completion_notified = ?, lease_owner = NULL, lease_until = NULL WHERE id = ? AND "
-                + "status = ? AND (lease_owner IS NULL OR lease_until IS NULL OR lease_until <= ?)")) {
+                + meaning.status("") + " = ? AND (lease_owner IS NULL OR lease_until IS NULL OR lease_until <= ?)")) {
             ps.setString(1, res.status().word());
             times.set(ps, 2, started);
             times.set(ps, 3, res.status() == DeploymentStatus.SUCCESS ? res.completedAt() : null);
@@ -334,6 +343,9 @@ public final class StoreMaintenance {
                 ps.executeUpdate();
             }
         }
+        // the host's words in status, its stage names and stage columns: the tracker's code path (HostMeaning)
+        meaning.writeRow(c, id, res.status(), res.errorStage(), res.checks().values().stream().map(o ->
+                new HostMeaning.StageState(o.name(), o.status(), o.startedAt(), o.completedAt())).toList());
         String text = "resolved #" + id + " " + r.label() + ": running -> " + res.status().word()
                 + (res.message() == null ? "" : " (" + res.message() + ")");
         event(c, id, notify ? "completed" : "repaired", res.errorStage(), "running", res.status().word(), null,

@@ -21,7 +21,7 @@ class AdoptionSettingsTest {
     void badNamesAreRefusedNamingTheValueAndWhatIsExpected() {
         AdoptionSettings s = AdoptionSettings.none();
         assertThatThrownBy(() -> s.withMapping("owner", "x")).hasMessageContaining("'owner' is not a field that can be "
-                + "mapped: expected 'environment' or 'attribute:NAME'");
+                + "mapped: expected 'environment', 'attribute:NAME'");
         assertThatThrownBy(() -> s.withMapping("environment", "name space")).hasMessageContaining("'name space' is not a column name");
         assertThatThrownBy(() -> s.withDefault("user_id; DROP TABLE x", "v")).hasMessageContaining("is not a column name");
         assertThatThrownBy(() -> AdoptionSettings.parseZone("Mars/Olympus")).hasMessageContaining("'Mars/Olympus' is not a "

@@ -28,8 +28,20 @@ final class AdoptCommand extends BaseCommand {
     String zone;
 
     @Option(names = "--map", paramLabel = "FIELD=COLUMN", description = "A host column that holds a field: "
-            + "environment=namespace, or a request attribute kept in a column: attribute:ncp_history_id=deploy_id.")
+            + "environment=namespace; a request attribute kept in a column: attribute:ncp_history_id=deploy_id; a "
+            + "check's stage columns: check:ncp.status=sourcedeploy_status, check:ncp.duration=sourcedeploy_duration "
+            + "(whole seconds); the rollback link: rollback_of=rollback_from_id. A column deploytrack owns is refused.")
     List<String> maps = new ArrayList<>();
+
+    @Option(names = "--status-map", paramLabel = "[COLUMN:]WORD=HOSTWORD", description = "The host's word for a "
+            + "status in its status column (cancelled=failed), or in a stage column mapped with check:NAME.status "
+            + "(sourcedeploy_status:running=started). deploytrack writes the host's word and keeps its precise status "
+            + "in deploytrack_status, which it reports; a row only the host wrote reads through the map in reverse.")
+    List<String> statusMaps = new ArrayList<>();
+
+    @Option(names = "--stage-name", paramLabel = "CHECK=HOSTSTAGE", description = "The host's name of a check's stage, "
+            + "written where deploytrack writes a stage into the table (error_stage), e.g. ncp=sourcedeploy.")
+    List<String> stageNames = new ArrayList<>();
 
     @Option(names = "--default", paramLabel = "COLUMN=VALUE", description = "A value for a host column on rows "
             + "deploytrack inserts, e.g. user_id=deploytrack; a request attribute of the same name wins.")
@@ -95,6 +107,15 @@ final class AdoptCommand extends BaseCommand {
                 String[] kv = pair(d, "--default", "COLUMN=VALUE, e.g. user_id=deploytrack");
                 s = s.withDefault(kv[0], kv[1]);
             }
+            for (String w : statusMaps) {
+                String[] kv = pair(w, "--status-map", "WORD=HOSTWORD or COLUMN:WORD=HOSTWORD, e.g. cancelled=failed");
+                s = s.withStatusWord(kv[0], kv[1]);
+            }
+            for (String n : stageNames) {
+                String[] kv = pair(n, "--stage-name", "CHECK=HOSTSTAGE, e.g. ncp=sourcedeploy");
+                s = s.withStageName(kv[0], kv[1]);
+            }
+            s = s.requireComplete();
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -116,6 +137,8 @@ final class AdoptCommand extends BaseCommand {
         }
         maps.forEach(m -> b.append(" --map ").append(m));
         defaults.forEach(d -> b.append(" --default ").append(d));
+        statusMaps.forEach(w -> b.append(" --status-map ").append(w));
+        stageNames.forEach(n -> b.append(" --stage-name ").append(n));
         return b.toString();
     }
 
@@ -124,6 +147,16 @@ final class AdoptCommand extends BaseCommand {
         out.println("  environment: column " + s.environmentColumnOrDefault());
         s.attributeColumns().forEach((a, c) -> out.println("  attribute " + a + ": column " + c));
         s.columnDefaults().forEach((c, v) -> out.println("  default: " + c + " = " + v));
+        if (s.rollbackOfColumn() != null) {
+            out.println("  rollback link: column " + s.rollbackOfColumn());
+        }
+        s.checkColumns().forEach((f, c) -> out.println("  check " + f + ": column " + c));
+        if (!s.statusWords().isEmpty()) {
+            out.println("  status words: " + s.statusWords() + " (precise status kept in "
+                    + AdoptionSettings.PRECISE_STATUS_COLUMN + ")");
+        }
+        s.columnStatusWords().forEach((c, w) -> out.println("  status words of " + c + ": " + w));
+        s.stageNames().forEach((k, n) -> out.println("  stage name: check " + k + " is " + n));
     }
 
     private static void printRepair(PrintWriter out, Diagnosis d) {

@@ -31,6 +31,7 @@ public final class HostColumns {
     public static List<String> missingValues(Connection c, Dialect dialect, AdoptionSettings s) throws SQLException {
         Set<String> filled = new LinkedHashSet<>(WRITTEN);
         filled.add(s.environmentColumnOrDefault());
+        filled.add(s.rollbackOfColumnOrDefault());
         filled.addAll(s.columnDefaults().keySet());
         List<String> out = new ArrayList<>();
         if ("sqlite".equals(dialect.name())) {

@@ -46,6 +46,7 @@ public final class LegacyAdoption {
     private static final Logger LOG = LoggerFactory.getLogger(LegacyAdoption.class);
     private static final String HISTORY = "deployment_histories";
     private static final String ENVIRONMENT = "environment";
+    private static final String ROLLBACK_OF = "rollback_of";
     private static final Pattern INDEX_ON_HISTORY =
             Pattern.compile("(?is)^CREATE\\s+(UNIQUE\\s+)?INDEX\\s.*\\bON\\s+\"?deployment_histories\\b");
     private static final Pattern CREATE_TABLE =
@@ -92,8 +93,8 @@ public final class LegacyAdoption {
      * @return what was done, or empty when there was nothing to adopt
      */
     public static Optional<Result> adoptIfNeeded(Connection c, Dialect dialect, Clock clock,
-                                                 SortedMap<Integer, String> scripts, String environmentColumn)
-            throws SQLException {
+                                                 SortedMap<Integer, String> scripts, String environmentColumn,
+                                                 String rollbackColumn) throws SQLException {
         if (!tableExists(c, dialect, HISTORY) || tableExists(c, dialect, "deploytrack_schema_version")) {
             return Optional.empty();
         }
@@ -105,6 +106,14 @@ public final class LegacyAdoption {
             }
             // The mapped column stands for deploytrack's environment: no column of that name is added.
             columns.add(ENVIRONMENT);
+        }
+        if (!ROLLBACK_OF.equals(rollbackColumn)) {
+            if (!columns.contains(rollbackColumn)) {
+                throw new SQLException("cannot adopt the existing " + HISTORY + " table: the rollback link is mapped to "
+                        + "its column '" + rollbackColumn + "', which it does not have; map an existing column");
+            }
+            // The host's column (e.g. rollback_from_id) keeps the link: no rollback_of column is added beside it.
+            columns.add(ROLLBACK_OF);
         }
         List<String> added = new ArrayList<>();
         List<String> stamped = new ArrayList<>();

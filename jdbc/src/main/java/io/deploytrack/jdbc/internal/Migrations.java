@@ -28,6 +28,7 @@ public final class Migrations {
             "V3__adoption_settings.sql",
             "V4__notifications.sql",
             "V5__pushed_observations.sql",
+            "V6__precise_status.sql",
             "V7__check_stages.sql",
     };
 
@@ -86,7 +87,7 @@ public final class Migrations {
             AdoptionSettings settings = SettingsTable.read(c, dialect).overriddenBy(explicit);
             // A deployment_histories table with no version table (an early version, a host's own code) is adopted first.
             Optional<LegacyAdoption.Result> adopted = LegacyAdoption.adoptIfNeeded(c, dialect, clock, scripts,
-                    settings.environmentColumnOrDefault());
+                    settings.environmentColumnOrDefault(), settings.rollbackOfColumnOrDefault());
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE IF NOT EXISTS deploytrack_schema_version (version INTEGER PRIMARY KEY, "
                         + "description VARCHAR(200) NOT NULL, applied_at VARCHAR(40) NOT NULL)");
@@ -135,6 +136,8 @@ public final class Migrations {
         mapped.add(settings.environmentColumnOrDefault());
         mapped.addAll(settings.attributeColumns().values());
         mapped.addAll(settings.columnDefaults().keySet());
+        mapped.add(settings.rollbackOfColumnOrDefault());
+        mapped.addAll(settings.checkColumns().values());
         for (String column : mapped) {
             if (!HostColumns.hasColumn(c, "deployment_histories", column)) {
                 throw new SQLException("the adoption settings name the column '" + column + "', which deployment_histories "

@@ -1,6 +1,8 @@
 package io.deploytrack.jdbc.internal;
 
+import io.deploytrack.core.DeploymentStatus;
 import io.deploytrack.jdbc.AdoptionSettings;
+import io.deploytrack.jdbc.StatusWords;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,6 +17,8 @@ public final class SettingsTable {
     private static final String ZONE = "zone";
     private static final String MAP = "map.";
     private static final String DEFAULT = "default.";
+    private static final String STATUS = "status.";
+    private static final String STAGE = "stage.";
 
     private SettingsTable() {
     }
@@ -37,6 +41,10 @@ public final class SettingsTable {
                         s = s.withMapping(name.substring(MAP.length()), value);
                     } else if (name.startsWith(DEFAULT)) {
                         s = s.withDefault(name.substring(DEFAULT.length()), value);
+                    } else if (name.startsWith(STATUS)) {
+                        s = s.withStatusWord(name.substring(STATUS.length()), value);
+                    } else if (name.startsWith(STAGE)) {
+                        s = s.withStageName(name.substring(STAGE.length()), value);
                     }
                 } catch (IllegalArgumentException e) {
                     throw new SQLException("the stored adoption setting " + name + "='" + value + "' in " + TABLE
@@ -44,7 +52,12 @@ public final class SettingsTable {
                 }
             }
         }
-        return s;
+        try {
+            return s.requireComplete();
+        } catch (IllegalArgumentException e) {
+            throw new SQLException("the stored adoption settings in " + TABLE + " are not usable: " + e.getMessage()
+                    + "; run 'deploytrack adopt' again with correct values", e);
+        }
     }
 
     /** Replaces the stored settings with {@code s}, inside the caller's write transaction. */
@@ -64,6 +77,25 @@ public final class SettingsTable {
         }
         for (Map.Entry<String, String> e : s.columnDefaults().entrySet()) {
             put(c, DEFAULT + e.getKey(), e.getValue());
+        }
+        if (s.rollbackOfColumn() != null) {
+            put(c, MAP + AdoptionSettings.ROLLBACK_OF, s.rollbackOfColumn());
+        }
+        for (Map.Entry<String, String> e : s.checkColumns().entrySet()) {
+            put(c, MAP + AdoptionSettings.CHECK_PREFIX + e.getKey(), e.getValue());
+        }
+        for (Map.Entry<String, String> e : s.stageNames().entrySet()) {
+            put(c, STAGE + e.getKey(), e.getValue());
+        }
+        words(c, "", s.statusWords());
+        for (Map.Entry<String, StatusWords> e : s.columnStatusWords().entrySet()) {
+            words(c, e.getKey() + ":", e.getValue());
+        }
+    }
+
+    private static void words(Connection c, String prefix, StatusWords words) throws SQLException {
+        for (Map.Entry<DeploymentStatus, String> e : words.hostWords().entrySet()) {
+            put(c, STATUS + prefix + e.getKey().word(), e.getValue());
         }
     }
 

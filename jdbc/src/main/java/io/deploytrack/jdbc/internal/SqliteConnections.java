@@ -43,15 +43,23 @@ public final class SqliteConnections implements Connections {
 
     /** Opens the writer at once (so a bad path fails here) and readers on demand. */
     public SqliteConnections(String url, int busyTimeoutMillis) throws SQLException {
+        this(url, busyTimeoutMillis, true);
+    }
+
+    /**
+     * As above; {@code wal} false leaves the file's journal mode as it is (a dry run, such as {@code adopt} without
+     * {@code --apply}, changes nothing in the file).
+     */
+    public SqliteConnections(String url, int busyTimeoutMillis, boolean wal) throws SQLException {
         this.url = url;
         this.config = new SQLiteConfig();
         config.setBusyTimeout(busyTimeoutMillis);
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         config.enforceForeignKeys(true);
         this.writer = open();
-        try (Statement s = writer.createStatement(); ResultSet rs = s.executeQuery("PRAGMA journal_mode=WAL")) {
+        try (Statement s = writer.createStatement(); ResultSet rs = s.executeQuery(wal ? "PRAGMA journal_mode=WAL" : "PRAGMA journal_mode")) {
             String mode = rs.next() ? rs.getString(1) : "";
-            if (!"wal".equalsIgnoreCase(mode) && !url.contains(":memory:") && !url.contains("mode=memory")) {
+            if (wal && !"wal".equalsIgnoreCase(mode) && !url.contains(":memory:") && !url.contains("mode=memory")) {
                 throw new SQLException("SQLite refused WAL mode (journal_mode is '" + mode + "') for " + url);
             }
             try (Statement t = writer.createStatement()) {
