@@ -75,8 +75,10 @@ class WebhookTwoInstancesTest {
                                 "\"finishedAt\": \"2026-03-01T10:00:01Z\""));
 
                 assertThat(r.statusCode()).isEqualTo(200);
-                assertThat(r.body()).isEqualTo("{\"status\":\"recorded_for_holder\",\"deployments\":["
-                        + h.deployment().id() + "]}");
+                assertThat(r.body()).isEqualTo("{\"status\":\"recorded_for_holder\",\"detail\":\"recorded for the "
+                        + "instance that follows it: that instance applies it at its next tick (a second at most), or, "
+                        + "if none follows it now, the next one to resume it does, before asking its source; nothing "
+                        + "more to send\",\"deployments\":[" + h.deployment().id() + "]}");
                 schedB.advance(Duration.ofMillis(1250));
                 assertThat(storeB.find(h.deployment().id()).orElseThrow()).as("b does not touch a's row").isEqualTo(before);
 
