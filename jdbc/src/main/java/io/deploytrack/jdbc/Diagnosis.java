@@ -143,6 +143,7 @@ public final class Diagnosis {
     private final Map<Long, List<Check>> checks = new HashMap<>();
     private final Map<Long, Integer> eventCounts = new HashMap<>();
     private final Map<Long, Instant> successEvents = new HashMap<>();
+    private Set<Long> endedByPush = Set.of();
     private final List<PendingIndex> pending = new ArrayList<>();
     private final List<DuplicateGroup> duplicateGroups = new ArrayList<>();
     private final List<Long> stale = new ArrayList<>();
@@ -344,6 +345,7 @@ public final class Diagnosis {
                 }
             }
         }
+        endedByPush = CheckTimes.endedByPush(c);
     }
 
     private Instant time(HostTimes times, ResultSet rs, long id, String column) throws SQLException {
@@ -445,6 +447,7 @@ public final class Diagnosis {
                 }
             }
         }
+        problems.addAll(CheckTimes.endedBeforeStart(rows, checks, endedByPush));
         unreadable.forEach((id, cols) -> problems.add(new Problem(Problem.Kind.UNREADABLE_TIME, List.of(id),
                 "row " + id + " has times that are not times: " + String.join(", ", cols))));
         for (PendingIndex p : pending) {

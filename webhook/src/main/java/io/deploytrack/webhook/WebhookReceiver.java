@@ -2,6 +2,8 @@ package io.deploytrack.webhook;
 
 import io.deploytrack.core.KeyValueLog;
 import io.deploytrack.core.CallbackSignature;
+import io.deploytrack.core.HistoryStoreException;
+import io.deploytrack.core.TrackerClosedException;
 import io.deploytrack.core.Push;
 import io.deploytrack.core.PushResult;
 import io.deploytrack.core.PushTarget;
@@ -40,10 +42,22 @@ import java.util.stream.Collectors;
  * read, and by reading at most one byte past the limit otherwise); the signature (401: deploytrack's
  * {@link CallbackSignature} with its timestamp tolerance, or GitHub's {@code X-Hub-Signature-256}), compared in
  * constant time against every secret; the delivery id (400 when missing; a replay is answered 200 and ignored); the
- * payload (400 with the reason). Then the observation goes to the tracker: 200 when it is applied or recorded for the
- * instance holding the deployment, 202 when no running check matches (unknown or already ended: nothing to do, so the
- * sender does not retry forever). Nothing is written on any refusal. Secrets never reach a log line or a response.
- * Thread-safe.
+ * payload (400 with the reason, a {@code finishedAt} before its {@code startedAt} included). Then the observation
+ * goes to the tracker, which records it in the store before anything else ({@link PushTarget#push}); the answer says
+ * what happened, in {@code status} (a word for programs) and {@code detail} (what the sender should do):
+ * <ul>
+ *   <li>200 {@code applied}: this instance follows the deployment, the push is recorded, and it is applied here;</li>
+ *   <li>200 {@code recorded_for_holder}: recorded for the instance that follows the deployment, which applies it at
+ *       its next tick (a second at most), or, when none does, for the next instance that resumes it, before it asks
+ *       the deployment's source;</li>
+ *   <li>202 {@code no_running_check}: nothing to do (unknown, or already ended), so the sender does not retry
+ *       forever;</li>
+ *   <li>503 with {@code Retry-After} when the push could not be made durable (the store failed, the tracker is closing,
+ *       or none is connected): nothing was kept and the delivery id is not consumed, so the sender's retry with the
+ *       same delivery id is applied once the store is back.</li>
+ * </ul>
+ * A 2xx is therefore only answered once the push is committed. Nothing is written on any refusal; every refusal's log
+ * line names the delivery id the request carried. Secrets never reach a log line or a response. Thread-safe.
  */
 public final class WebhookReceiver {
     private static final Logger LOG = LoggerFactory.getLogger("io.deploytrack.webhook");
@@ -53,6 +67,8 @@ public final class WebhookReceiver {
     public static final String GITHUB_DELIVERY_HEADER = "X-GitHub-Delivery";
     /** GitHub's signature header. */
     public static final String GITHUB_SIGNATURE_HEADER = GithubSignature.HEADER;
+    /** How long a sender is asked to wait before it sends a delivery again that the store could not keep. */
+    static final Duration RETRY_AFTER = Duration.ofSeconds(5);
 
     private final WebhookSource source;
     private final List<String> secrets;
@@ -125,37 +141,36 @@ public final class WebhookReceiver {
 
     private WebhookResponse verified(Map<String, List<String>> headers, byte[] body) {
         boolean github = header(headers, GITHUB_SIGNATURE_HEADER) != null || header(headers, GITHUB_EVENT_HEADER) != null;
-        String delivery;
+        // Named on the refusals' log lines, so an operator finds the sender's attempt; not trusted for anything else.
+        String delivery = header(headers, github ? GITHUB_DELIVERY_HEADER : CallbackSignature.DELIVERY_HEADER);
         if (github) {
             if (!GithubSignature.verify(secrets, header(headers, GITHUB_SIGNATURE_HEADER), body)) {
                 return refuse(401, "the " + GITHUB_SIGNATURE_HEADER + " signature does not match any configured secret "
-                        + "(expected sha256=<hex of HMAC-SHA256(secret, body)>)", null);
+                        + "(expected sha256=<hex of HMAC-SHA256(secret, body)>)", delivery);
             }
-            delivery = header(headers, GITHUB_DELIVERY_HEADER);
         } else {
             CallbackSignature.Verdict v = CallbackSignature.verify(secrets, header(headers, CallbackSignature.TIMESTAMP_HEADER),
                     header(headers, CallbackSignature.SIGNATURE_HEADER), body, clock.instant(), tolerance);
             switch (v) {
                 case MALFORMED -> {
                     return refuse(401, "missing or malformed " + CallbackSignature.TIMESTAMP_HEADER + " (Unix seconds) or "
-                            + CallbackSignature.SIGNATURE_HEADER + " (sha256=<hex>)", null);
+                            + CallbackSignature.SIGNATURE_HEADER + " (sha256=<hex>)", delivery);
                 }
                 case STALE -> {
                     return refuse(401, "the " + CallbackSignature.TIMESTAMP_HEADER + " is more than "
-                            + tolerance.toSeconds() + " s away from this receiver's clock: sign with the current time", null);
+                            + tolerance.toSeconds() + " s away from this receiver's clock: sign with the current time", delivery);
                 }
                 case MISMATCH -> {
                     return refuse(401, "the signature does not match any configured secret (expected sha256=<hex of "
-                            + "HMAC-SHA256(secret, timestamp + \".\" + body)>)", null);
+                            + "HMAC-SHA256(secret, timestamp + \".\" + body)>)", delivery);
                 }
                 default -> {
                 }
             }
-            delivery = header(headers, CallbackSignature.DELIVERY_HEADER);
         }
         if (delivery == null || delivery.isBlank() || delivery.length() > 200) {
             return refuse(400, "missing delivery id: send a unique " + (github ? GITHUB_DELIVERY_HEADER
-                    : CallbackSignature.DELIVERY_HEADER) + " header (at most 200 characters) with every callback", null);
+                    : CallbackSignature.DELIVERY_HEADER) + " header (at most 200 characters) with every callback", delivery);
         }
         if (!deliveries.claim(delivery, clock.instant())) {
             KeyValueLog.event(LOG, Level.INFO, "webhook_replay_ignored", "delivery", delivery);
@@ -200,28 +215,50 @@ public final class WebhookReceiver {
         }
         PushTarget target = source.target();
         if (target == null) {
-            return refuse(503, "no tracker is connected to this webhook source yet: build the DeploymentTracker with "
-                    + ".source(webhook)", delivery);
+            return unavailable("no tracker is connected to this webhook source yet: build the DeploymentTracker with "
+                    + ".source(webhook)", delivery, null);
         }
         PushResult result;
         try {
             result = target.push(push);
+        } catch (HistoryStoreException | TrackerClosedException e) {
+            // Nothing is acknowledged: the push is not durable, and the delivery id is released for the retry.
+            return unavailable("the observation could not be recorded (" + e.getClass().getSimpleName() + "): "
+                    + "nothing was kept; send the same delivery again in " + RETRY_AFTER.toSeconds() + " s", delivery, e);
         } catch (RuntimeException e) {
             KeyValueLog.event(LOG, Level.ERROR, "webhook_push_failed", "delivery", delivery, "error", e);
             return WebhookResponse.error(500, "the observation could not be recorded (" + e.getClass().getSimpleName()
-                    + "); send it again");
+                    + "): nothing was kept; send the same delivery again");
         }
         String ids = result.deploymentIds().stream().map(String::valueOf).collect(Collectors.joining(","));
         KeyValueLog.event(LOG, Level.INFO, "webhook_received", "delivery", delivery, "outcome",
                 result.outcome().name().toLowerCase(java.util.Locale.ROOT), "deployments", ids,
                 "status", push.observation().sourceStatus());
         return switch (result.outcome()) {
-            case APPLIED -> new WebhookResponse(200, "{\"status\":\"applied\",\"deployments\":[" + ids + "]}");
-            case RECORDED_FOR_HOLDER -> new WebhookResponse(200,
-                    "{\"status\":\"recorded_for_holder\",\"deployments\":[" + ids + "]}");
+            case APPLIED -> answered(200, "applied", "applied: recorded in the store and applied by this instance, "
+                    + "which follows the deployment; nothing more to send", ids);
+            case RECORDED_FOR_HOLDER -> answered(200, "recorded_for_holder", "recorded for the instance that follows "
+                    + "it: that instance applies it at its next tick (a second at most), or, if none follows it now, "
+                    + "the next one to resume it does, before asking its source; nothing more to send", ids);
             case NO_RUNNING_CHECK -> WebhookResponse.status(202, "no_running_check",
-                    "no running check matches: unknown, or already ended; nothing to do");
+                    "nothing to do: no running check matches (unknown, or already ended); do not send it again");
         };
+    }
+
+    private static WebhookResponse answered(int status, String word, String detail, String ids) {
+        return new WebhookResponse(status, "{\"status\":" + WebhookResponse.quote(word) + ",\"detail\":"
+                + WebhookResponse.quote(detail) + ",\"deployments\":[" + ids + "]}");
+    }
+
+    private static WebhookResponse unavailable(String reason, String delivery, RuntimeException error) {
+        if (error == null) {
+            KeyValueLog.event(LOG, Level.WARN, "webhook_refused", "http_status", 503, "delivery", loggable(delivery),
+                    "reason", reason);
+        } else {
+            KeyValueLog.event(LOG, Level.WARN, "webhook_refused", "http_status", 503, "delivery", loggable(delivery),
+                    "reason", reason, "error", error);
+        }
+        return WebhookResponse.unavailable(reason, RETRY_AFTER);
     }
 
     private WebhookResponse tooLarge(long length) {
@@ -230,8 +267,18 @@ public final class WebhookReceiver {
     }
 
     private static WebhookResponse refuse(int status, String reason, String delivery) {
-        KeyValueLog.event(LOG, Level.WARN, "webhook_refused", "http_status", status, "delivery", delivery, "reason", reason);
+        KeyValueLog.event(LOG, Level.WARN, "webhook_refused", "http_status", status, "delivery", loggable(delivery),
+                "reason", reason);
         return WebhookResponse.error(status, reason);
+    }
+
+    /** A delivery id as a log line may show it: it may come from an unsigned request, so short and printable. */
+    private static String loggable(String delivery) {
+        if (delivery == null) {
+            return null;
+        }
+        String cut = delivery.length() > 200 ? delivery.substring(0, 200) + "..." : delivery;
+        return cut.replaceAll("\\p{Cntrl}", "?");
     }
 
     private static String header(Map<String, List<String>> headers, String name) {

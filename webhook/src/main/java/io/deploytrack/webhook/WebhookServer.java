@@ -103,6 +103,7 @@ public final class WebhookServer implements AutoCloseable {
             }
             byte[] out = r.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", WebhookResponse.CONTENT_TYPE);
+            r.headers().forEach(exchange.getResponseHeaders()::set);
             if (r.status() == 413) {
                 // The rest of the body is not read: the connection cannot be reused.
                 exchange.getResponseHeaders().set("Connection", "close");

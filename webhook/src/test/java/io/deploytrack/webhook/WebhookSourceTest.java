@@ -117,7 +117,9 @@ class WebhookSourceTest {
         HttpResponse<String> r = callback(server, SECRET, clock.instant(), "d-1", body);
 
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).isEqualTo("{\"status\":\"applied\",\"deployments\":[" + h.deployment().id() + "]}");
+        assertThat(r.body()).isEqualTo("{\"status\":\"applied\",\"detail\":\"applied: recorded in the store and "
+                + "applied by this instance, which follows the deployment; nothing more to send\",\"deployments\":["
+                + h.deployment().id() + "]}");
         scheduler.runPending();
         Deployment d = store.find(h.deployment().id()).orElseThrow();
         assertThat(d.status()).isEqualTo(DeploymentStatus.SUCCESS);
@@ -171,7 +173,8 @@ class WebhookSourceTest {
         HttpResponse<String> unknown = callback(server, SECRET, clock.instant(), "r-5",
                 callbackBody("{\"type\": \"ncp\", \"projectId\": \"3\", \"historyId\": \"9999\"}", "success", null));
         assertThat(unknown.statusCode()).isEqualTo(202);
-        assertThat(unknown.body()).contains("no_running_check");
+        assertThat(unknown.body()).isEqualTo("{\"status\":\"no_running_check\",\"detail\":\"nothing to do: no "
+                + "running check matches (unknown, or already ended); do not send it again\"}");
 
         String big = callbackBody(NCP_REF_JSON, "success", "\"message\": \"" + "x".repeat(64 * 1024) + "\"");
         HttpResponse<String> oversized = callback(server, SECRET, clock.instant(), "r-6", big);

@@ -30,8 +30,9 @@ import static io.deploytrack.webhook.WebhookFixture.callbackBody;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Two instances on one embedded PostgreSQL, each with its own webhook receiver: a push sent to the instance that does
- * not hold the deployment's lease is recorded for the holder, which ends the deployment once, at its next tick.
+ * Two instances on one embedded PostgreSQL: a push sent to the instance that does not hold the deployment's lease is
+ * recorded for the holder, which ends the deployment once, at its next tick, whether or not the holder has a webhook
+ * receiver (a push source) of its own.
  */
 class WebhookTwoInstancesTest {
 
@@ -75,8 +76,10 @@ class WebhookTwoInstancesTest {
                                 "\"finishedAt\": \"2026-03-01T10:00:01Z\""));
 
                 assertThat(r.statusCode()).isEqualTo(200);
-                assertThat(r.body()).isEqualTo("{\"status\":\"recorded_for_holder\",\"deployments\":["
-                        + h.deployment().id() + "]}");
+                assertThat(r.body()).isEqualTo("{\"status\":\"recorded_for_holder\",\"detail\":\"recorded for the "
+                        + "instance that follows it: that instance applies it at its next tick (a second at most), or, "
+                        + "if none follows it now, the next one to resume it does, before asking its source; nothing "
+                        + "more to send\",\"deployments\":[" + h.deployment().id() + "]}");
                 schedB.advance(Duration.ofMillis(1250));
                 assertThat(storeB.find(h.deployment().id()).orElseThrow()).as("b does not touch a's row").isEqualTo(before);
 
@@ -97,6 +100,68 @@ class WebhookTwoInstancesTest {
                         .filter(e -> e.type().equals("completed")).toList();
                 assertThat(completed).singleElement().extracting(DeploymentEvent::message)
                         .isEqualTo("ended by push via webhook");
+            }
+        }
+    }
+
+    /**
+     * Issue 28: the instance holding the deployment was built without a push source (as {@code ncp deploy} is); the
+     * other one has the webhook. A push to the other is recorded for the holder, which takes it at its next tick,
+     * a second later, long before its next poll, and ends the deployment once.
+     */
+    @Test
+    void aHolderWithoutAPushSourceEndsTheDeploymentFromAPushTheOtherReceived() throws Exception {
+        ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
+        ManualScheduler schedA = new ManualScheduler(clock);
+        ManualScheduler schedB = new ManualScheduler(clock);
+        ScriptedPollingSource ncp = new ScriptedPollingSource("ncp", null);
+        CheckRef ref = CheckRef.of("ncp", "projectId", "3", "historyId", "5001");
+        ncp.script(ref, Observation.inProgress("inprogress"));
+        AtomicInteger completions = new AtomicInteger();
+        DeploymentListener counting = new DeploymentListener() {
+            @Override
+            public void onCompleted(Deployment d) {
+                completions.incrementAndGet();
+            }
+        };
+        try (JdbcHistoryStore storeA = JdbcHistoryStore.builder().dataSource(pg.hikari("a", 4)).clock(clock).build();
+             JdbcHistoryStore storeB = JdbcHistoryStore.builder().dataSource(pg.hikari("b", 4)).clock(clock).build()) {
+            WebhookSource hookB = WebhookSource.builder().secret(SECRET).clock(clock).build();
+            try (DeploymentTracker a = DeploymentTracker.builder(storeA).clock(clock).scheduler(schedA).executor(schedA)
+                    .discoverSources(false).pollInterval(Duration.ofSeconds(30)).pollJitter(0)
+                    .leaseDuration(Duration.ofSeconds(30)).instanceId("a").source(ncp).listener(counting).build()
+                    .start();
+                 DeploymentTracker b = instance(storeB, schedB, clock, ncp, hookB, counting, "b").start();
+                 WebhookServer serverB = hookB.listen(0, "/hooks")) {
+                DeploymentHandle h = a.track(DeploymentRequest.builder("acme", "web", "abc1234").build(),
+                        CheckSpec.of(ref));
+                schedA.advance(Duration.ofSeconds(1));
+                schedB.advance(Duration.ofSeconds(1));
+                assertThat(ncp.polls(ref)).as("a's first poll").isEqualTo(1);
+                assertThat(b.inFlight()).as("a holds the lease").isZero();
+
+                HttpResponse<String> r = callback(serverB, SECRET, clock.instant(), "no-source-1",
+                        callbackBody("{\"type\": \"ncp\", \"projectId\": \"3\", \"historyId\": \"5001\"}", "success",
+                                null));
+
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.body()).contains("\"status\":\"recorded_for_holder\"");
+                assertThat(storeA.find(h.deployment().id()).orElseThrow().status()).isEqualTo(DeploymentStatus.RUNNING);
+                // a's next tick: its tick is a second (a quarter of 30 s, at most 1 s)
+                schedA.advance(Duration.ofSeconds(1));
+                Deployment done = storeA.find(h.deployment().id()).orElseThrow();
+                assertThat(done.status()).isEqualTo(DeploymentStatus.SUCCESS);
+                assertThat(ncp.polls(ref)).as("ended by the push, not by a poll").isEqualTo(1);
+                assertThat(h.completion()).isCompletedWithValueMatching(d -> d.status() == DeploymentStatus.SUCCESS);
+
+                for (int i = 0; i < 60; i++) {
+                    schedA.advance(Duration.ofSeconds(1));
+                    schedB.advance(Duration.ofSeconds(1));
+                }
+                assertThat(completions).as("ended once, across both instances").hasValue(1);
+                assertThat(storeA.events(done.id())).filteredOn(e -> e.type().equals("completed")).singleElement()
+                        .extracting(DeploymentEvent::message).isEqualTo("ended by push via webhook");
+                assertThat(storeA.takePushes("a", 10)).as("nothing left recorded").isEmpty();
             }
         }
     }

@@ -41,8 +41,10 @@ final class WebhookCommand implements Callable<Integer> {
             description = {"Resumes the running deployments of --db as 'resume' does, receives signed callbacks at "
                     + "http://HOST:PORT/PATH (deploytrack's own and GitHub deployment_status) and ends checks from "
                     + "them; polling stays the safety net for pushes that never come.",
-                    "Answers: 200 applied (or a replay, ignored), 202 nothing to do (unknown or ended check), "
-                            + "400 malformed, 401 bad signature or stale timestamp, 413 body over 64 KiB."})
+                    "Answers: 200 applied, or recorded for the process that follows the deployment (or a replay, "
+                            + "ignored), 202 nothing to do (unknown or ended check), 400 malformed, 401 bad signature "
+                            + "or stale timestamp, 413 body over 64 KiB, 503 the store could not keep it (nothing "
+                            + "kept: send the same delivery again after Retry-After)."})
     static final class Serve extends BaseCommand {
 
         @Option(names = "--port", required = true, paramLabel = "PORT",

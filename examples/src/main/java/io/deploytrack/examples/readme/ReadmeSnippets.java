@@ -192,7 +192,8 @@ public final class ReadmeSnippets {
                                                         Map<String, List<String>> headers, byte[] body) {
         // snippet-start: webhook-in-your-web-stack
         WebhookResponse r = webhook.receiver().handle(method, headers, body);
-        // answer r.status() with r.body() as WebhookResponse.CONTENT_TYPE (application/json)
+        // answer r.status() with r.body() as WebhookResponse.CONTENT_TYPE (application/json), and r.headers()
+        // (Retry-After on a 503: the store could not keep the push; the sender sends the same delivery again)
         // snippet-end: webhook-in-your-web-stack
         return r;
     }

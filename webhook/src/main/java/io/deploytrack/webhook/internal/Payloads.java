@@ -62,8 +62,11 @@ public final class Payloads {
             throw new PayloadException("\"status\" must be a non-empty string: success, failed, cancelled, running or "
                     + "the provider's own word");
         }
-        Observation o = new Observation(stateOf(statusWord), statusWord.strip(), time(root, "startedAt"),
-                time(root, "finishedAt"), message(root.get("message"), "\"message\""));
+        Instant started = time(root, "startedAt");
+        Instant finished = time(root, "finishedAt");
+        inOrder(started, finished, "\"startedAt\"", "\"finishedAt\"");
+        Observation o = new Observation(stateOf(statusWord), statusWord.strip(), started, finished,
+                message(root.get("message"), "\"message\""));
         return Push.forRef(via, deliveryId, ref, o);
     }
 
@@ -101,6 +104,9 @@ public final class Payloads {
         };
         Instant started = githubTime(deployment.get("created_at"), "\"deployment\".created_at");
         Instant at = githubTime(status.get("created_at"), "\"deployment_status\".created_at");
+        if (s.isTerminal()) {
+            inOrder(started, at, "\"deployment\".created_at", "\"deployment_status\".created_at");
+        }
         String description = message(status.get("description"), "\"deployment_status\".description");
         String message = description == null || description.isBlank()
                 ? (s == Observation.State.FAILED ? "GitHub deployment status " + stateWord : null) : description;
@@ -117,6 +123,18 @@ public final class Payloads {
             case "awaiting_approval", "approval", "waiting", "waiting_approval" -> Observation.State.AWAITING_APPROVAL;
             default -> Observation.State.IN_PROGRESS;
         };
+    }
+
+    /**
+     * A push that ends before it starts would rewrite the row's start (a deployment starts at its earliest check) and
+     * record a negative duration: refused, naming both times.
+     */
+    private static void inOrder(Instant started, Instant finished, String startName, String finishName)
+            throws PayloadException {
+        if (started != null && finished != null && finished.isBefore(started)) {
+            throw new PayloadException(finishName + " " + finished + " is before " + startName + " " + started
+                    + ": a deployment cannot end before it starts; send the times the provider recorded");
+        }
     }
 
     private static Object required(Map<String, Object> m, String key) throws PayloadException {
