@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** webhook serve resumes the running rows and ends them from signed callbacks received over HTTP. */
 class WebhookServeTest {
-    private static final Pattern LISTENING = Pattern.compile("listening on http://0\\.0\\.0\\.0:(\\d+)/hooks");
+    private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/hooks");
 
     @TempDir
     Path dir;
@@ -104,5 +104,15 @@ class WebhookServeTest {
         Cli.Result r = new Cli().run("--db", db.toString(), "webhook", "serve", "--port", "0");
         assertThat(r.code()).as(r.toString()).isEqualTo(2);
         assertThat(r.err()).contains("no webhook secret: set the environment variable DEPLOYTRACK_WEBHOOK_SECRET");
+    }
+
+    @Test
+    void aHostThatIsNoAddressIsRefusedNamingIt() {
+        Path db = dir.resolve("history.db");
+        JdbcHistoryStore.sqlite(db).close();
+        Cli.Result r = new Cli().env("DEPLOYTRACK_WEBHOOK_SECRET", "s").run("--db", db.toString(), "webhook", "serve",
+                "--port", "0", "--host", "[not-an-address]");
+        assertThat(r.code()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("--host '[not-an-address]' is not usable: expected an address of this machine");
     }
 }

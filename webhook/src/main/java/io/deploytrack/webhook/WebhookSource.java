@@ -3,9 +3,13 @@ package io.deploytrack.webhook;
 import io.deploytrack.core.CallbackSignature;
 import io.deploytrack.core.PushSource;
 import io.deploytrack.core.PushTarget;
+import io.deploytrack.webhook.internal.ServerLimits;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +24,7 @@ import java.util.regex.Pattern;
  * WebhookSource webhook = WebhookSource.builder().secret(System.getenv("DEPLOYTRACK_WEBHOOK_SECRET")).build();
  * DeploymentTracker tracker = DeploymentTracker.builder(store).source(ncp).source(webhook).build().start();
  * tracker.track(request, CheckSpec.of(ncpRef).pushedBy(webhook));   // pushed, and polled as the safety net
- * try (WebhookServer server = webhook.listen(8090, "/hooks")) { ... } // standalone, on the JDK's HTTP server
+ * try (WebhookServer server = webhook.listen("127.0.0.1", 8090, "/hooks")) { ... } // standalone
  * // or mount webhook.receiver() in your own web stack
  * }</pre>
  *
@@ -40,11 +44,12 @@ public final class WebhookSource implements PushSource {
     public static final String DEFAULT_GITHUB_ATTRIBUTE = "github_deployment_id";
 
     private final WebhookReceiver receiver;
-    private final int serverThreads;
+    private final ServerLimits limits;
     private volatile PushTarget target;
 
     private WebhookSource(Builder b) {
-        this.serverThreads = b.serverThreads;
+        this.limits = new ServerLimits(b.serverThreads, b.headerTimeout, b.bodyTimeout, b.maxConnections,
+                b.maxConnectionsPerAddress);
         this.receiver = new WebhookReceiver(this, b.secrets, b.tolerance, b.maxBodyBytes, b.clock, b.githubAttribute,
                 b.replayCapacity);
     }
@@ -74,22 +79,43 @@ public final class WebhookSource implements PushSource {
     }
 
     /**
-     * Receives callbacks at {@code http://HOST:port/path} on the JDK's HTTP server (port 0: any free port).
+     * Receives callbacks at {@code http://HOST:port/path} on every interface (port 0: any free port); see
+     * {@link #listen(String, int, String)} to bind one.
      *
      * @throws UncheckedIOException when the port cannot be bound, naming it
      */
     public WebhookServer listen(int port, String path) {
+        return listen(null, port, path);
+    }
+
+    /**
+     * Receives callbacks at {@code http://host:port/path} on the standalone server ({@link WebhookServer}; port 0: any
+     * free port).
+     *
+     * @param host the address to bind, such as {@code 127.0.0.1} behind a local proxy; null or {@code 0.0.0.0}: every
+     *             interface
+     * @throws IllegalArgumentException when the host is not an address of this machine's, or the port or path unusable
+     * @throws UncheckedIOException     when the port cannot be bound, naming it
+     */
+    public WebhookServer listen(String host, int port, String path) {
         if (path == null || !path.startsWith("/")) {
             throw new IllegalArgumentException("path '" + path + "' is not usable: expected an absolute path such as /hooks");
         }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port " + port + " is not usable: expected 0 to 65535");
         }
+        InetAddress address;
         try {
-            return WebhookServer.start(receiver, port, path, serverThreads);
+            address = host == null || host.isBlank() ? new InetSocketAddress(0).getAddress() : InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("host '" + host + "' is not usable: expected an address of this machine "
+                    + "such as 127.0.0.1, or 0.0.0.0 for every interface", e);
+        }
+        try {
+            return WebhookServer.start(receiver, address, port, path, limits);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen for webhooks on port " + port + ": " + e.getMessage()
-                    + " (is another process using it?)", e);
+            throw new UncheckedIOException("cannot listen for webhooks on " + address.getHostAddress() + " port " + port
+                    + ": " + e.getMessage() + " (is another process using it, or is the host not this machine's?)", e);
         }
     }
 
@@ -108,6 +134,10 @@ public final class WebhookSource implements PushSource {
         private String githubAttribute = DEFAULT_GITHUB_ATTRIBUTE;
         private int replayCapacity = 100_000;
         private int serverThreads = 4;
+        private Duration headerTimeout = Duration.ofSeconds(10);
+        private Duration bodyTimeout = Duration.ofSeconds(30);
+        private int maxConnections = 64;
+        private int maxConnectionsPerAddress = 16;
 
         private Builder() {
         }
@@ -171,7 +201,47 @@ public final class WebhookSource implements PushSource {
             return this;
         }
 
-        /** Threads of the standalone server; default 4. */
+        /**
+         * How long the standalone server waits for a request's line and headers, in all, from the accept (408 and
+         * closed after it); default 10 s.
+         */
+        public Builder headerTimeout(Duration timeout) {
+            this.headerTimeout = positive("headerTimeout", timeout);
+            return this;
+        }
+
+        /** How long the standalone server waits for a body, in all, after its headers (408 after it); default 30 s. */
+        public Builder bodyTimeout(Duration timeout) {
+            this.bodyTimeout = positive("bodyTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * Connections the standalone server keeps open at once, in all and from one remote address; more are answered
+         * 503 with {@code Retry-After} and closed. Default 64 and 16.
+         */
+        public Builder maxConnections(int total, int perAddress) {
+            if (total < 1 || total > 4096) {
+                throw new IllegalArgumentException("maxConnections " + total + " is not usable: expected 1 to 4096");
+            }
+            if (perAddress < 1 || perAddress > total) {
+                throw new IllegalArgumentException("maxConnections per address " + perAddress + " is not usable: "
+                        + "expected 1 to the total (" + total + ")");
+            }
+            this.maxConnections = total;
+            this.maxConnectionsPerAddress = perAddress;
+            return this;
+        }
+
+        private static Duration positive(String name, Duration d) {
+            if (d == null || d.isNegative() || d.isZero() || d.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException(name + " " + d + " is not usable: expected a positive duration of at "
+                        + "most an hour");
+            }
+            return d;
+        }
+
+        /** Handler threads of the standalone server (requests handled at once, after they are read); default 4. */
         public Builder serverThreads(int threads) {
             if (threads < 1 || threads > 256) {
                 throw new IllegalArgumentException("serverThreads " + threads + " is not usable: expected 1 to 256");

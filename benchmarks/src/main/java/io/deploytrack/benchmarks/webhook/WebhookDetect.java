@@ -37,10 +37,10 @@ import java.util.function.Consumer;
 
 /**
  * {@code webhook.detect}: {@code deployments} deployments tracked at once into SQLite by the real tracker, each check
- * pushed by a {@link WebhookSource} listening on the JDK's HTTP server and polled (interval {@code pollInterval}) as
- * the safety net. Signed callbacks ending them are POSTed over HTTP at {@code pushesPerSecond}, from 8 kept-alive
- * connections; measured: from just before the POST to the moment {@code onCompleted} ran (after the terminal row was
- * committed). A fifth as many pushed deployments go first as a warm-up and are not counted.
+ * pushed by a {@link WebhookSource} listening on its standalone server and polled (interval {@code pollInterval}) as
+ * the safety net. Signed callbacks ending them are POSTed over HTTP at {@code pushesPerSecond}, from 8 senders
+ * (a new connection per callback: the receiver answers each with {@code Connection: close}); measured: from just
+ * before the POST to the moment {@code onCompleted} ran (after the terminal row was committed). A fifth as many pushed deployments go first as a warm-up and are not counted.
  *
  * <p>Beside it, the polling figure on the same tracker: as many more deployments, not pushed; one poll interval after
  * they were tracked, each ends at the source at its own moment, spread at random over one interval; measured: from
@@ -156,7 +156,8 @@ public final class WebhookDetect {
         long[] answeredNanos = new long[n];
         Map<String, AtomicInteger> outcomes = new ConcurrentHashMap<>();
         AtomicInteger refused = new AtomicInteger();
-        // Senders, each on its own kept-alive connection, as a provider's delivery workers would be.
+        // Senders, each with its own connection (reopened after every answer's Connection: close), as a provider's
+        // delivery workers would be.
         ThreadLocal<RawHttpSender> connection = ThreadLocal.withInitial(() -> new RawHttpSender("127.0.0.1", port));
         List<RawHttpSender> opened = java.util.Collections.synchronizedList(new ArrayList<>());
         ExecutorService senders = Executors.newFixedThreadPool(SENDERS, r -> {

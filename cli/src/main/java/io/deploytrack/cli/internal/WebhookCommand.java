@@ -14,6 +14,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +38,7 @@ final class WebhookCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "a subcommand is needed: serve");
     }
 
-    /** {@code webhook serve --port P --path /hooks [--secret-env VAR] [--until-idle]}. */
+    /** {@code webhook serve --port P [--host 127.0.0.1] --path /hooks [--secret-env VAR] [--until-idle]}. */
     @Command(name = "serve", mixinStandardHelpOptions = true,
             description = {"Resumes the running deployments of --db as 'resume' does, receives signed callbacks at "
                     + "http://HOST:PORT/PATH (deploytrack's own and GitHub deployment_status) and ends checks from "
@@ -50,6 +52,11 @@ final class WebhookCommand implements Callable<Integer> {
         @Option(names = "--port", required = true, paramLabel = "PORT",
                 description = "The port to listen on (0: any free port, printed at start).")
         int port;
+
+        @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+                description = "The address to listen on (default ${DEFAULT-VALUE}: this machine only, behind a proxy "
+                        + "or tunnel; 0.0.0.0 for every interface).")
+        String host;
 
         @Option(names = "--path", defaultValue = "/hooks", paramLabel = "PATH",
                 description = "The path callbacks are posted to (default ${DEFAULT-VALUE}).")
@@ -77,6 +84,12 @@ final class WebhookCommand implements Callable<Integer> {
         public Integer call() throws InterruptedException {
             if (port < 0 || port > 65535) {
                 throw usage("--port " + port + " is not usable: expected 0 to 65535");
+            }
+            try {
+                InetAddress.getByName(host);
+            } catch (UnknownHostException e) {
+                throw usage("--host '" + host + "' is not usable: expected an address of this machine such as "
+                        + "127.0.0.1, or 0.0.0.0 for every interface");
             }
             if (!path.startsWith("/")) {
                 throw usage("--path '" + path + "' is not usable: expected an absolute path such as /hooks");
@@ -109,8 +122,8 @@ final class WebhookCommand implements Callable<Integer> {
                                 progress.follow(d);
                             }
                         }
-                        try (WebhookServer server = webhook.listen(port, path)) {
-                            out.println("listening on http://0.0.0.0:" + server.port() + server.path() + "; resumed "
+                        try (WebhookServer server = webhook.listen(host, port, path)) {
+                            out.println("listening on http://" + server.host() + ":" + server.port() + server.path() + "; resumed "
                                     + mine + (mine == 1 ? " deployment" : " deployments")
                                     + (untilIdle ? "; exits when none is left" : "; press Ctrl-C to stop"));
                             out.flush();

@@ -174,7 +174,7 @@ public final class ReadmeSnippets {
                 .pushPollInterval(Duration.ofSeconds(60))         // polls stretch to this while pushes arrive (default)
                 .build().start();
         tracker.track(request, CheckSpec.of(NcpStatusSource.ref(projectId, historyId)).pushedBy(webhook));
-        WebhookServer server = webhook.listen(8090, "/hooks");   // standalone, on the JDK's HTTP server
+        WebhookServer server = webhook.listen(8090, "/hooks");   // standalone, every interface
         // snippet-end: webhook
         return server;
     }
