@@ -75,7 +75,7 @@ public abstract class InsightsContract {
     }
 
     /** The history in the class comment, written through the store's own create and update. */
-    static void write(HistoryStore s) {
+    public static void write(HistoryStore s) {
         Instant p0 = Instant.parse("2026-02-20T10:00:00Z");
         row(s, "production", "c0", false, false, p0, DeploymentStatus.SUCCESS, p0.plusSeconds(300));
         row(s, "production", "c1", false, false, at(0, 10, 0), DeploymentStatus.SUCCESS, at(0, 10, 10));
