@@ -133,6 +133,46 @@ public final class DeploymentHistory {
     }
 
     /**
+     * DORA's delivery metrics of one project and environment over the {@code window} that ends now, with the
+     * default settings: a fix window of 24 hours and no commit resolver, so lead time is null.
+     */
+    public Insights insights(String owner, String repo, String environment, Duration window) {
+        return insights(owner, repo, environment, window, InsightsSettings.defaults());
+    }
+
+    /**
+     * DORA's delivery metrics of one project and environment over the {@code window} that ends now (by this
+     * history's clock), each with the counts behind it; lead time through {@code settings}' resolver when it has one.
+     *
+     * @throws InvalidRequestException when the window is not positive
+     */
+    public Insights insights(String owner, String repo, String environment, Duration window, InsightsSettings settings) {
+        if (window == null || window.isNegative() || window.isZero()) {
+            throw new InvalidRequestException("window", "window " + window + " is not usable: expected more than zero");
+        }
+        Instant to = clock.instant();
+        return insights(owner, repo, environment, to.minus(window), to, settings);
+    }
+
+    /**
+     * DORA's delivery metrics of one project and environment over {@code [from, to)}: nothing at or after {@code to}
+     * is looked at, so a past window reads the same whenever it is asked.
+     *
+     * @throws InvalidRequestException when {@code from} is not before {@code to}
+     */
+    public Insights insights(String owner, String repo, String environment, Instant from, Instant to,
+                             InsightsSettings settings) {
+        Objects.requireNonNull(settings, "settings");
+        if (from == null || to == null || !from.isBefore(to)) {
+            throw new InvalidRequestException("window", "window from " + from + " to " + to
+                    + " is not usable: expected a start before the end");
+        }
+        String env = environment == null ? DeploymentRequest.DEFAULT_ENVIRONMENT : environment;
+        DeliveryFacts facts = store.deliveryFacts(owner, repo, env, from, to);
+        return io.deploytrack.core.internal.InsightsCalculator.compute(owner, repo, env, facts, settings);
+    }
+
+    /**
      * An operator's terminal decision, recorded with the reason in the event log. A running deployment may be marked
      * success, failed or cancelled; a timed-out one too (the reason is the evidence); nothing else changes.
      *

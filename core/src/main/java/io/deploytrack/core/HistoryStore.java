@@ -122,6 +122,25 @@ public interface HistoryStore extends AutoCloseable {
         return out;
     }
 
+    /**
+     * What insights need of one project and environment over {@code [from, to)}, by the rules of
+     * {@link DeliveryFacts}. The default reads the target's rows through {@link #list} and works them out in Java;
+     * stores override it with queries that do the work in the database.
+     */
+    default DeliveryFacts deliveryFacts(String owner, String repo, String environment, Instant from, Instant to) {
+        List<Deployment> rows = new java.util.ArrayList<>();
+        HistoryQuery page = HistoryQuery.project(owner, repo, 10_000).inEnvironment(environment);
+        while (true) {
+            List<Deployment> got = list(page);
+            rows.addAll(got);
+            if (got.size() < page.limit()) {
+                break;
+            }
+            page = page.next();
+        }
+        return io.deploytrack.core.internal.DeliveryFactsOfRows.of(rows, from, to);
+    }
+
     /** The event log of a deployment, oldest first. */
     List<DeploymentEvent> events(long deploymentId);
 

@@ -1,5 +1,7 @@
 package io.deploytrack.core;
 
+import io.deploytrack.core.internal.DeliveryFactsOfRows;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -165,6 +167,13 @@ public final class InMemoryHistoryStore implements HistoryStore {
                         && d.owner().equals(owner) && d.repo().equals(repo) && d.environment().equals(environment))
                 .filter(d -> before == null || BY_DEPLOYED.compare(d, before) < 0)
                 .sorted(BY_DEPLOYED.reversed()).limit(limit).toList();
+    }
+
+    @Override
+    public synchronized DeliveryFacts deliveryFacts(String owner, String repo, String environment, Instant from,
+                                                    Instant to) {
+        return DeliveryFactsOfRows.of(rows.values().stream().filter(d -> d.owner().equals(owner)
+                && d.repo().equals(repo) && d.environment().equals(environment)).toList(), from, to);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.deploytrack.jdbc;
 
 import io.deploytrack.core.CheckRef;
 import io.deploytrack.core.CreateResult;
+import io.deploytrack.core.DeliveryFacts;
 import io.deploytrack.core.Deployment;
 import io.deploytrack.core.DeploymentCheck;
 import io.deploytrack.core.DeploymentEvent;
@@ -16,6 +17,7 @@ import io.deploytrack.core.Push;
 import io.deploytrack.core.UpdateOutcome;
 import io.deploytrack.jdbc.internal.CheckRows;
 import io.deploytrack.jdbc.internal.Connections;
+import io.deploytrack.jdbc.internal.DeliveryQueries;
 import io.deploytrack.jdbc.internal.Dialect;
 import io.deploytrack.jdbc.internal.HostColumns;
 import io.deploytrack.jdbc.internal.HostMeaning;
@@ -80,6 +82,7 @@ public final class JdbcHistoryStore implements HistoryStore {
     private final HostMeaning meaning;
     private final HostTimes times;
     private final MultiRowUpdates multiRow;
+    private final DeliveryQueries delivery;
     private final Duration checklessTimeout;
     /** The column that holds the environment (a host's own, when mapped). */
     private final String env;
@@ -108,6 +111,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         this.insertArbitrates = dialect.createsWithOnConflict()
                 || call("read the unique indexes of " + description, () -> connections.read(JdbcHistoryStore::uniqueIndexes));
         this.env = settings.environmentColumnOrDefault();
+        this.delivery = new DeliveryQueries(dialect, times, env);
         // the same statement text as ever on deploytrack's own tables (the benchmarks' baseline sends exactly it)
         StringBuilder cols = new StringBuilder("id, github_owner, github_repo, "
                 + (env.equals(AdoptionSettings.ENVIRONMENT) ? env : env + " AS environment") + ", "
@@ -791,6 +795,12 @@ public final class JdbcHistoryStore implements HistoryStore {
                         ps.setLong(i, before.id());
                     }
                 }))));
+    }
+
+    @Override
+    public DeliveryFacts deliveryFacts(String owner, String repo, String environment, Instant from, Instant to) {
+        return call("work out the delivery facts of " + owner + "/" + repo + " in " + environment, () ->
+                connections.read(c -> delivery.facts(c, owner, repo, environment, from, to)));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.deploytrack.micrometer.internal;
 
 import io.deploytrack.core.CreateResult;
+import io.deploytrack.core.DeliveryFacts;
 import io.deploytrack.core.Deployment;
 import io.deploytrack.core.DeploymentEvent;
 import io.deploytrack.core.DeploymentUpdate;
@@ -99,6 +100,11 @@ public final class InstrumentedHistoryStore implements HistoryStore {
     public List<Deployment> successesBefore(String owner, String repo, String environment, Deployment before,
                                             int limit) {
         return timed("successes_before", () -> delegate.successesBefore(owner, repo, environment, before, limit));
+    }
+
+    @Override
+    public DeliveryFacts deliveryFacts(String owner, String repo, String environment, Instant from, Instant to) {
+        return timed("delivery_facts", () -> delegate.deliveryFacts(owner, repo, environment, from, to));
     }
 
     @Override
