@@ -54,6 +54,13 @@ import java.util.concurrent.ExecutionException;
  * entry shows a terminal status, because only the detail carries {@code endTime}. A single due check uses the detail
  * call.
  *
+ * <p>No per-target progress: the history detail's {@code result.config} is documented only as one of
+ * {@code THistoryServer | THistoryAutoScaling | THisotryKubernetesService | THistoryObjectStorage}, whose fields the
+ * NCP API reference (devtools-sourcedeploy-historydetail) does not list readably; the Go SDK models
+ * {@code config[].targets[]} with {@code status}, {@code step.pre/deploy/post} and {@code time.*}, but neither source
+ * documents their words, nor whether {@code time.*} is a start or a duration, nor its unit. Observations therefore
+ * carry no progress rather than an invented one.
+ *
  * <p>Stateless apart from its client; thread-safe; never blocks the caller.
  */
 public final class NcpStatusSource implements PollingSource {
