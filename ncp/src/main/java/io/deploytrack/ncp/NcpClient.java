@@ -202,7 +202,7 @@ public final class NcpClient implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "NcpClient[endpoint=" + endpoint.baseUri() + ", credentials=" + credentials + ", userAgent=" + userAgent
+        return "NcpClient[endpoint=" + endpoint + ", credentials=" + credentials + ", userAgent=" + userAgent
                 + ", requestTimeout=" + requestTimeout + "]";
     }
 
@@ -230,29 +230,40 @@ public final class NcpClient implements AutoCloseable {
     }
 
     private <T> CompletableFuture<T> call(String method, String pathAndQuery, Function<byte[], T> reader) {
+        return call(NcpEndpoint.Service.SOURCEDEPLOY, method, pathAndQuery, null, reader);
+    }
+
+    /** One signed call to {@code service}, with a JSON body or none; what {@link NcpSourceBuild} and {@link NcpSourcePipeline} send. */
+    <T> CompletableFuture<T> call(NcpEndpoint.Service service, String method, String pathAndQuery, String jsonBody,
+                                  Function<byte[], T> reader) {
         if (closed.get()) {
             return CompletableFuture.failedFuture(new IllegalStateException("this NcpClient is closed: "
                     + method + " " + pathAndQuery + " was not sent; build a new client"));
         }
-        return limiter.submit(() -> send(method, pathAndQuery, reader));
+        return limiter.submit(() -> send(service, method, pathAndQuery, jsonBody, reader));
     }
 
-    private <T> CompletableFuture<T> send(String method, String pathAndQuery, Function<byte[], T> reader) {
-        URI uri = endpoint.resolve(pathAndQuery);
+    private <T> CompletableFuture<T> send(NcpEndpoint.Service service, String method, String pathAndQuery,
+                                          String jsonBody, Function<byte[], T> reader) {
+        URI uri = endpoint.resolve(service, pathAndQuery);
         // Sign exactly what goes on the wire: the raw path (a base URI may add a prefix) and raw query.
         String signedTarget = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         // The timestamp is taken when the request leaves, not when it was queued behind the limiter.
         long timestamp = clock.millis();
-        HttpRequest request = HttpRequest.newBuilder(uri)
+        HttpRequest.Builder requestBuilder = HttpRequest.newBuilder(uri)
                 .timeout(requestTimeout)
-                .method(method, HttpRequest.BodyPublishers.noBody())
+                .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(jsonBody))
                 .header("Accept", "application/json")
                 .header("User-Agent", userAgent)
                 .header("x-ncp-apigw-timestamp", Long.toString(timestamp))
                 .header("x-ncp-iam-access-key", credentials.accessKey())
                 .header("x-ncp-apigw-signature-v2",
-                        NcpSignature.sign(method, signedTarget, timestamp, credentials.accessKey(), credentials.secretKey()))
-                .build();
+                        NcpSignature.sign(method, signedTarget, timestamp, credentials.accessKey(), credentials.secretKey()));
+        if (jsonBody != null) {
+            requestBuilder.header("Content-Type", "application/json");
+        }
+        HttpRequest request = requestBuilder.build();
         long started = System.nanoTime();
         CompletableFuture<T> result = new CompletableFuture<>();
         BiConsumer<HttpResponse<byte[]>, Throwable> onAnswer = (response, error) -> {
@@ -260,9 +271,9 @@ public final class NcpClient implements AutoCloseable {
             int status = response == null ? 0 : response.statusCode();
             try {
                 if (error != null) {
-                    throw transportFailure(method, pathAndQuery, unwrap(error));
+                    throw transportFailure(service, method, pathAndQuery, unwrap(error));
                 }
-                T value = read(method, pathAndQuery, response, reader);
+                T value = read(service, method, pathAndQuery, response, reader);
                 log.debug("ncp_request method={} path={} status={} elapsed_ms={}", method, pathAndQuery, status, elapsedMs);
                 result.complete(value);
             } catch (NcpApiException e) {
@@ -311,10 +322,11 @@ public final class NcpClient implements AutoCloseable {
         onAnswer.accept(response, error);
     }
 
-    private <T> T read(String method, String pathAndQuery, HttpResponse<byte[]> response, Function<byte[], T> reader) {
+    private <T> T read(NcpEndpoint.Service service, String method, String pathAndQuery, HttpResponse<byte[]> response,
+                       Function<byte[], T> reader) {
         int status = response.statusCode();
         byte[] body = response.body() == null ? new byte[0] : response.body();
-        String call = "NCP SourceDeploy " + method + " " + pathAndQuery;
+        String call = service.displayName() + " " + method + " " + pathAndQuery;
         if (status >= 200 && status < 300) {
             try {
                 return reader.apply(body);
@@ -342,7 +354,8 @@ public final class NcpClient implements AutoCloseable {
         }
         if (kind == NcpApiException.Kind.AUTHENTICATION) {
             message.append(". Check the NCP access key (").append(credentials.maskedAccessKey())
-                    .append(") and secret key, their permission for SourceDeploy, and this machine's clock:")
+                    .append(") and secret key, their permission for ").append(service.product())
+                    .append(", and this machine's clock:")
                     .append(" the API gateway refuses requests whose timestamp is 5 minutes or more off its own");
         }
         if (retryAfter != null) {
@@ -372,10 +385,11 @@ public final class NcpClient implements AutoCloseable {
         return NcpApiException.Kind.MALFORMED_RESPONSE;
     }
 
-    private static NcpApiException transportFailure(String method, String pathAndQuery, Throwable cause) {
+    private static NcpApiException transportFailure(NcpEndpoint.Service service, String method, String pathAndQuery,
+                                                    Throwable cause) {
         String what = cause instanceof java.net.http.HttpTimeoutException ? "timed out" : "got no answer";
         return new NcpApiException(NcpApiException.Kind.TRANSPORT,
-                "NCP SourceDeploy " + method + " " + pathAndQuery + " " + what + ": " + cause, 0, null, null, null,
+                service.displayName() + " " + method + " " + pathAndQuery + " " + what + ": " + cause, 0, null, null, null,
                 null, cause);
     }
 

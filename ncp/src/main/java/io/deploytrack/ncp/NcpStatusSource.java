@@ -27,7 +27,7 @@ import java.util.concurrent.ExecutionException;
  * Follows NCP SourceDeploy deployments for a {@link DeploymentTracker}: the {@code ncp} status source.
  *
  * <pre>{@code
- * NcpStatusSource ncp = NcpStatusSource.fromEnvironment();        // NCP_ACCESS_KEY / NCP_SECRET_KEY, VPC endpoint
+ * NcpStatusSource ncp = NcpStatusSource.fromEnvironment();        // NCP_ACCESS_KEY / NCP_SECRET_KEY, NCP_ENDPOINT or VPC
  * DeploymentTracker tracker = DeploymentTracker.builder(JdbcHistoryStore.sqlite(Path.of("deploytrack.db")))
  *         .source(ncp).build().start();
  * // start a SourceDeploy deployment and track it in one call (NcpDeployments starts, the tracker follows):
@@ -53,6 +53,13 @@ import java.util.concurrent.ExecutionException;
  * the list's order is not documented). An id not on that page gets its own detail call, and so does an id whose list
  * entry shows a terminal status, because only the detail carries {@code endTime}. A single due check uses the detail
  * call.
+ *
+ * <p>No per-target progress: the history detail's {@code result.config} is documented only as one of
+ * {@code THistoryServer | THistoryAutoScaling | THisotryKubernetesService | THistoryObjectStorage}, whose fields the
+ * NCP API reference (devtools-sourcedeploy-historydetail) does not list readably; the Go SDK models
+ * {@code config[].targets[]} with {@code status}, {@code step.pre/deploy/post} and {@code time.*}, but neither source
+ * documents their words, nor whether {@code time.*} is a start or a duration, nor its unit. Observations therefore
+ * carry no progress rather than an invented one.
  *
  * <p>Stateless apart from its client; thread-safe; never blocks the caller.
  */
@@ -98,14 +105,17 @@ public final class NcpStatusSource implements PollingSource {
     }
 
     /**
-     * A source on a client to the VPC endpoint with the credentials of the environment variables
-     * {@code NCP_ACCESS_KEY} and {@code NCP_SECRET_KEY}.
+     * A source on a client to the endpoint of the environment ({@link NcpEndpoint#fromEnvironment()}:
+     * {@code NCP_ENDPOINT}, {@code NCP_SOURCEBUILD_ENDPOINT}, {@code NCP_SOURCEPIPELINE_ENDPOINT}, else VPC) with the
+     * credentials of the environment variables {@code NCP_ACCESS_KEY} and {@code NCP_SECRET_KEY}.
      *
      * @return the source
-     * @throws IllegalStateException naming the variable that is missing
+     * @throws IllegalStateException    naming the variable that is missing
+     * @throws IllegalArgumentException naming the endpoint variable that is not an http(s) URL
      */
     public static NcpStatusSource fromEnvironment() {
-        return of(NcpClient.builder().credentials(NcpCredentials.fromEnvironment()).build());
+        return of(NcpClient.builder().endpoint(NcpEndpoint.fromEnvironment())
+                .credentials(NcpCredentials.fromEnvironment()).build());
     }
 
     /**

@@ -157,4 +157,32 @@ class NcpCoalescingTest extends TrackerFixture {
         assertThat(details).as("three checks not on a page of two, each once per interval").hasSize(9);
         assertThat(detailed).hasSize(3).isSubsetOf(ids);
     }
+
+    @Test
+    void buildsOfOneProjectCostOneHistoryListCallPerInterval() {
+        NcpEmulator ncp = emulator();
+        ncp.addBuildProject(P, "build-p", "r", "web", "1");
+        ncp.addBuildProject(Q, "build-q", "r", "api", "1");
+        ncp.onBuild(P, NcpScript.of(step("prepare", Duration.ofHours(1)), end("success")), null);
+        ncp.onBuild(Q, NcpScript.of(step("prepare", Duration.ofHours(1)), end("success")), null);
+        NcpClient client = client(ncp, ncp.secretKey());
+        DeploymentTracker tracker = closeLater(trackerBuilder(store("builds.db"), NcpStatusSource.of(client))
+                .source(NcpBuildStatusSource.of(client)).clock(clock).scheduler(scheduler).executor(scheduler)
+                .pollInterval(INTERVAL).leaseDuration(Duration.ofDays(1)).build().start());
+        NcpSourceBuild builds = NcpSourceBuild.of(client);
+        for (int wave = 0; wave < 3; wave++) {
+            for (int i = 0; i < 4; i++) {
+                String id = builds.startBuild(P).join();
+                tracker.track(request(), NcpBuildStatusSource.ref(P, id));
+            }
+            pass(ncp, Duration.ofMillis(wave == 0 ? 250 : 500));
+        }
+        tracker.track(request(), NcpBuildStatusSource.ref(Q, builds.startBuild(Q).join()));
+        pass(ncp, INTERVAL);
+        ncp.clearRequests();
+        pass(ncp, INTERVAL.multipliedBy(10));
+        assertThat(of(ncp, RequestKind.BUILD_HISTORY, P)).as("history calls of P (12 builds) in ten intervals")
+                .hasSize(10);
+        assertThat(of(ncp, RequestKind.BUILD_HISTORY, Q)).hasSize(10);
+    }
 }

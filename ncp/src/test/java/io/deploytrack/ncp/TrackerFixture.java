@@ -79,7 +79,8 @@ abstract class TrackerFixture {
     }
 
     static NcpClient client(NcpEmulator emulator, String secret) {
-        return NcpClient.builder().baseUri(emulator.baseUri())
+        return NcpClient.builder().endpoint(NcpEndpoint.of(emulator.baseUri().toString(),
+                        emulator.sourceBuildUri().toString(), emulator.sourcePipelineUri().toString()))
                 .credentials(NcpCredentials.of(emulator.accessKey(), secret)).clock(emulator.clock())
                 .requestTimeout(Duration.ofSeconds(5)).build();
     }

@@ -38,8 +38,11 @@ final class BuiltInSources {
                 return Optional.empty();
             }
             try {
-                String url = context.env(NcpCommand.ENDPOINT);
-                NcpClient client = NcpClient.builder().endpoint(url == null ? NcpEndpoint.VPC : NcpEndpoint.of(url))
+                NcpEndpoint endpoint = NcpEndpoint.fromUrls(context.env(NcpCommand.ENDPOINT),
+                        context.env(NcpEndpoint.Service.SOURCEBUILD.environmentVariable()),
+                        context.env(NcpEndpoint.Service.SOURCEPIPELINE.environmentVariable()),
+                        NcpEndpoint.Service::environmentVariable);
+                NcpClient client = NcpClient.builder().endpoint(endpoint)
                         .credentials(NcpCredentials.of(access, secret)).build();
                 NcpStatusSource.Builder b = NcpStatusSource.builder(client);
                 if (pollInterval != null) {
@@ -55,7 +58,7 @@ final class BuiltInSources {
         public String unavailableReason(Context context) {
             return context.env(NcpCommand.ACCESS_KEY) == null || context.env(NcpCommand.SECRET_KEY) == null
                     ? "NCP credentials are not set: export NCP_ACCESS_KEY and NCP_SECRET_KEY"
-                    : "NCP_ENDPOINT is not a usable http(s) URL";
+                    : "NCP_ENDPOINT, NCP_SOURCEBUILD_ENDPOINT or NCP_SOURCEPIPELINE_ENDPOINT is not a usable http(s) URL";
         }
     }
 

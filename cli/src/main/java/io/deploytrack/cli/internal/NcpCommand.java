@@ -42,7 +42,8 @@ final class NcpCommand extends BaseCommand {
         Options.RequestOptions deployment;
 
         @Option(names = "--endpoint", paramLabel = "URL",
-                description = "The SourceDeploy API (default: $NCP_ENDPOINT, else the VPC gateway https://vpcsourcedeploy.apigw.ntruss.com).")
+                description = "The SourceDeploy API (default: $NCP_ENDPOINT, else the VPC gateway https://vpcsourcedeploy.apigw.ntruss.com); "
+                        + "SourceBuild and SourcePipeline: $NCP_SOURCEBUILD_ENDPOINT and $NCP_SOURCEPIPELINE_ENDPOINT, else the preset's hosts.")
         String endpoint;
 
         @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "10s", converter = Options.DurationConverter.class,
@@ -80,16 +81,26 @@ final class NcpCommand extends BaseCommand {
             throw cmd.usage("NCP credentials are missing: set the environment variables " + ACCESS_KEY + " and "
                     + SECRET_KEY + " (an API access key and its secret key)");
         }
-        String url = endpointOption != null ? endpointOption : ctx.env(ENDPOINT);
-        NcpEndpoint endpoint;
-        try {
-            endpoint = url == null ? NcpEndpoint.VPC : NcpEndpoint.of(url);
-        } catch (IllegalArgumentException e) {
-            throw cmd.usage((endpointOption != null ? "--endpoint" : ENDPOINT) + ": " + e.getMessage()
-                    + "; expected an http or https base URL such as https://vpcsourcedeploy.apigw.ntruss.com");
-        }
+        NcpEndpoint endpoint = endpoint(cmd, ctx, endpointOption);
         NcpClient client = NcpClient.builder().endpoint(endpoint).credentials(NcpCredentials.of(access, secret)).build();
         return NcpStatusSource.builder(client).pollInterval(interval).build();
+    }
+
+    /**
+     * The three services' base URLs: SourceDeploy's from {@code --endpoint}, else NCP_ENDPOINT (a preset's host selects
+     * the preset, any other URL serves all three), SourceBuild's and SourcePipeline's from their own variables.
+     */
+    static NcpEndpoint endpoint(BaseCommand cmd, Context ctx, String endpointOption) {
+        String url = endpointOption != null ? endpointOption : ctx.env(ENDPOINT);
+        try {
+            return NcpEndpoint.fromUrls(url, ctx.env(NcpEndpoint.Service.SOURCEBUILD.environmentVariable()),
+                    ctx.env(NcpEndpoint.Service.SOURCEPIPELINE.environmentVariable()),
+                    s -> s == NcpEndpoint.Service.SOURCEDEPLOY && endpointOption != null ? "--endpoint"
+                            : s.environmentVariable());
+        } catch (IllegalArgumentException e) {
+            throw cmd.usage(e.getMessage() + "; expected an http or https base URL such as "
+                    + "https://vpcsourcedeploy.apigw.ntruss.com");
+        }
     }
 
     static void checkIds(BaseCommand cmd, String what, long... ids) {

@@ -1,8 +1,10 @@
 package io.deploytrack.ncp.emulator;
 
 import io.deploytrack.ncp.emulator.internal.BacklogServerSocketFactory;
+import io.deploytrack.ncp.emulator.internal.BuildState;
 import io.deploytrack.ncp.emulator.internal.EmulatorDispatcher;
 import io.deploytrack.ncp.emulator.internal.EmulatorState;
+import io.deploytrack.ncp.emulator.internal.PipelineState;
 import okhttp3.mockwebserver.MockWebServer;
 
 import java.io.IOException;
@@ -23,8 +25,11 @@ import static io.deploytrack.ncp.emulator.NcpScript.end;
 import static io.deploytrack.ncp.emulator.NcpScript.step;
 
 /**
- * An in-process NCP SourceDeploy, on a real HTTP port (MockWebServer), for tests, the demo and
- * benchmarks. It speaks SourceDeploy's paths, JSON shapes and status words, checks every request's
+ * An in-process NCP SourceDeploy, SourceBuild and SourcePipeline, each on its own real HTTP port (MockWebServer; at
+ * NCP each has its own host): {@link #baseUri()}, {@link #sourceBuildUri()}, {@link #sourcePipelineUri()}. For tests,
+ * the demo and benchmarks. SourceBuild answers start, history list, cancel and project detail; SourcePipeline run,
+ * list, detail (its tasks really run in the emulated SourceBuild and SourceDeploy) and cancel, with the same signature
+ * check, error bodies, faults and request log as SourceDeploy. It speaks SourceDeploy's paths, JSON shapes and status words, checks every request's
  * signature v2 and timestamp like the API gateway, runs each deployment through an
  * {@link NcpScript} on an injected {@link Clock}, injects {@link NcpFault}s, and logs requests.
  *
@@ -56,7 +61,13 @@ public final class NcpEmulator implements AutoCloseable {
     }
 
     private final MockWebServer server;
+    private final MockWebServer buildServer;
+    private final MockWebServer pipelineServer;
     private final EmulatorState state;
+    private final BuildState builds;
+    private final PipelineState pipelines;
+    private final URI sourceBuildUri;
+    private final URI sourcePipelineUri;
     private final EmulatorDispatcher dispatcher;
     private final String accessKey;
     private final String secretKey;
@@ -75,6 +86,83 @@ public final class NcpEmulator implements AutoCloseable {
         server.start(loopback, 0);
         String host = loopback.getHostAddress().contains(":") ? "[" + loopback.getHostAddress() + "]" : loopback.getHostAddress();
         this.baseUri = URI.create("http://" + host + ":" + server.getPort());
+        this.builds = new BuildState(b.clock, b.executor);
+        this.pipelines = new PipelineState(b.clock, builds, state);
+        this.buildServer = serve(dispatcher.sourceBuild(builds), b.backlog, loopback);
+        this.pipelineServer = serve(dispatcher.sourcePipeline(pipelines), b.backlog, loopback);
+        this.sourceBuildUri = URI.create("http://" + host + ":" + buildServer.getPort());
+        this.sourcePipelineUri = URI.create("http://" + host + ":" + pipelineServer.getPort());
+    }
+
+    private static MockWebServer serve(EmulatorDispatcher d, int backlog, InetAddress loopback) throws IOException {
+        MockWebServer s = new MockWebServer();
+        s.setServerSocketFactory(new BacklogServerSocketFactory(backlog));
+        s.setDispatcher(d);
+        d.attach(s);
+        s.start(loopback, 0);
+        return s;
+    }
+
+    /** @return SourceBuild's base URI (its own port), e.g. {@code http://127.0.0.1:53125} */
+    public URI sourceBuildUri() {
+        return sourceBuildUri;
+    }
+
+    /** @return SourcePipeline's base URI (its own port) */
+    public URI sourcePipelineUri() {
+        return sourcePipelineUri;
+    }
+
+    /**
+     * Registers a SourceBuild project whose docker build pushes {@code registry/image:tag} (what its project detail
+     * shows in {@code cmd.dockerbuild}).
+     *
+     * @param projectId positive id
+     * @param name      its name
+     * @param registry  the container registry, e.g. {@code acme.kr.ncr.ntruss.com}
+     * @param image     the image name
+     * @param tag       the tag
+     */
+    public void addBuildProject(long projectId, String name, String registry, String image, String tag) {
+        builds.addProject(positive("projectId", projectId), Objects.requireNonNull(name, "name"), registry, image, tag);
+    }
+
+    /**
+     * Sets what the builds of a project go through from now on (SourceBuild's words: {@code prepare}, {@code upload},
+     * then {@code success}, {@code fail} or {@code canceled}).
+     *
+     * @param projectId   a registered build project
+     * @param script      the words and their durations
+     * @param failedPhase the {@code failedPhase} a build ending {@code fail} reports (e.g. {@code post-build}), or
+     *                    null for {@code build}
+     */
+    public void onBuild(long projectId, NcpScript script, String failedPhase) {
+        builds.onBuild(projectId, script, failedPhase);
+    }
+
+    /**
+     * Makes a build report {@code word} from now on (a terminal word ends it now).
+     *
+     * @param projectId   the build project
+     * @param buildId     the build
+     * @param word        the status word
+     * @param failedPhase its failed phase, or null
+     */
+    public void setBuildStatus(long projectId, String buildId, String word, String failedPhase) {
+        builds.setStatus(projectId, buildId, word, failedPhase);
+    }
+
+    /**
+     * Registers a SourcePipeline whose tasks run one after the other.
+     *
+     * @param projectId the pipeline (project) id
+     * @param name      its name
+     * @param tasks     its tasks in order
+     */
+    public void addPipeline(long projectId, String name, PipelineTask... tasks) {
+        pipelines.addPipeline(positive("projectId", projectId), Objects.requireNonNull(name, "name"),
+                java.util.Arrays.stream(tasks).map(t -> new PipelineState.TaskDef(t.id(), t.name(), t.type(),
+                        t.projectId(), t.stageId(), t.scenarioId())).toList());
     }
 
     /**
@@ -290,11 +378,13 @@ public final class NcpEmulator implements AutoCloseable {
         dispatcher.clearRequests();
     }
 
-    /** Stops the server. */
+    /** Stops the servers. */
     @Override
     public void close() {
         try {
             server.shutdown();
+            buildServer.shutdown();
+            pipelineServer.shutdown();
         } catch (IOException e) {
             throw new UncheckedIOException("could not stop the NCP emulator at " + baseUri, e);
         }
@@ -302,7 +392,8 @@ public final class NcpEmulator implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "NcpEmulator[" + baseUri + ", accessKey=" + accessKey + "]";
+        return "NcpEmulator[" + baseUri + ", sourceBuild=" + sourceBuildUri + ", sourcePipeline=" + sourcePipelineUri
+                + ", accessKey=" + accessKey + "]";
     }
 
     private static long positive(String name, long id) {

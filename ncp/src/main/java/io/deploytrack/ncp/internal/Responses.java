@@ -124,7 +124,8 @@ public final class Responses {
         }
     }
 
-    private static JsonNode result(byte[] body) {
+    /** @return the {@code result} object of an answer */
+    public static JsonNode result(byte[] body) {
         JsonNode result = tree(body).get("result");
         if (result == null || !result.isObject()) {
             throw new MalformedResponseException("the answer has no \"result\" object: " + excerpt(body));
@@ -132,7 +133,8 @@ public final class Responses {
         return result;
     }
 
-    private static long id(JsonNode node, String field) {
+    /** @return a positive id given as a Number or a String */
+    public static long id(JsonNode node, String field) {
         if (node != null && node.isIntegralNumber() && node.canConvertToLong() && node.longValue() > 0) {
             return node.longValue();
         }
@@ -156,7 +158,8 @@ public final class Responses {
         return node.textValue();
     }
 
-    private static Instant time(JsonNode node, String field) {
+    /** @return epoch milliseconds as an instant, null when absent, null or 0 */
+    public static Instant time(JsonNode node, String field) {
         if (node == null || node.isNull()) {
             return null;
         }
@@ -182,11 +185,13 @@ public final class Responses {
         return new NcpRef(id(node.get("id"), field + ".id"), text(node.get("name")));
     }
 
-    private static String text(JsonNode node) {
+    /** @return the text of a node, null when absent or null */
+    public static String text(JsonNode node) {
         return node == null || node.isNull() ? null : node.asText();
     }
 
-    private static String describe(JsonNode node) {
+    /** @return a short rendering of a node for an error message */
+    public static String describe(JsonNode node) {
         if (node == null || node.isMissingNode()) {
             return "nothing";
         }

@@ -17,19 +17,20 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Answers every request as SourceDeploy behind its API gateway would: faults first (they stand for
- * the gateway and the network), then the signature check, then the call itself. Called from
+ * Answers every request as an NCP service behind its API gateway would: faults first (they stand for
+ * the gateway and the network), then the signature check, then the call itself ({@link ServiceHandler}:
+ * SourceDeploy, SourceBuild or SourcePipeline, each on its own port as each has its own host). Called from
  * MockWebServer's connection threads at once: holds no lock of its own, and each request touches
  * one project or one history.
  */
 public final class EmulatorDispatcher extends Dispatcher {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String API_PREFIX = "/api/v1/project/";
 
-    private final EmulatorState state;
+    private final ServiceHandler service;
+    private final java.time.Clock clock;
     private final SignatureCheck signatures;
-    private final FaultQueue faults = new FaultQueue();
+    private final FaultQueue faults;
     private final RequestLog log;
     private final boolean numericErrorCodes;
     private volatile MockWebServer server;
@@ -43,10 +44,38 @@ public final class EmulatorDispatcher extends Dispatcher {
      */
     public EmulatorDispatcher(EmulatorState state, String accessKey, String secretKey, int requestLogCapacity,
                               boolean numericErrorCodes) {
-        this.state = state;
-        this.signatures = new SignatureCheck(accessKey, secretKey);
-        this.log = new RequestLog(requestLogCapacity);
+        this(new DeployHandler(state), state.clock(), new SignatureCheck(accessKey, secretKey), new FaultQueue(),
+                new RequestLog(requestLogCapacity), numericErrorCodes);
+    }
+
+    private EmulatorDispatcher(ServiceHandler service, java.time.Clock clock, SignatureCheck signatures,
+                               FaultQueue faults, RequestLog log, boolean numericErrorCodes) {
+        this.service = service;
+        this.clock = clock;
+        this.signatures = signatures;
+        this.faults = faults;
+        this.log = log;
         this.numericErrorCodes = numericErrorCodes;
+    }
+
+    /**
+     * A dispatcher for SourceBuild on the same credentials, faults and request log as this one.
+     *
+     * @param builds what the emulator knows about builds
+     * @return the dispatcher of the SourceBuild port
+     */
+    public EmulatorDispatcher sourceBuild(BuildState builds) {
+        return new EmulatorDispatcher(new BuildHandler(builds), clock, signatures, faults, log, numericErrorCodes);
+    }
+
+    /**
+     * A dispatcher for SourcePipeline on the same credentials, faults and request log as this one.
+     *
+     * @param pipelines what the emulator knows about pipelines
+     * @return the dispatcher of the SourcePipeline port
+     */
+    public EmulatorDispatcher sourcePipeline(PipelineState pipelines) {
+        return new EmulatorDispatcher(new PipelineHandler(pipelines), clock, signatures, faults, log, numericErrorCodes);
     }
 
     /**
@@ -100,13 +129,13 @@ public final class EmulatorDispatcher extends Dispatcher {
     @Override
     public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
         drainServerQueue();
-        Instant now = state.clock().instant();
+        Instant now = clock.instant();
         String method = request.getMethod() == null ? "" : request.getMethod();
         String target = request.getPath() == null ? "" : request.getPath();
         int q = target.indexOf('?');
         String path = q < 0 ? target : target.substring(0, q);
         String query = q < 0 ? null : target.substring(q + 1);
-        Route route = Route.parse(method, path);
+        Route route = service.parse(method, path);
 
         NcpFault fault = faults.take(route.kind(), route.historyId());
         Long historyId = route.historyId();
@@ -120,7 +149,7 @@ public final class EmulatorDispatcher extends Dispatcher {
                 if (refusal != null) {
                     throw ApiError.authentication(refusal);
                 }
-                Handled handled = handle(route, query);
+                ServiceHandler.Handled handled = service.handle(route, query, request.getBody().readUtf8());
                 historyId = handled.historyId();
                 response = json(200, handled.body());
             } catch (ApiError e) {
@@ -143,104 +172,6 @@ public final class EmulatorDispatcher extends Dispatcher {
                 // MockWebServer keeps every request for takeRequest(); the emulator has its own log.
             }
         }
-    }
-
-    private record Handled(ObjectNode body, Long historyId) {
-    }
-
-    private Handled handle(Route route, String query) {
-        if (route.kind() == RequestKind.UNKNOWN) {
-            throw ApiError.notFound("no such API; SourceDeploy paths start with " + API_PREFIX);
-        }
-        if (route.badId() != null) {
-            throw ApiError.notFound("\"" + route.badId() + "\" is not an id");
-        }
-        long projectId = route.projectId();
-        ObjectNode result = JSON.createObjectNode();
-        switch (route.kind()) {
-            case DEPLOY, DEPLOY_REQUEST -> {
-                long id = state.deploy(projectId, route.stageId(), route.scenarioId(),
-                        route.kind() == RequestKind.DEPLOY_REQUEST);
-                result.put("historyId", id);
-                return new Handled(wrap(result), id);
-            }
-            case APPROVE -> {
-                state.approve(projectId, route.historyId());
-                result.put("result", true);
-            }
-            case CANCEL -> result.put("result", state.cancel(projectId, route.historyId()));
-            case DETAIL -> {
-                EmulatedHistory.View view = state.view(projectId, route.historyId());
-                writeDetail(result, view);
-            }
-            case LIST -> {
-                int pageNo = pageParameter(query, "pageNo", 1, Integer.MAX_VALUE, 1);
-                int pageSize = pageParameter(query, "pageSize", 1, 100, 100);
-                var list = result.putArray("historyList");
-                for (EmulatedHistory.View view : state.page(projectId, pageNo, pageSize)) {
-                    ObjectNode item = list.addObject();
-                    named(item, "project", view.project());
-                    named(item, "stage", view.stage());
-                    named(item, "scenario", view.scenario());
-                    item.put("id", Long.toString(view.id())); // a String here, as NCP documents the list
-                    item.put("startTime", view.startTime().toEpochMilli());
-                    item.put("status", view.status());
-                }
-            }
-            default -> throw new IllegalStateException("unhandled " + route.kind());
-        }
-        return new Handled(wrap(result), route.historyId());
-    }
-
-    private static void writeDetail(ObjectNode result, EmulatedHistory.View view) {
-        named(result, "project", view.project());
-        named(result, "stage", view.stage());
-        named(result, "scenario", view.scenario());
-        result.put("id", view.id());
-        result.put("status", view.status());
-        result.put("executor", view.executor());
-        result.put("startTime", view.startTime().toEpochMilli());
-        if (view.endTime() == null) {
-            result.putNull("endTime");
-        } else {
-            result.put("endTime", view.endTime().toEpochMilli());
-        }
-        result.put("type", view.type());
-        result.putObject("config");
-    }
-
-    private static void named(ObjectNode parent, String field, Project.Named named) {
-        ObjectNode node = parent.putObject(field);
-        node.put("id", named.id());
-        node.put("name", named.name());
-    }
-
-    private static ObjectNode wrap(ObjectNode result) {
-        ObjectNode root = JSON.createObjectNode();
-        root.set("result", result);
-        return root;
-    }
-
-    private static int pageParameter(String query, String name, int min, int max, int absent) {
-        if (query == null) {
-            return absent;
-        }
-        for (String pair : query.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0 && pair.substring(0, eq).equals(name)) {
-                String value = pair.substring(eq + 1);
-                try {
-                    int n = Integer.parseInt(value);
-                    if (n >= min && n <= max) {
-                        return n;
-                    }
-                } catch (NumberFormatException e) {
-                    // falls through to the error below
-                }
-                throw ApiError.badRequest(name + " must be a number from " + min + " to " + max + ", got \"" + value + "\"");
-            }
-        }
-        return absent;
     }
 
     private MockResponse faultResponse(NcpFault fault) {

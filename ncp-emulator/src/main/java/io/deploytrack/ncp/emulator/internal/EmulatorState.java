@@ -140,10 +140,28 @@ public final class EmulatorState {
         return create(project, scenario, needsApproval ? script.afterApproval() : script).id;
     }
 
+    /**
+     * A deploy that started at {@code at}: a pipeline's SourceDeploy task, started when the task before it ended.
+     *
+     * @throws ApiError 404 when the project, stage or scenario does not exist
+     */
+    long deployAt(long projectId, long stageId, long scenarioId, Instant at) {
+        Project project = existingProject(projectId);
+        Project.Scenario scenario = project.scenario(scenarioId);
+        if (scenario == null || scenario.stage().id() != stageId) {
+            throw ApiError.notFound("project " + projectId + " has no scenario " + scenarioId + " in stage " + stageId);
+        }
+        return create(project, scenario, scenarioScripts.getOrDefault(scenarioId, defaultScript), at).id;
+    }
+
     private EmulatedHistory create(Project project, Project.Scenario scenario, NcpScript script) {
+        return create(project, scenario, script, clock.instant());
+    }
+
+    private EmulatedHistory create(Project project, Project.Scenario scenario, NcpScript script, Instant at) {
         Objects.requireNonNull(script, "script");
         EmulatedHistory history = new EmulatedHistory(nextHistoryId.getAndIncrement(), project, scenario, executor,
-                STAGE_TYPE, script, clock.instant());
+                STAGE_TYPE, script, at);
         project.add(history);
         return history;
     }
@@ -184,7 +202,11 @@ public final class EmulatorState {
     }
 
     boolean cancel(long projectId, long historyId) {
-        return history(projectId, historyId).cancel(clock.instant(), cancelDuration);
+        return cancelAt(projectId, historyId, clock.instant());
+    }
+
+    boolean cancelAt(long projectId, long historyId, Instant at) {
+        return history(projectId, historyId).cancel(at, cancelDuration);
     }
 
     /**

@@ -42,11 +42,11 @@ record Route(RequestKind kind, Long projectId, Long stageId, Long scenarioId, Lo
         return unknown();
     }
 
-    private static Route unknown() {
+    static Route unknown() {
         return new Route(RequestKind.UNKNOWN, null, null, null, null, null);
     }
 
-    private static Route of(RequestKind kind, String project, String stage, String scenario, String history) {
+    static Route of(RequestKind kind, String project, String stage, String scenario, String history) {
         String bad = null;
         Long p = id(project);
         if (p == null) {
