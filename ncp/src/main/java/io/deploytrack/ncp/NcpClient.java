@@ -5,6 +5,7 @@ import io.deploytrack.ncp.internal.MalformedResponseException;
 import io.deploytrack.ncp.internal.RequestLimiter;
 import io.deploytrack.ncp.internal.Responses;
 import io.deploytrack.ncp.internal.RetryAfter;
+import io.deploytrack.ncp.internal.TransportFailure;
 import io.deploytrack.ncp.internal.UnknownStatusWords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -260,7 +261,7 @@ public final class NcpClient implements AutoCloseable {
             int status = response == null ? 0 : response.statusCode();
             try {
                 if (error != null) {
-                    throw transportFailure(method, pathAndQuery, unwrap(error));
+                    throw transportFailure(method, pathAndQuery, uri, unwrap(error));
                 }
                 T value = read(method, pathAndQuery, response, reader);
                 log.debug("ncp_request method={} path={} status={} elapsed_ms={}", method, pathAndQuery, status, elapsedMs);
@@ -372,11 +373,9 @@ public final class NcpClient implements AutoCloseable {
         return NcpApiException.Kind.MALFORMED_RESPONSE;
     }
 
-    private static NcpApiException transportFailure(String method, String pathAndQuery, Throwable cause) {
-        String what = cause instanceof java.net.http.HttpTimeoutException ? "timed out" : "got no answer";
-        return new NcpApiException(NcpApiException.Kind.TRANSPORT,
-                "NCP SourceDeploy " + method + " " + pathAndQuery + " " + what + ": " + cause, 0, null, null, null,
-                null, cause);
+    private static NcpApiException transportFailure(String method, String pathAndQuery, URI uri, Throwable cause) {
+        return new NcpApiException(NcpApiException.Kind.TRANSPORT, "NCP SourceDeploy " + method + " " + pathAndQuery
+                + " " + TransportFailure.describe(uri, cause), 0, null, null, null, null, cause);
     }
 
     private static Throwable unwrap(Throwable t) {
