@@ -55,7 +55,12 @@ class NotificationsCommandTest {
             receiver.setDispatcher(new Dispatcher() {
                 @Override
                 public MockResponse dispatch(RecordedRequest r) {
-                    String body = r.getBody().readUtf8();
+                    byte[] bytes = r.getBody().readByteArray();
+                    String body = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+                    // signed with the outgoing secret, not with the receiver's secrets set in the same environment
+                    if (!io.deploytrack.notify.WebhookVerifier.of("cli-secret").isValid(r::getHeader, bytes)) {
+                        return new MockResponse().setResponseCode(401).setBody("bad signature");
+                    }
                     synchronized (received) {
                         received.add(body);
                     }
@@ -67,7 +72,10 @@ class NotificationsCommandTest {
             receiver.start();
             Cli cli = new Cli().source(source)
                     .env("DEPLOYTRACK_WEBHOOK_URL", receiver.url("/deploys").toString())
-                    .env("DEPLOYTRACK_WEBHOOK_SECRET", "cli-secret")
+                    .env("DEPLOYTRACK_WEBHOOK_SIGNING_SECRET", "cli-secret")
+                    // both receiver variables too, as in a shell that also runs 'webhook serve'
+                    .env("DEPLOYTRACK_RECEIVER_SECRET", "incoming-secret")
+                    .env("DEPLOYTRACK_WEBHOOK_SECRET", "incoming-secret-formerly")
                     .env("DEPLOYTRACK_NOTIFY_STATUSES", "success,failed,cancelled,timed_out");
             Cli.Result r = cli.run("--db", db.toString(), "resume", "--until-idle", "--interval", "100ms");
             assertThat(r.code()).as(r.toString()).isZero();
@@ -132,7 +140,8 @@ class NotificationsCommandTest {
             Cli.Result misconfigured = new Cli().env("DEPLOYTRACK_WEBHOOK_URL", receiver.url("/deploys").toString())
                     .run("--db", db.toString(), "resume", "--until-idle");
             assertThat(misconfigured.code()).isEqualTo(2);
-            assertThat(misconfigured.err()).contains("DEPLOYTRACK_WEBHOOK_SECRET");
+            assertThat(misconfigured.err()).contains("DEPLOYTRACK_WEBHOOK_URL is set but DEPLOYTRACK_WEBHOOK_SIGNING_SECRET "
+                    + "is not");
         }
     }
 }

@@ -103,7 +103,44 @@ class WebhookServeTest {
         JdbcHistoryStore.sqlite(db).close();
         Cli.Result r = new Cli().run("--db", db.toString(), "webhook", "serve", "--port", "0");
         assertThat(r.code()).as(r.toString()).isEqualTo(2);
-        assertThat(r.err()).contains("no webhook secret: set the environment variable DEPLOYTRACK_WEBHOOK_SECRET");
+        assertThat(r.err()).contains("no webhook secret: set the environment variable DEPLOYTRACK_RECEIVER_SECRET");
+    }
+
+    @Test
+    @Timeout(60)
+    void theReceiversSecretHasItsOwnVariableAndTheFormerNameStillWorksWithAWarning() throws Exception {
+        Path db = dir.resolve("idle.db");
+        JdbcHistoryStore.sqlite(db).close();
+        // nothing to follow: with --until-idle it listens, then exits at once
+        Cli.Result current = new Cli().env("DEPLOYTRACK_RECEIVER_SECRET", "in-secret")
+                .run("--db", db.toString(), "webhook", "serve", "--port", "0", "--until-idle");
+        assertThat(current.code()).as(current.toString()).isZero();
+        assertThat(current.out()).contains("listening on http://0.0.0.0:");
+        assertThat(current.err()).doesNotContain("deprecated");
+
+        Cli.Result former = new Cli().env("DEPLOYTRACK_WEBHOOK_SECRET", "in-secret")
+                .run("--db", db.toString(), "webhook", "serve", "--port", "0", "--until-idle");
+        assertThat(former.code()).as(former.toString()).isZero();
+        assertThat(former.err()).contains("warning: DEPLOYTRACK_WEBHOOK_SECRET is deprecated for 'webhook serve' and "
+                + "will be removed: set DEPLOYTRACK_RECEIVER_SECRET").doesNotContain("in-secret");
+
+        // the notifications' variables beside it, even half set, are not the receiver's business
+        Cli.Result withNotifications = new Cli().env("DEPLOYTRACK_RECEIVER_SECRET", "in-secret")
+                .env("DEPLOYTRACK_WEBHOOK_SIGNING_SECRET", "out-secret")
+                .run("--db", db.toString(), "webhook", "serve", "--port", "0", "--until-idle");
+        assertThat(withNotifications.code()).as(withNotifications.toString()).isZero();
+    }
+
+    @Test
+    void theReceiversSecretDoesNotStopATrackingCommand() throws Exception {
+        Path db = dir.resolve("resume.db");
+        JdbcHistoryStore.sqlite(db).close();
+        // issue 26: with the receiver's secret exported, 'ncp deploy' refused to start ("... WEBHOOK_URL is not")
+        for (String name : new String[] {"DEPLOYTRACK_WEBHOOK_SECRET", "DEPLOYTRACK_RECEIVER_SECRET"}) {
+            Cli.Result r = new Cli().env(name, "in-secret").run("--db", db.toString(), "resume", "--until-idle");
+            assertThat(r.code()).as(name + "\n" + r).isZero();
+            assertThat(r.err()).doesNotContain("DEPLOYTRACK_WEBHOOK_URL");
+        }
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.deploytrack.ncp.internal.MalformedResponseException;
 import io.deploytrack.ncp.internal.RequestLimiter;
 import io.deploytrack.ncp.internal.Responses;
 import io.deploytrack.ncp.internal.RetryAfter;
+import io.deploytrack.ncp.internal.TransportFailure;
 import io.deploytrack.ncp.internal.UnknownStatusWords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -271,7 +272,7 @@ public final class NcpClient implements AutoCloseable {
             int status = response == null ? 0 : response.statusCode();
             try {
                 if (error != null) {
-                    throw transportFailure(service, method, pathAndQuery, unwrap(error));
+                    throw transportFailure(service, method, pathAndQuery, uri, unwrap(error));
                 }
                 T value = read(service, method, pathAndQuery, response, reader);
                 log.debug("ncp_request method={} path={} status={} elapsed_ms={}", method, pathAndQuery, status, elapsedMs);
@@ -386,11 +387,9 @@ public final class NcpClient implements AutoCloseable {
     }
 
     private static NcpApiException transportFailure(NcpEndpoint.Service service, String method, String pathAndQuery,
-                                                    Throwable cause) {
-        String what = cause instanceof java.net.http.HttpTimeoutException ? "timed out" : "got no answer";
-        return new NcpApiException(NcpApiException.Kind.TRANSPORT,
-                service.displayName() + " " + method + " " + pathAndQuery + " " + what + ": " + cause, 0, null, null, null,
-                null, cause);
+                                                    URI uri, Throwable cause) {
+        return new NcpApiException(NcpApiException.Kind.TRANSPORT, service.displayName() + " " + method + " "
+                + pathAndQuery + " " + TransportFailure.describe(uri, cause), 0, null, null, null, null, cause);
     }
 
     private static Throwable unwrap(Throwable t) {

@@ -182,6 +182,20 @@ class NcpClientErrorsTest {
         NcpApiException e = failure(nowhere.getHistory(1, 2));
         assertThat(e.kind()).isEqualTo(NcpApiException.Kind.TRANSPORT);
         assertThat(e.getCause()).isNotNull();
+        // what was being done, where, and why (issue 26: it said only "got no answer: java.net.ConnectException")
+        assertThat(e.getMessage()).startsWith("NCP SourceDeploy GET /api/v1/project/1/history/2 got no answer from "
+                        + "127.0.0.1:" + port + ": the connection was refused")
+                .contains("ConnectException").doesNotContain(SECRET);
+    }
+
+    @Test
+    void anUnresolvableHostIsNamedWithThePortOfItsScheme() {
+        // .invalid never resolves (RFC 6761)
+        NcpClient nowhere = NcpClient.builder().baseUri(URI.create("https://ncp.deploytrack.invalid"))
+                .credentials(NcpCredentials.of("A", SECRET)).build();
+        NcpApiException e = failure(nowhere.getHistory(1, 2));
+        assertThat(e.kind()).isEqualTo(NcpApiException.Kind.TRANSPORT);
+        assertThat(e.getMessage()).contains("got no answer from ncp.deploytrack.invalid:443");
     }
 
     @Test

@@ -18,7 +18,9 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>{@code DEPLOYTRACK_SLACK_WEBHOOK_URL}: a {@link SlackChannel}; {@code DEPLOYTRACK_SLACK_STARTED=true} adds start
  *       messages; {@code DEPLOYTRACK_SLACK_LANGUAGE=ko} uses {@link SlackTemplates#KOREAN}.</li>
- *   <li>{@code DEPLOYTRACK_WEBHOOK_URL} with {@code DEPLOYTRACK_WEBHOOK_SECRET}: a {@link WebhookChannel}.</li>
+ *   <li>{@code DEPLOYTRACK_WEBHOOK_URL} with {@code DEPLOYTRACK_WEBHOOK_SIGNING_SECRET} (the outgoing secret the events
+ *       are signed with): a {@link WebhookChannel}. {@code DEPLOYTRACK_WEBHOOK_SECRET} is not read here: it is the
+ *       incoming secret of a receiver ({@code deploytrack webhook serve}), which may run in the same shell.</li>
  *   <li>{@code DEPLOYTRACK_GITHUB_TOKEN}, with {@code DEPLOYTRACK_GITHUB_API_URL} (default the public API): a
  *       {@link GitHubChannel}.</li>
  *   <li>Filters for all of them: {@code DEPLOYTRACK_NOTIFY_STATUSES} (comma-separated: {@code started} or
@@ -27,6 +29,16 @@ import java.util.stream.Collectors;
  * </ul>
  */
 public final class ChannelsFromEnvironment {
+    /** The variable holding the URL signed events are posted to. */
+    public static final String WEBHOOK_URL = "DEPLOYTRACK_WEBHOOK_URL";
+    /** The variable holding the outgoing secret those events are signed with. */
+    public static final String WEBHOOK_SIGNING_SECRET = "DEPLOYTRACK_WEBHOOK_SIGNING_SECRET";
+    /**
+     * The receiver's incoming secret before it had a name of its own; it signed notifications too, so a shell
+     * could not hold one secret without the other. Named here only to say so when a webhook channel lacks its secret.
+     */
+    private static final String RECEIVER_SECRET_FORMERLY = "DEPLOYTRACK_WEBHOOK_SECRET";
+
     private ChannelsFromEnvironment() {
     }
 
@@ -53,18 +65,20 @@ public final class ChannelsFromEnvironment {
             out.add(SlackChannel.builder(uri("DEPLOYTRACK_SLACK_WEBHOOK_URL", slack)).filter(base)
                     .startedMessages(flag(env, "DEPLOYTRACK_SLACK_STARTED")).templates(templates).build());
         }
-        String webhook = get(env, "DEPLOYTRACK_WEBHOOK_URL");
-        String secret = get(env, "DEPLOYTRACK_WEBHOOK_SECRET");
+        String webhook = get(env, WEBHOOK_URL);
+        String secret = get(env, WEBHOOK_SIGNING_SECRET);
         if (webhook != null) {
             if (secret == null) {
-                throw new IllegalArgumentException("DEPLOYTRACK_WEBHOOK_URL is set but DEPLOYTRACK_WEBHOOK_SECRET is "
-                        + "not: set the shared secret the receiver verifies signatures with");
+                throw new IllegalArgumentException(WEBHOOK_URL + " is set but " + WEBHOOK_SIGNING_SECRET + " is not: "
+                        + "set the shared secret the receiver verifies signatures with"
+                        + (get(env, RECEIVER_SECRET_FORMERLY) != null ? " (" + RECEIVER_SECRET_FORMERLY + " no longer "
+                        + "signs notifications: it is the incoming secret of 'webhook serve')" : ""));
             }
             NotificationFilter f = get(env, "DEPLOYTRACK_NOTIFY_STATUSES") == null
                     ? base.withStatus(DeploymentStatus.RUNNING) : base;
-            out.add(WebhookChannel.builder(uri("DEPLOYTRACK_WEBHOOK_URL", webhook), secret).filter(f).build());
+            out.add(WebhookChannel.builder(uri(WEBHOOK_URL, webhook), secret).filter(f).build());
         } else if (secret != null) {
-            throw new IllegalArgumentException("DEPLOYTRACK_WEBHOOK_SECRET is set but DEPLOYTRACK_WEBHOOK_URL is not: "
+            throw new IllegalArgumentException(WEBHOOK_SIGNING_SECRET + " is set but " + WEBHOOK_URL + " is not: "
                     + "set the URL to post signed events to");
         }
         String token = get(env, "DEPLOYTRACK_GITHUB_TOKEN");

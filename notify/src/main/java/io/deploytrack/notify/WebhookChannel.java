@@ -124,7 +124,7 @@ public final class WebhookChannel extends HttpChannel {
             }
             if (secret == null || secret.isBlank()) {
                 throw new IllegalArgumentException("the webhook secret is empty: set a shared secret "
-                        + "(DEPLOYTRACK_WEBHOOK_SECRET for the CLI) that the receiver verifies with");
+                        + "(DEPLOYTRACK_WEBHOOK_SIGNING_SECRET for the CLI) that the receiver verifies with");
             }
             this.url = url;
             this.secret = secret;

@@ -19,7 +19,7 @@ class ChannelsFromEnvironmentTest {
                 "DEPLOYTRACK_SLACK_STARTED", "true",
                 "DEPLOYTRACK_SLACK_LANGUAGE", "ko",
                 "DEPLOYTRACK_WEBHOOK_URL", "https://ops.example.com/deploys",
-                "DEPLOYTRACK_WEBHOOK_SECRET", "whsec",
+                "DEPLOYTRACK_WEBHOOK_SIGNING_SECRET", "whsec",
                 "DEPLOYTRACK_GITHUB_TOKEN", "ghp_x",
                 "DEPLOYTRACK_GITHUB_API_URL", "https://ghe.example.com/api/v3",
                 "DEPLOYTRACK_NOTIFY_PROJECTS", "acme/web, acme/api",
@@ -40,9 +40,28 @@ class ChannelsFromEnvironmentTest {
     }
 
     @Test
+    void theReceiversSecretsAreNotANotificationSetting() {
+        // a shell that runs both 'webhook serve' and a tracking command holds the receiver's secret, old name or new
+        assertThat(ChannelsFromEnvironment.channels(Map.of("DEPLOYTRACK_WEBHOOK_SECRET", "in",
+                "DEPLOYTRACK_RECEIVER_SECRET", "in2"))).isEmpty();
+        List<NotificationChannel> both = ChannelsFromEnvironment.channels(Map.of("DEPLOYTRACK_RECEIVER_SECRET", "in",
+                "DEPLOYTRACK_WEBHOOK_URL", "https://ops.example.com/deploys", "DEPLOYTRACK_WEBHOOK_SIGNING_SECRET", "out"));
+        assertThat(both).extracting(NotificationChannel::name).containsExactly("webhook");
+    }
+
+    @Test
     void aBadValueNamesTheVariableAndWhatIsExpected() {
         assertThatThrownBy(() -> ChannelsFromEnvironment.channels(Map.of("DEPLOYTRACK_WEBHOOK_URL", "https://x.example/h")))
-                .hasMessageContaining("DEPLOYTRACK_WEBHOOK_SECRET");
+                .hasMessage("DEPLOYTRACK_WEBHOOK_URL is set but DEPLOYTRACK_WEBHOOK_SIGNING_SECRET is not: set the shared "
+                        + "secret the receiver verifies signatures with");
+        assertThatThrownBy(() -> ChannelsFromEnvironment.channels(Map.of("DEPLOYTRACK_WEBHOOK_URL", "https://x.example/h",
+                "DEPLOYTRACK_WEBHOOK_SECRET", "receiver-secret")))
+                .as("the receiver's former variable does not sign notifications, and the message says so")
+                .hasMessageContaining("DEPLOYTRACK_WEBHOOK_SIGNING_SECRET is not")
+                .hasMessageContaining("DEPLOYTRACK_WEBHOOK_SECRET no longer signs notifications")
+                .message().doesNotContain("receiver-secret");
+        assertThatThrownBy(() -> ChannelsFromEnvironment.channels(Map.of("DEPLOYTRACK_WEBHOOK_SIGNING_SECRET", "s")))
+                .hasMessageContaining("DEPLOYTRACK_WEBHOOK_SIGNING_SECRET is set but DEPLOYTRACK_WEBHOOK_URL is not");
         assertThatThrownBy(() -> ChannelsFromEnvironment.channels(Map.of("DEPLOYTRACK_SLACK_WEBHOOK_URL",
                 "hooks.slack.com/services/T0/B0/secret-path")))
                 .hasMessageContaining("DEPLOYTRACK_SLACK_WEBHOOK_URL").hasMessageContaining("https://")

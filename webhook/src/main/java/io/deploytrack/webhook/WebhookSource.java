@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * The push source: signed HTTP callbacks become observations, applied at once; polling stays the safety net.
  *
  * <pre>{@code
- * WebhookSource webhook = WebhookSource.builder().secret(System.getenv("DEPLOYTRACK_WEBHOOK_SECRET")).build();
+ * WebhookSource webhook = WebhookSource.builder().secret(System.getenv("DEPLOYTRACK_RECEIVER_SECRET")).build();
  * DeploymentTracker tracker = DeploymentTracker.builder(store).source(ncp).source(webhook).build().start();
  * tracker.track(request, CheckSpec.of(ncpRef).pushedBy(webhook));   // pushed, and polled as the safety net
  * try (WebhookServer server = webhook.listen("127.0.0.1", 8090, "/hooks")) { ... } // standalone
@@ -146,7 +146,7 @@ public final class WebhookSource implements PushSource {
         public Builder secret(String secret) {
             if (secret == null || secret.isBlank()) {
                 throw new IllegalArgumentException("a webhook secret is empty: give a non-empty shared secret "
-                        + "(e.g. from the DEPLOYTRACK_WEBHOOK_SECRET environment variable)");
+                        + "(e.g. from the DEPLOYTRACK_RECEIVER_SECRET environment variable)");
             }
             secrets.add(secret);
             return this;

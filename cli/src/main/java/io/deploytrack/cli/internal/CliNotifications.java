@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * The notifications of a tracking command: when the environment configures channels ({@code DEPLOYTRACK_SLACK_WEBHOOK_URL},
- * {@code DEPLOYTRACK_WEBHOOK_URL} with {@code DEPLOYTRACK_WEBHOOK_SECRET}, {@code DEPLOYTRACK_GITHUB_TOKEN}), delivers
+ * {@code DEPLOYTRACK_WEBHOOK_URL} with {@code DEPLOYTRACK_WEBHOOK_SIGNING_SECRET}, {@code DEPLOYTRACK_GITHUB_TOKEN}), delivers
  * while it tracks and, before it exits, waits (bounded by {@code DEPLOYTRACK_NOTIFY_WAIT}, default 30 s) for the
  * deliveries of what it tracked; what is still pending stays in the delivery log for the next process. Without
  * channels it does nothing. Not public API.
@@ -62,7 +62,9 @@ final class CliNotifications implements AutoCloseable {
     private static java.util.Map<String, String> environment(Context ctx) {
         java.util.Map<String, String> env = new java.util.HashMap<>();
         for (String name : List.of("DEPLOYTRACK_SLACK_WEBHOOK_URL", "DEPLOYTRACK_SLACK_STARTED", "DEPLOYTRACK_SLACK_LANGUAGE",
-                "DEPLOYTRACK_WEBHOOK_URL", "DEPLOYTRACK_WEBHOOK_SECRET", "DEPLOYTRACK_GITHUB_TOKEN",
+                ChannelsFromEnvironment.WEBHOOK_URL, ChannelsFromEnvironment.WEBHOOK_SIGNING_SECRET,
+                // only to name it when the URL lacks its secret: it is the receiver's, never a notification's
+                WebhookCommand.RECEIVER_SECRET_DEPRECATED, "DEPLOYTRACK_GITHUB_TOKEN",
                 "DEPLOYTRACK_GITHUB_API_URL", "DEPLOYTRACK_NOTIFY_STATUSES", "DEPLOYTRACK_NOTIFY_PROJECTS",
                 "DEPLOYTRACK_NOTIFY_ENVIRONMENTS")) {
             String v = ctx.env(name);

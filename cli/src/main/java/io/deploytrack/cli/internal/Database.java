@@ -1,5 +1,6 @@
 package io.deploytrack.cli.internal;
 
+import io.deploytrack.core.HistoryQuery;
 import io.deploytrack.jdbc.JdbcHistoryStore;
 
 import java.nio.file.Files;
@@ -15,11 +16,13 @@ final class Database implements AutoCloseable {
 
     private final String location;
     private final Path sqliteFile;
+    private final boolean createdHere;
     private final JdbcHistoryStore store;
 
-    private Database(String location, Path sqliteFile, JdbcHistoryStore store) {
+    private Database(String location, Path sqliteFile, boolean createdHere, JdbcHistoryStore store) {
         this.location = location;
         this.sqliteFile = sqliteFile;
+        this.createdHere = createdHere;
         this.store = store;
     }
 
@@ -49,8 +52,9 @@ final class Database implements AutoCloseable {
     static Database open(String location, boolean mustExist, Clock clock,
                          java.util.function.UnaryOperator<JdbcHistoryStore.Builder> configure) {
         Path file = file(location, mustExist);
+        boolean created = file != null && !Files.exists(file);
         JdbcHistoryStore store = configure.apply(builder(location, file, clock)).build();
-        return new Database(location, file, store);
+        return new Database(location, file, created, store);
     }
 
     /** A builder for the store at {@code location}, for what opens it differently (a preview). */
@@ -66,10 +70,7 @@ final class Database implements AutoCloseable {
         Path file = sqliteFile(location);
         if (file != null) {
             file = file.toAbsolutePath().normalize();
-            if (mustExist && !Files.isRegularFile(file)) {
-                throw new CliException(ExitCodes.FAILURE, "no deploytrack history at " + file
-                        + ": give --db PATH (a SQLite file) or --db JDBC_URL, or set DEPLOYTRACK_DB");
-            }
+            SqliteFileCheck.check(file, mustExist);
         } else if (!location.startsWith("jdbc:sqlite:") && !location.startsWith("jdbc:postgresql:")) {
             throw new CliException(ExitCodes.USAGE, "--db " + JdbcHistoryStore.redact(location)
                     + " is not usable: expected a SQLite file path, jdbc:sqlite:PATH or jdbc:postgresql://HOST/DB");
@@ -101,8 +102,29 @@ final class Database implements AutoCloseable {
         return sqliteFile != null ? "SQLite " + sqliteFile : JdbcHistoryStore.redact(location);
     }
 
+    /**
+     * Closes the store; a SQLite file this command created and recorded no deployment in (it failed before its first
+     * write: NCP unreachable, a refused request) is removed with its WAL, so a failed command leaves nothing behind.
+     */
     @Override
     public void close() {
+        boolean empty = false;
+        if (createdHere) {
+            try {
+                empty = store.list(HistoryQuery.all(1)).isEmpty();
+            } catch (RuntimeException unreadable) {
+                // whatever went wrong with the file, it is not removed on a guess
+            }
+        }
         store.close();
+        if (empty) {
+            for (String suffix : new String[] {"-wal", "-shm", "-journal", ""}) {
+                try {
+                    Files.deleteIfExists(sqliteFile.resolveSibling(sqliteFile.getFileName() + suffix));
+                } catch (java.io.IOException leftBehind) {
+                    // an empty history left behind is harmless: the next command opens it as any other
+                }
+            }
+        }
     }
 }

@@ -17,7 +17,7 @@ import java.util.Optional;
 @Command(name = "notifications", mixinStandardHelpOptions = true,
         description = {"The delivery log of notifications (Slack, signed webhooks, GitHub), newest first.",
                 "Channels are configured with DEPLOYTRACK_SLACK_WEBHOOK_URL, DEPLOYTRACK_WEBHOOK_URL and "
-                        + "DEPLOYTRACK_WEBHOOK_SECRET, DEPLOYTRACK_GITHUB_TOKEN; tracking commands deliver them."},
+                        + "DEPLOYTRACK_WEBHOOK_SIGNING_SECRET, DEPLOYTRACK_GITHUB_TOKEN; tracking commands deliver them."},
         subcommands = NotificationsCommand.Redeliver.class)
 final class NotificationsCommand extends BaseCommand {
 

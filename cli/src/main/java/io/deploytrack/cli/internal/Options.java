@@ -67,6 +67,9 @@ final class Options {
      * {@code --project OWNER/REPO}, the one spelling of the project across commands, for the commands that record a
      * deployment (it is required there); {@code --repo}, its earlier spelling, still works with a deprecation warning.
      */
+    /** The earlier spelling of {@code --project}, hidden from help and from suggestions. */
+    static final String DEPRECATED_REPO = "--repo";
+
     static class DeployedProject {
         @Spec(Spec.Target.MIXEE)
         CommandSpec mixee;
@@ -75,7 +78,7 @@ final class Options {
                 description = "The GitHub repository deployed (required).")
         Project project;
 
-        @Option(names = "--repo", hidden = true, paramLabel = "OWNER/REPO", converter = ProjectConverter.class,
+        @Option(names = DEPRECATED_REPO, hidden = true, paramLabel = "OWNER/REPO", converter = ProjectConverter.class,
                 description = "Deprecated: use --project.")
         Project deprecatedRepo;
 

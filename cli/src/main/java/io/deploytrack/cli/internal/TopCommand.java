@@ -12,8 +12,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** The root of the {@code deploytrack} command: global options, subcommands, error handling. Not public API. */
@@ -75,14 +78,32 @@ public final class TopCommand implements Callable<Integer> {
         CommandLine cl = e.getCommandLine();
         PrintWriter err = cl.getErr();
         String synopsis = cl.getHelp().synopsis(0).replaceAll("\\s+", " ").strip();
-        err.println(cl.getCommandSpec().qualifiedName() + ": " + oneLine(e.getMessage()) + " (usage: " + synopsis
-                + "; see --help)");
+        err.println(cl.getCommandSpec().qualifiedName() + ": " + oneLine(e.getMessage()) + suggestion(e)
+                + " (usage: " + synopsis + "; see --help)");
         TopCommand top = cl.getCommandSpec().root().commandLine().getCommand();
         if (top.verbose) {
             e.printStackTrace(err);
         }
         err.flush();
         return ExitCodes.USAGE;
+    }
+
+    /**
+     * ": did you mean history?" for {@code histroy}, ": did you mean --limit?" for {@code --limt}: picocli's
+     * suggestions for an unmatched argument (commands and options of the command it was given to), without the
+     * deprecated spellings, which a newcomer should not learn.
+     */
+    private static String suggestion(ParameterException e) {
+        if (!(e instanceof UnmatchedArgumentException unmatched)) {
+            return "";
+        }
+        List<String> names = new ArrayList<>();
+        for (String s : unmatched.getSuggestions()) {
+            if (!s.equals(KubernetesCommand.DEPRECATED_NAME) && !s.equals(Options.DEPRECATED_REPO) && !names.contains(s)) {
+                names.add(s);
+            }
+        }
+        return names.isEmpty() ? "" : ": did you mean " + String.join(" or ", names) + "?";
     }
 
     private static int failure(Exception e, CommandLine cl, CommandLine.ParseResult parseResult) {

@@ -5,6 +5,7 @@ import io.deploytrack.core.DeploymentStatus;
 import io.deploytrack.core.DeploymentTracker;
 import io.deploytrack.core.HistoryQuery;
 import io.deploytrack.core.LeaseInfo;
+import io.deploytrack.notify.ChannelsFromEnvironment;
 import io.deploytrack.webhook.WebhookServer;
 import io.deploytrack.webhook.WebhookSource;
 import picocli.CommandLine.Command;
@@ -29,6 +30,10 @@ import java.util.concurrent.TimeUnit;
         description = "Receive deployment callbacks over HTTP (push), for hosts that are not Java.",
         subcommands = WebhookCommand.Serve.class)
 final class WebhookCommand implements Callable<Integer> {
+    /** The receiver's incoming secret (the senders sign with it), apart from the notifications' outgoing one. */
+    static final String RECEIVER_SECRET = "DEPLOYTRACK_RECEIVER_SECRET";
+    /** Its former name, shared with the notifications' secret until they were told apart; still read, with a warning. */
+    static final String RECEIVER_SECRET_DEPRECATED = "DEPLOYTRACK_WEBHOOK_SECRET";
 
     @Spec
     CommandSpec spec;
@@ -62,9 +67,10 @@ final class WebhookCommand implements Callable<Integer> {
                 description = "The path callbacks are posted to (default ${DEFAULT-VALUE}).")
         String path;
 
-        @Option(names = "--secret-env", defaultValue = "DEPLOYTRACK_WEBHOOK_SECRET", paramLabel = "VAR",
-                description = "The environment variable holding the shared secret; several secrets (while rotating) "
-                        + "separated by commas (default ${DEFAULT-VALUE}).")
+        @Option(names = "--secret-env", paramLabel = "VAR",
+                description = "The environment variable holding the incoming shared secret; several secrets (while "
+                        + "rotating) separated by commas (default " + RECEIVER_SECRET + "; "
+                        + RECEIVER_SECRET_DEPRECATED + " is still read, with a warning).")
         String secretEnv;
 
         @Option(names = "--until-idle", description = "Exit once nothing is left to follow.")
@@ -144,10 +150,23 @@ final class WebhookCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
 
+        /**
+         * The accepted secrets: from {@code --secret-env}, else {@link #RECEIVER_SECRET}, else (with a deprecation
+         * warning) {@link #RECEIVER_SECRET_DEPRECATED}, the name it shared with the notifications' outgoing secret.
+         */
         private List<String> secrets() {
-            String value = context().env(secretEnv);
-            if (value == null || value.isBlank()) {
-                throw usage("no webhook secret: set the environment variable " + secretEnv
+            String name = secretEnv != null ? secretEnv : RECEIVER_SECRET;
+            String value = context().env(name);
+            if (secretEnv == null && blank(value) && !blank(context().env(RECEIVER_SECRET_DEPRECATED))) {
+                name = RECEIVER_SECRET_DEPRECATED;
+                value = context().env(name);
+                err().println("warning: " + RECEIVER_SECRET_DEPRECATED + " is deprecated for 'webhook serve' and will "
+                        + "be removed: set " + RECEIVER_SECRET + " (notifications sign with "
+                        + ChannelsFromEnvironment.WEBHOOK_SIGNING_SECRET + ")");
+                err().flush();
+            }
+            if (blank(value)) {
+                throw usage("no webhook secret: set the environment variable " + name
                         + " to the shared secret the senders sign with (or name another with --secret-env)");
             }
             List<String> out = new ArrayList<>();
@@ -157,6 +176,10 @@ final class WebhookCommand implements Callable<Integer> {
                 }
             }
             return out;
+        }
+
+        private static boolean blank(String s) {
+            return s == null || s.isBlank();
         }
     }
 }
