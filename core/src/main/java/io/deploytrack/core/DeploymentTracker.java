@@ -37,6 +37,7 @@ public final class DeploymentTracker implements AutoCloseable {
 
     private final TrackerEngine engine;
     private final DeploymentHistory history;
+    private final ProgressEstimator progress;
 
     private DeploymentTracker(Builder b, Map<String, StatusSource> sources) {
         TrackerSettings settings = new TrackerSettings(b.instanceId, b.pollInterval, b.pollJitter, b.defaultTimeout,
@@ -51,6 +52,7 @@ public final class DeploymentTracker implements AutoCloseable {
             }
         }
         this.history = new DeploymentHistory(b.store, b.clock);
+        this.progress = ProgressEstimator.of(b.store, b.clock);
     }
 
     /** A builder over {@code store}. */
@@ -169,6 +171,16 @@ public final class DeploymentTracker implements AutoCloseable {
     /** The settings this tracker runs with (the builder's, defaults filled in). */
     public TrackerSettings settings() {
         return engine.settings();
+    }
+
+    /**
+     * How far deployment {@code id} is now, stage by stage, with the expected durations from history; read from the
+     * store, so every instance (and {@link ProgressEstimator} in a process that only reads it) gives the same answer.
+     *
+     * @throws DeploymentNotFoundException when there is no such id
+     */
+    public DeploymentProgress progress(long id) {
+        return progress.progress(id);
     }
 
     /** Queries over the same store. */

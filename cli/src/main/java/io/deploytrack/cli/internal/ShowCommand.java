@@ -6,6 +6,8 @@ import io.deploytrack.core.Deployment;
 import io.deploytrack.core.DeploymentCheck;
 import io.deploytrack.core.DeploymentEvent;
 import io.deploytrack.core.DeploymentNotFoundException;
+import io.deploytrack.core.DeploymentProgress;
+import io.deploytrack.core.ProgressEstimator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -28,9 +30,11 @@ final class ShowCommand extends BaseCommand {
     public Integer call() {
         Deployment d;
         List<DeploymentEvent> events;
+        DeploymentProgress progress;
         try (Database db = openExisting()) {
             d = db.store().find(id).orElseThrow(() -> new DeploymentNotFoundException(id));
             events = db.store().events(id);
+            progress = ProgressEstimator.of(db.store(), context().clock()).progress(d);
         }
         PrintWriter out = out();
         if (json) {
@@ -39,6 +43,7 @@ final class ShowCommand extends BaseCommand {
             d.checks().forEach(c -> checks.add(Json.check(c)));
             ArrayNode ev = o.putArray("events");
             events.forEach(e -> ev.add(Json.event(e)));
+            o.set("progress", Json.MAPPER.valueToTree(io.deploytrack.core.ProgressFields.of(progress)));
             out.println(Json.write(o));
             return ExitCodes.OK;
         }
@@ -70,6 +75,7 @@ final class ShowCommand extends BaseCommand {
                     + ", deadline " + Format.time(c.deadlineAt())
                     + (c.message() == null ? "" : ": " + Format.cut(c.message(), 200)));
         }
+        ProgressLines.print(out, progress);
         out.println("events:");
         if (events.isEmpty()) {
             out.println("  (none recorded)");
