@@ -29,6 +29,7 @@ public final class Migrations {
             "V4__notifications.sql",
             "V5__pushed_observations.sql",
             "V7__check_stages.sql",
+            "V11__rollback_of_index.sql",
     };
 
     private Migrations() {
