@@ -1,5 +1,7 @@
 package io.deploytrack.jdbc;
 
+import io.deploytrack.core.CheckRef;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,8 +38,17 @@ public final class RepairPlan {
     record Stale(long id, List<Diagnosis.Check> checks) {
     }
 
+    /**
+     * An ended row whose columns name a provider's deployment, asked for its times; {@code takeStatus} when the
+     * provider's answer also decides its status (a merged row, whose rows disagreed).
+     */
+    record Ask(long id, CheckRef ref, boolean takeStatus) {
+    }
+
     private final Diagnosis diagnosis;
     private final Map<Long, Long> keeperOf = new HashMap<>();
+    private final Map<Long, List<Long>> mergedInto = new HashMap<>();
+    private final List<Ask> asks = new ArrayList<>();
     private final Set<Long> deleted = new HashSet<>();
     private final List<Merge> merges = new ArrayList<>();
     private final List<Stale> stale = new ArrayList<>();
@@ -53,6 +64,7 @@ public final class RepairPlan {
         RepairPlan p = new RepairPlan(d);
         p.planMerges();
         p.planStale(sources);
+        p.planAsks(sources);
         p.planFills();
         p.planPending();
         return p;
@@ -90,6 +102,10 @@ public final class RepairPlan {
         return fills;
     }
 
+    List<Ask> asks() {
+        return asks;
+    }
+
     // ---------------------------------------------------------------- planning
 
     private void planMerges() {
@@ -113,6 +129,7 @@ public final class RepairPlan {
                 keeperOf.put(id, keeper);
                 deleted.add(id);
             });
+            mergedInto.put(keeper, others);
             int checks = others.stream().mapToInt(id -> d.checks(id).size()).sum();
             int events = others.stream().mapToInt(d::eventCount).sum();
             Diagnosis.Row k = d.rows().get(keeper);
@@ -151,7 +168,7 @@ public final class RepairPlan {
             List<Diagnosis.Check> checks = checksOf(id);
             String ask;
             if (checks.isEmpty()) {
-                var named = sources.checkFor(row.attributes());
+                var named = sources.checkFor(attributesOf(id));
                 if (named.isPresent()) {
                     var ref = named.get();
                     checks = List.of(new Diagnosis.Check(-id, id, 0, ref.type(), ref.type(), ref.encodeFields(),
@@ -176,12 +193,54 @@ public final class RepairPlan {
     /** The checks of a row, with those of the duplicates merged into it, in order. */
     private List<Diagnosis.Check> checksOf(long id) {
         List<Diagnosis.Check> out = new ArrayList<>(diagnosis.checks(id));
-        keeperOf.forEach((other, keeper) -> {
-            if (keeper == id) {
-                out.addAll(diagnosis.checks(other));
-            }
-        });
+        for (long other : mergedInto.getOrDefault(id, List.of())) {
+            out.addAll(diagnosis.checks(other));
+        }
         return out;
+    }
+
+    /** The attributes of a row, with those of the duplicates merged into it where it has none of its own. */
+    private Map<String, String> attributesOf(long id) {
+        Map<String, String> out = new HashMap<>(diagnosis.rows().get(id).attributes());
+        for (long other : mergedInto.getOrDefault(id, List.of())) {
+            diagnosis.rows().get(other).attributes().forEach(out::putIfAbsent);
+        }
+        return out;
+    }
+
+    /**
+     * Ended rows (success, failed) that lack a time, hold one that cannot be trusted, or were merged from rows that
+     * disagree, and whose columns name a provider's deployment: the provider still has the times, so repair asks it.
+     */
+    private void planAsks(RepairSources sources) {
+        Diagnosis d = diagnosis;
+        for (Diagnosis.Row r : d.rows().values()) {
+            String st = r.normalStatus();
+            if (deleted.contains(r.id()) || !(st.equals("success") || st.equals("failed")) || !checksOf(r.id()).isEmpty()) {
+                continue;
+            }
+            boolean merged = mergedInto.containsKey(r.id());
+            boolean lacking = (st.equals("success") && r.deployedAt() == null) || r.completedAt() == null
+                    || r.totalDuration() == null || !d.mixedClocks(r.id()).isEmpty() || d.completionImpossible(r);
+            if (!merged && !lacking) {
+                continue;
+            }
+            var named = sources.checkFor(attributesOf(r.id()));
+            if (named.isEmpty()) {
+                continue;
+            }
+            CheckRef ref = named.get();
+            if (!sources.has(ref.type())) {
+                leftAsIs.add("row " + r.id() + ": its columns name " + ref.type() + " (" + ref.encodeFields()
+                        + "), which cannot be asked here: " + sources.whyNot(ref.type()));
+                continue;
+            }
+            asks.add(new Ask(r.id(), ref, merged));
+            steps.add(new RepairStep(RepairStep.Kind.FILL, List.of(r.id()), r.label() + ": ask " + ref.type() + " ("
+                    + ref.encodeFields() + ", named by its columns) for its " + (merged ? "answer and times (the rows "
+                    + "merged into it disagree)" : "times") + "; what it says replaces the row's times, and without an "
+                    + "answer the evidence below is used"));
+        }
     }
 
     private void planFills() {
@@ -201,6 +260,10 @@ public final class RepairPlan {
                             + "nothing says which it should be; 'deploytrack mark' can end it with a reason");
                     continue;
                 }
+            }
+            if (!d.mixedClocks(r.id()).isEmpty()) {
+                planMixedClocks(r);
+                continue;
             }
             if ("success".equals(r.normalStatus()) && (r.deployedAt() == null || r.totalDuration() == null)) {
                 Diagnosis.Evidence ev = d.deployedEvidence(r);
@@ -252,6 +315,40 @@ public final class RepairPlan {
         }
         d.problems().stream().filter(p -> p.kind() == Problem.Kind.UNREADABLE_TIME)
                 .forEach(p -> leftAsIs.add(p.detail() + "; fix them by hand"));
+    }
+
+    /**
+     * A row with a UTC time in a local-time table: the time read as UTC is rewritten in the table's zone and format
+     * (as every other time of the table), and what depends on it follows from it: {@code total_duration}, and a
+     * success's missing {@code deployed_at}. One step, whose event says what proved the time to be UTC.
+     */
+    private void planMixedClocks(Diagnosis.Row r) {
+        Diagnosis d = diagnosis;
+        List<ColumnChange> changes = new ArrayList<>();
+        List<String> what = new ArrayList<>();
+        List<String> why = new ArrayList<>();
+        for (Diagnosis.MixedClock m : d.mixedClocks(r.id())) {
+            changes.add(new ColumnChange(m.column(), m.stored(), m.utc()));
+            what.add(m.column() + " read as UTC: " + Texts.time(m.utc()) + ", written in " + m.zone().getId()
+                    + " like the table's other times");
+            why.add(m.explain(r.startedAt()));
+        }
+        Instant completion = d.trustedCompletion(r);
+        if ("success".equals(r.normalStatus()) && r.deployedAt() == null && completion != null) {
+            changes.add(new ColumnChange("deployed_at", null, completion));
+            what.add("deployed_at = " + Texts.time(completion) + " (from its completed_at, read as UTC)");
+        }
+        if (completion != null) {
+            long s = seconds(r.startedAt(), completion);
+            if (r.totalDuration() == null || Math.abs(s - r.totalDuration()) > MixedClocks.TOLERANCE_SECONDS) {
+                changes.add(new ColumnChange("total_duration", r.totalDuration(), s));
+                what.add("total_duration " + (r.totalDuration() == null ? "" : r.totalDuration() + " s -> ") + s
+                        + " s (from completed_at read as UTC)");
+            }
+        }
+        String text = String.join("; ", what);
+        add(RepairStep.Kind.FIX, r.id(), text, "mixed clocks: " + text + ". Evidence: " + String.join("; ", why), text,
+                changes.toArray(ColumnChange[]::new));
     }
 
     private void add(RepairStep.Kind kind, long id, String text, String eventText, String doneText,

@@ -75,7 +75,7 @@ class LegacyAdoptionTest {
                 .allMatch(d -> d.endsWith("(adopted an existing table)")).hasSize(2);
         assertThat(rows(db, "SELECT description FROM deploytrack_schema_version WHERE version > 2 ORDER BY version"))
                 .containsExactly("V3__adoption_settings.sql", "V4__notifications.sql", "V5__pushed_observations.sql",
-                        "V6__precise_status.sql", "V7__check_stages.sql");
+                        "V6__precise_status.sql", "V7__check_stages.sql", "V11__rollback_of_index.sql");
         assertThat(rows(db, "SELECT completion_notified FROM deployment_histories WHERE status <> 'running'"))
                 .containsOnly("1");
     }

@@ -130,7 +130,7 @@ class PostgresStoreTest {
         assertThat(pgIndexes).isEqualTo(sqliteIndexes);
         assertThat(versions).containsExactly("1 V1__history_checks_events.sql", "2 V2__leases_and_notification.sql",
                 "3 V3__adoption_settings.sql", "4 V4__notifications.sql",
-                "5 V5__pushed_observations.sql", "6 V6__precise_status.sql", "7 V7__check_stages.sql");
+                "5 V5__pushed_observations.sql", "6 V6__precise_status.sql", "7 V7__check_stages.sql", "11 V11__rollback_of_index.sql");
         assertThat(pgTypes).containsEntry("deployment_histories.id", "bigint identity")
                 .containsEntry("deployment_checks.id", "bigint identity")
                 .containsEntry("deployment_events.id", "bigint identity")
@@ -340,7 +340,7 @@ class PostgresStoreTest {
             while (rs.next()) {
                 versions.add(rs.getInt(1));
             }
-            assertThat(versions).containsExactly(1, 2, 3, 4, 5, 7);
+            assertThat(versions).containsExactly(1, 2, 3, 4, 5, 6, 7, 11);
         }
     }
 

@@ -92,7 +92,7 @@ class SqliteStoreTest {
                 }
                 assertThat(rows).containsExactly("1 V1__history_checks_events.sql", "2 V2__leases_and_notification.sql",
                         "3 V3__adoption_settings.sql", "4 V4__notifications.sql",
-                        "5 V5__pushed_observations.sql", "6 V6__precise_status.sql", "7 V7__check_stages.sql");
+                        "5 V5__pushed_observations.sql", "6 V6__precise_status.sql", "7 V7__check_stages.sql", "11 V11__rollback_of_index.sql");
             }
             try (ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'ux_deployment_histories_one_running'")) {
                 assertThat(rs.next()).as("partial unique index over running rows").isTrue();

@@ -30,6 +30,7 @@ public final class Migrations {
             "V5__pushed_observations.sql",
             "V6__precise_status.sql",
             "V7__check_stages.sql",
+            "V11__rollback_of_index.sql",
     };
 
     private Migrations() {
@@ -103,7 +104,10 @@ public final class Migrations {
                 if (applied.contains(e.getKey())) {
                     continue;
                 }
-                for (String sql : statements(read(dialect.migrationsFolder() + "/" + e.getValue()))) {
+                // ${rollback_of}: the column that keeps the rollback link, the host's own where adopt mapped it
+                String script = read(dialect.migrationsFolder() + "/" + e.getValue())
+                        .replace("${rollback_of}", settings.rollbackOfColumnOrDefault());
+                for (String sql : statements(script)) {
                     try (Statement s = c.createStatement()) {
                         s.execute(sql);
                     } catch (SQLException ex) {
