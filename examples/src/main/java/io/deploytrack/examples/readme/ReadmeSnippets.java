@@ -167,7 +167,7 @@ public final class ReadmeSnippets {
                                         long projectId, long historyId) {
         // snippet-start: webhook
         WebhookSource webhook = WebhookSource.builder()
-                .secret(System.getenv("DEPLOYTRACK_WEBHOOK_SECRET"))  // .secret(old) too while rotating
+                .secret(System.getenv("DEPLOYTRACK_RECEIVER_SECRET"))  // .secret(old) too while rotating
                 .build();                                         // tolerance 5 min, body limit 64 KiB by default
         DeploymentTracker tracker = DeploymentTracker.builder(store)
                 .source(ncp).source(webhook)
