@@ -115,7 +115,7 @@ class WebhookServeTest {
         Cli.Result current = new Cli().env("DEPLOYTRACK_RECEIVER_SECRET", "in-secret")
                 .run("--db", db.toString(), "webhook", "serve", "--port", "0", "--until-idle");
         assertThat(current.code()).as(current.toString()).isZero();
-        assertThat(current.out()).contains("listening on http://0.0.0.0:");
+        assertThat(current.out()).contains("listening on http://127.0.0.1:");
         assertThat(current.err()).doesNotContain("deprecated");
 
         Cli.Result former = new Cli().env("DEPLOYTRACK_WEBHOOK_SECRET", "in-secret")

@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The host PaaS's own table ({@code host-paas/}: its DDL, its rows with every kind of damage its code leaves) adopted
  * and repaired through the real CLI against the NCP emulator, on SQLite and on PostgreSQL, then read back the way the
  * host reads it ({@link HostTableChecker}). The host's status words and stage columns are checked once deploytrack
- * writes them ({@code --status-map}, {@code --map check:...}); this test adopts without those flags.
+ * writes them ({@code --status-map}, {@code --map check:...}); this test adopts with those flags, as the host would.
  */
 @Timeout(180)
 class HostPaasAdoptionTest {
@@ -100,6 +100,10 @@ class HostPaasAdoptionTest {
     static String[] adopt() {
         return new String[] {"adopt", "--zone", "Asia/Seoul", "--map", "environment=namespace",
                 "--map", "attribute:ncp_project_id=sourcedeploy_project_id", "--map", "attribute:ncp_history_id=deploy_id",
+                "--map", "check:ncp.status=sourcedeploy_status", "--map", "check:ncp.duration=sourcedeploy_duration",
+                "--map", "rollback_of=rollback_from_id",
+                "--status-map", "cancelled=failed", "--status-map", "timed_out=failed",
+                "--status-map", "sourcedeploy_status:running=started", "--stage-name", "ncp=sourcedeploy",
                 "--default", "user_id=deploytrack", "--apply"};
     }
 
@@ -153,7 +157,8 @@ class HostPaasAdoptionTest {
         try (Connection c = connect(db)) {
             host = HostTableChecker.read(c, postgres);
         }
-        host.noCompletionBeforeStart().noDuplicates().providerTimesFilled();
+        host.noCompletionBeforeStart().noDuplicates().providerTimesFilled().onlyHostStatusWords()
+                .stageColumnsAgreeWithRows();
         assertThat(host.rows()).extracting(HostTableChecker.HostRow::id)
                 .containsExactly(1L, 3L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L);
 
@@ -191,7 +196,9 @@ class HostPaasAdoptionTest {
         assertThat(nine.totalDuration()).isEqualTo(20L);
         // the 14-month-old row NCP no longer knows: timed out at its deadline
         HostTableChecker.HostRow seven = host.row(7);
-        assertThat(seven.status()).isEqualTo("timed_out");
+        // in the host's word; deploytrack keeps its precise status beside it
+        assertThat(seven.status()).isEqualTo("failed");
+        assertThat(precise(db, 7)).isEqualTo("timed_out");
         assertThat(seven.completedAt()).isEqualTo(LocalDateTime.parse("2025-10-01T10:05:00"));
         assertThat(seven.totalDuration()).isEqualTo(300L);
         // the untouched rows
@@ -206,6 +213,16 @@ class HostPaasAdoptionTest {
         assertThat(again.code()).as(again.out()).isZero();
         Run rerun = cli(db, "repair");
         assertThat(rerun.out()).as(rerun.out()).contains("nothing to repair");
+    }
+
+    static String precise(String db, long id) throws Exception {
+        try (Connection c = connect(db); PreparedStatement ps = c.prepareStatement(
+                "SELECT deploytrack_status FROM deployment_histories WHERE id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
     }
 
     static List<String> events(String db, long id) throws Exception {
@@ -242,7 +259,8 @@ class HostPaasAdoptionTest {
 
         Map<String, String> byRepair = verdict(repaired, 7);
         Map<String, String> byResume = verdict(resumed, 7);
-        assertThat(byRepair).containsEntry("status", "timed_out")
+        assertThat(byRepair).containsEntry("status", "failed").containsEntry("deploytrack_status", "timed_out")
+                .containsEntry("error_stage", "sourcedeploy")
                 .containsEntry("completed_at", "2025-10-01 10:05:00.000000")
                 .containsEntry("total_duration", "300");
         assertThat(byResume).as("resume's verdict, beside repair's: %s", resume.out()).isEqualTo(byRepair);
@@ -250,12 +268,13 @@ class HostPaasAdoptionTest {
 
     static Map<String, String> verdict(String db, long id) throws Exception {
         Map<String, String> out = new LinkedHashMap<>();
-        try (Connection c = connect(db); PreparedStatement ps = c.prepareStatement("SELECT status, started_at, "
-                + "completed_at, deployed_at, total_duration, error_stage FROM deployment_histories WHERE id = ?")) {
+        try (Connection c = connect(db); PreparedStatement ps = c.prepareStatement("SELECT status, deploytrack_status, "
+                + "started_at, completed_at, deployed_at, total_duration, error_stage, sourcedeploy_status, "
+                + "sourcedeploy_duration FROM deployment_histories WHERE id = ?")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 assertThat(rs.next()).isTrue();
-                for (int i = 1; i <= 6; i++) {
+                for (int i = 1; i <= 9; i++) {
                     out.put(rs.getMetaData().getColumnName(i), rs.getString(i));
                 }
             }
