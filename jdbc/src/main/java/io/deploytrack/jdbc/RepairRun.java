@@ -290,6 +290,10 @@ final class RepairRun {
                 return Outcome.left("row " + a.id() + ": changed while repair ran; not given " + named + "'s times");
             }
         }
+        if (statusChanges) {
+            // the host's word in status and the precise one beside it, as a resolution writes them
+            meaning.writeRow(c, a.id(), status, null, List.of());
+        }
         String text = "times from " + named + ", which says " + o.sourceStatus() + ": started_at "
                 + Texts.time(r.startedAt()) + " -> " + Texts.time(start) + ", completed_at " + Texts.time(r.completedAt())
                 + " -> " + Texts.time(end) + ", deployed_at " + Texts.time(r.deployedAt()) + " -> " + Texts.time(deployed)
