@@ -19,6 +19,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -54,6 +55,8 @@ public final class WebhookServer implements AutoCloseable {
     /** After answering, unread request bytes are drained this long, so closing does not reset the answer away. */
     private static final int DRAIN_MILLIS = 1000;
     private static final int DRAIN_BYTES = 1024 * 1024;
+    /** Refused connections waiting for their 503 to be written and drained; beyond it they are closed unanswered. */
+    private static final int REFUSALS_QUEUED = 64;
 
     private final WebhookReceiver receiver;
     private final ServerSocket server;
@@ -62,6 +65,7 @@ public final class WebhookServer implements AutoCloseable {
     private final ConnectionCount count;
     private final ThreadPoolExecutor connections;
     private final ExecutorService handlers;
+    private final ThreadPoolExecutor refusals;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
     private volatile boolean closing;
@@ -76,6 +80,11 @@ public final class WebhookServer implements AutoCloseable {
         this.connections = new ThreadPoolExecutor(0, limits.maxConnections(), 30, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), daemons("deploytrack-webhook-connection-"));
         this.handlers = Executors.newFixedThreadPool(limits.handlerThreads(), daemons("deploytrack-webhook-"));
+        // Refusals are answered off the accept thread: a 503 closed at once, with the client's request unread, is
+        // reset away by TCP before the client reads it (seen as "header parser received no bytes"), so each is drained.
+        this.refusals = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(REFUSALS_QUEUED),
+                daemons("deploytrack-webhook-refusal-"));
+        this.refusals.allowCoreThreadTimeOut(true);
         this.acceptor = new Thread(this::acceptLoop, "deploytrack-webhook-accept");
         this.acceptor.setDaemon(true);
     }
@@ -131,13 +140,27 @@ public final class WebhookServer implements AutoCloseable {
         }
     }
 
-    /** Over a limit: a 503 written without reading anything (a few hundred bytes fit any socket buffer), closed. */
+    /**
+     * Over a limit: a 503 written without reading the request (a few hundred bytes fit any socket buffer), then the
+     * request drained before closing, on a refusal thread. When even those are busy the connection is closed unanswered.
+     */
     private void refuseAtOnce(Socket s, InetAddress from, String why) {
         KeyValueLog.event(LOG, Level.WARN, "webhook_connection_refused", "remote", from.getHostAddress(), "reason", why);
-        try (s) {
-            write(s, WebhookResponse.error(503, why + "; try again later"));
-        } catch (IOException e) {
-            // the client is gone: nothing to answer
+        try {
+            refusals.execute(() -> {
+                try (s) {
+                    write(s, WebhookResponse.error(503, why + "; try again later"));
+                    drain(s);
+                } catch (IOException e) {
+                    // the client is gone: nothing to answer
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
         }
     }
 
@@ -300,6 +323,7 @@ public final class WebhookServer implements AutoCloseable {
                 }
             }
             connections.shutdownNow();
+            refusals.shutdownNow();
             connections.awaitTermination(5, TimeUnit.SECONDS);
             acceptor.join(5000);
         } catch (InterruptedException e) {
