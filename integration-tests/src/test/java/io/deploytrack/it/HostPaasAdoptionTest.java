@@ -65,7 +65,9 @@ class HostPaasAdoptionTest {
     @BeforeEach
     void start() {
         // NCP's own clock (it also checks the signatures' timestamps, so it stays within minutes of the real one)
-        ncpStart = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        // started in the past so that, once the seeded deployments ran their course, NCP's now is about the real one:
+        // the deployments the test starts later take their start from NCP and their timeout from the real clock
+        ncpStart = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(NCP_TOOK).minusSeconds(2);
         ncpClock = new ManualClock(ncpStart);
         ncp = NcpEmulator.builder().clock(ncpClock).start();
         ncp.addScenario(PROJECT, 34, 56);
@@ -141,7 +143,7 @@ class HostPaasAdoptionTest {
         assertThat(doctor.code()).as(doctor.out()).isEqualTo(1);
         assertThat(doctor.out()).contains("duplicate [rows 1, 2]", "duplicate [rows 3, 4]", "stale_running [row 7]",
                 "mixed_clock [row 1]", "mixed_clock [row 3]", "mixed_clock [row 8]", "mixed_clock [row 9]",
-                "success_missing_deployed_at [row 5]");
+                "success_missing_deployed_at [row 5]", "stage_left_running [row 1]");
 
         Run plan = cli(db, "repair");
         assertThat(plan.code()).as(plan.out()).isZero();
@@ -158,7 +160,8 @@ class HostPaasAdoptionTest {
         try (Connection c = connect(db)) {
             host = HostTableChecker.read(c, postgres);
         }
-        host.noCompletionBeforeStart().noDuplicates().providerTimesFilled().onlyHostStatusWords();
+        host.noCompletionBeforeStart().noDuplicates().providerTimesFilled().onlyHostStatusWords()
+                .stageColumnsAgreeWithRows();
         assertThat(host.rows()).extracting(HostTableChecker.HostRow::id)
                 .containsExactly(1L, 3L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L);
 
@@ -168,6 +171,9 @@ class HostPaasAdoptionTest {
         HostTableChecker.HostRow one = host.row(1);
         assertThat(one.sha()).isEqualTo(FULL_A);
         assertThat(one.status()).isEqualTo("success");
+        // its SourceDeploy stage, left 'started' by the host's webhook handler, ended with NCP's answer
+        assertThat(one.sourcedeployStatus()).isEqualTo("success");
+        assertThat(one.sourcedeployDuration()).isEqualTo(NCP_TOOK.toSeconds());
         assertThat(one.deployId()).isEqualTo(ids.get("H_PAIR_SUCCESS"));
         assertThat(one.startedAt()).isEqualTo(ncpStarted);
         assertThat(one.completedAt()).isEqualTo(ncpEnded);
@@ -209,10 +215,70 @@ class HostPaasAdoptionTest {
                 "+09:00 offset of Asia/Seoul", "datetime.utcnow()", "total_duration"));
         assertThat(events(db, 1)).anySatisfy(m -> assertThat(m).contains("times from ncp", "which says success", "total_duration -32399 s -> 40 s"));
 
+        // four new deployments through the adopted table, as the host's users start them
+        Map<String, Long> fresh = new LinkedHashMap<>();
+        fresh.put("success", deploy(db, "3a1b2c3d4e5f60718293a4b5c6d7e8f901234567", NcpScript.of(end("success")), 0));
+        fresh.put("failed", deploy(db, "4a1b2c3d4e5f60718293a4b5c6d7e8f901234567", NcpScript.of(end("fail")), 6));
+        fresh.put("cancelled", deploy(db, "5a1b2c3d4e5f60718293a4b5c6d7e8f901234567", NcpScript.of(end("canceled")), 6));
+        // NCP's clock stands still in this test, so this one never leaves inprogress: deploytrack's timeout ends it
+        fresh.put("timed_out", deploy(db, "6a1b2c3d4e5f60718293a4b5c6d7e8f901234567",
+                NcpScript.of(step("inprogress", Duration.ofHours(1)), end("success")), 6));
+        // read the way the host's API and frontend read it: through its own JPA entity
+        HostTableChecker after = HostTableChecker.ofEntities(HostPaasEntity.load(db, pg.dataSource()));
+        assertThat(after.rows()).hasSize(host.rows().size() + 4);
+        after.noCompletionBeforeStart().noDuplicates().providerTimesFilled().onlyHostStatusWords()
+                .stageColumnsAgreeWithRows();
+        assertThat(after.row(fresh.get("success"))).extracting(HostTableChecker.HostRow::status,
+                HostTableChecker.HostRow::sourcedeployStatus, HostTableChecker.HostRow::errorStage)
+                .containsExactly("success", "success", null);
+        for (String end : List.of("failed", "cancelled", "timed_out")) {
+            HostTableChecker.HostRow r = after.row(fresh.get(end));
+            assertThat(r.status()).as(end).isEqualTo("failed");
+            assertThat(r.sourcedeployStatus()).as(end).isEqualTo("failed");
+            assertThat(r.errorStage()).as(end).isEqualTo("sourcedeploy");
+            assertThat(precise(db, fresh.get(end))).isEqualTo(end);
+        }
+        assertThat(userIds(db, fresh.values())).containsOnly("u-42");
+        Run history = cli(db, "history", "--json", "--limit", "100");
+        assertThat(history.code()).as(history.out()).isZero();
+        fresh.forEach((end, id) -> assertThat(history.out())
+                .containsPattern("\"id\"\\s*:\\s*" + id + ",[^}]*\"status\"\\s*:\\s*\"" + end + "\""));
+
         Run again = cli(db, "doctor");
         assertThat(again.code()).as(again.out()).isZero();
         Run rerun = cli(db, "repair");
         assertThat(rerun.out()).as(rerun.out()).contains("nothing to repair");
+    }
+
+    /** One {@code ncp deploy} through the adopted table whose NCP deployment runs {@code script}; its row's id. */
+    private long deploy(String db, String sha, NcpScript script, int expectedCode) throws Exception {
+        ncp.onDeploy(56, script);
+        Run r = cli(db, "ncp", "deploy", "--project-id", String.valueOf(PROJECT), "--stage-id", "34", "--scenario-id",
+                "56", "--project", "acme/web", "--commit", sha, "--env", "default", "--attribute", "user_id=u-42",
+                "--interval", "100ms", "--timeout", expectedCode == 0 ? "30s" : "2s");
+        assertThat(r.code()).as(r.out()).isEqualTo(expectedCode);
+        try (Connection c = connect(db); PreparedStatement ps = c.prepareStatement(
+                "SELECT id FROM deployment_histories WHERE github_commit_sha = ?")) {
+            ps.setString(1, sha);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).as(r.out()).isTrue();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    static List<String> userIds(String db, java.util.Collection<Long> ids) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = connect(db); PreparedStatement ps = c.prepareStatement(
+                "SELECT user_id FROM deployment_histories WHERE id = ?")) {
+            for (long id : ids) {
+                ps.setLong(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    out.add(rs.next() ? rs.getString(1) : null);
+                }
+            }
+        }
+        return out;
     }
 
     static String precise(String db, long id) throws Exception {

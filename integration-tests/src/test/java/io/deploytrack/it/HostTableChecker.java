@@ -52,6 +52,16 @@ final class HostTableChecker {
         return new HostTableChecker(out);
     }
 
+    /** Rows the host's own entity loaded ({@link HostPaasEntity}), checked by its model's rules too. */
+    static HostTableChecker ofEntities(List<HostPaasEntity.Base> entities) {
+        for (HostPaasEntity.Base e : entities) {
+            // is_completed is the host's notion of "ended": every row deploytrack ended must be completed to it
+            assertThat(e.isCompleted() || "running".equals(e.status)).as("row %d is_completed (status %s)", e.id,
+                    e.status).isTrue();
+        }
+        return new HostTableChecker(entities.stream().map(HostPaasEntity.Base::row).toList());
+    }
+
     List<HostRow> rows() {
         return rows;
     }

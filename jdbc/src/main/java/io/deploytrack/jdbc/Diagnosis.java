@@ -1,6 +1,7 @@
 package io.deploytrack.jdbc;
 
 import io.deploytrack.core.CheckRef;
+import io.deploytrack.core.DeploymentStatus;
 import io.deploytrack.jdbc.internal.Dialect;
 import io.deploytrack.jdbc.internal.HostMeaning;
 import io.deploytrack.jdbc.internal.HostTimes;
@@ -136,8 +137,25 @@ public final class Diagnosis {
         }
     }
 
+    /**
+     * A host stage status column that still says its stage runs on a row that ended.
+     *
+     * @param id     the row
+     * @param check  the check the column keeps ({@code --map check:NAME.status=COLUMN})
+     * @param column the host's column
+     * @param stored what it says, in the host's words ({@code started})
+     * @param word   the host's word for how the stage ended: with its row
+     * @param ended  the row's status, deploytrack's precise one
+     */
+    public record StageLeftRunning(long id, String check, String column, String stored, String word,
+                                   DeploymentStatus ended) {
+    }
+
     private final Instant now;
     private final Map<Long, List<MixedClock>> mixed = new HashMap<>();
+    private final Map<Long, Map<String, String>> stageColumns = new HashMap<>();
+    private final Map<Long, List<StageLeftRunning>> stagesLeftRunning = new HashMap<>();
+    private AdoptionSettings settings = AdoptionSettings.none();
     private ZoneId naiveZone;
     private final Map<Long, Row> rows = new LinkedHashMap<>();
     private final Map<Long, List<Check>> checks = new HashMap<>();
@@ -210,6 +228,11 @@ public final class Diagnosis {
     /** Whether no problem was found. */
     public boolean healthy() {
         return problems.isEmpty();
+    }
+
+    /** The host stage columns of an ended row that still say the stage runs (none in most rows). */
+    public List<StageLeftRunning> stagesLeftRunning(long id) {
+        return stagesLeftRunning.getOrDefault(id, List.of());
     }
 
     /** The times of a row that are UTC in a local-time table (none in most rows). */
@@ -288,6 +311,9 @@ public final class Diagnosis {
     private void read(Connection c, Dialect dialect, AdoptionSettings settings, HostTimes times) throws SQLException {
         StringBuilder extra = new StringBuilder();
         settings.attributeColumns().values().forEach(col -> extra.append(", ").append(col));
+        List<String> stageStatus = StageColumns.statusColumns(settings);
+        stageStatus.forEach(col -> extra.append(", ").append(col));
+        this.settings = settings;
         HostMeaning meaning = HostMeaning.of(settings); // the precise status, the host's rollback column
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id, github_owner, github_repo, "
                 + settings.environmentColumnOrDefault() + " AS environment, github_commit_sha, is_rollback, "
@@ -315,6 +341,16 @@ public final class Diagnosis {
                         time(times, rs, id, "started_at"), time(times, rs, id, "deployed_at"),
                         time(times, rs, id, "completed_at"), seconds(rs.getObject("total_duration")),
                         rs.getString("lease_owner"), dialectTime(dialect, rs, id, "lease_until"), attributes));
+                Map<String, String> stages = new HashMap<>();
+                for (String col : stageStatus) {
+                    String v = rs.getString(col);
+                    if (v != null) {
+                        stages.put(col, v);
+                    }
+                }
+                if (!stages.isEmpty()) {
+                    stageColumns.put(id, stages);
+                }
             }
         }
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id, deployment_id, position, name, "
@@ -412,6 +448,14 @@ public final class Diagnosis {
                             + " is running past its deadline " + (deadline == null ? "(no start time)"
                             : Texts.time(deadline)) + " with no live lease" + (r.leaseOwner() == null ? ""
                             : " (the lease of " + r.leaseOwner() + " expired " + Texts.time(r.leaseUntil()) + ")")));
+                }
+            }
+            List<StageLeftRunning> left = StageColumns.leftRunning(r, stageColumns.getOrDefault(r.id(), Map.of()), settings);
+            if (!left.isEmpty()) {
+                stagesLeftRunning.put(r.id(), left);
+                for (StageLeftRunning l : left) {
+                    problems.add(new Problem(Problem.Kind.STAGE_LEFT_RUNNING, List.of(r.id()), r.label() + " ended "
+                            + st + " but its stage column " + l.column() + " still says '" + l.stored() + "'"));
                 }
             }
             if (st.equals("success") && r.deployedAt() == null) {

@@ -28,6 +28,8 @@ public record Problem(Kind kind, List<Long> ids, String detail) {
         COMPLETED_BEFORE_START,
         /** A time that is UTC in a table of local times: off from its row's start by exactly the zone's offset. */
         MIXED_CLOCK,
+        /** A host stage status column that still says its stage runs on a row that ended. */
+        STAGE_LEFT_RUNNING,
         /** A status word deploytrack does not know. */
         UNKNOWN_STATUS,
         /** A time column that holds no time. */

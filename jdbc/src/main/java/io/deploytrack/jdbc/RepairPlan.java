@@ -261,6 +261,13 @@ public final class RepairPlan {
                     continue;
                 }
             }
+            for (Diagnosis.StageLeftRunning l : d.stagesLeftRunning(r.id())) {
+                String what = l.column() + " '" + l.stored() + "' becomes '" + l.word() + "' (the stage ended with its row)";
+                add(RepairStep.Kind.FIX, r.id(), what, "stage column: " + l.column() + " said '" + l.stored()
+                                + "' (running) on a row that ended " + l.ended().word() + "; the stage ended with its row: '"
+                                + l.word() + "'", l.column() + " '" + l.stored() + "' -> '" + l.word() + "'",
+                        new ColumnChange(l.column(), l.stored(), l.word()));
+            }
             if (!d.mixedClocks(r.id()).isEmpty()) {
                 planMixedClocks(r);
                 continue;

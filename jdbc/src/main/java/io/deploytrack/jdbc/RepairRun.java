@@ -114,8 +114,12 @@ final class RepairRun {
                 left.removeIf(line -> line.startsWith(prefix));
             }
         }
+        List<String> stageColumns = StageColumns.statusColumns(settings);
         for (RepairPlan.Fill f : plan.fills()) {
-            if (!answered.contains(f.id())) {
+            // A provider's answer replaced the row's times, so fills from its evidence are moot; a stage column fill is
+            // not (its guard on the stored word makes it a no-op where the answer already wrote that column).
+            boolean stageOnly = f.changes().stream().allMatch(ch -> stageColumns.contains(ch.column()));
+            if (!answered.contains(f.id()) || stageOnly) {
                 step(c -> fill(c, f, now));
             }
         }
@@ -290,10 +294,11 @@ final class RepairRun {
                 return Outcome.left("row " + a.id() + ": changed while repair ran; not given " + named + "'s times");
             }
         }
-        if (statusChanges) {
-            // the host's word in status and the precise one beside it, as a resolution writes them
-            meaning.writeRow(c, a.id(), status, null, List.of());
-        }
+        // the host's word in status and the precise one beside it, its stage name in error_stage and the stage columns
+        // of the check the row's columns name, as a resolution writes them
+        meaning.writeRow(c, a.id(), statusChanges ? status : null,
+                statusChanges && status != DeploymentStatus.SUCCESS ? a.ref().type() : null,
+                List.of(new HostMeaning.StageState(a.ref().type(), status, start, end)));
         String text = "times from " + named + ", which says " + o.sourceStatus() + ": started_at "
                 + Texts.time(r.startedAt()) + " -> " + Texts.time(start) + ", completed_at " + Texts.time(r.completedAt())
                 + " -> " + Texts.time(end) + ", deployed_at " + Texts.time(r.deployedAt()) + " -> " + Texts.time(deployed)

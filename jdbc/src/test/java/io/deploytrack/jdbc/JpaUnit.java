@@ -16,9 +16,10 @@ import java.util.Properties;
 
 /**
  * Boots a JPA persistence unit the way a container does (the {@link PersistenceUnitInfo} SPI), with Hibernate as the
- * provider and no framework around it: what a host's own JPA setup amounts to.
+ * provider and no framework around it: what a host's own JPA setup amounts to. Public for the integration tests, which
+ * read a host's table through the host's own entity.
  */
-final class JpaUnit implements PersistenceUnitInfo {
+public final class JpaUnit implements PersistenceUnitInfo {
     private final DataSource dataSource;
     private final List<String> mappingFiles;
     private final List<String> classes;
@@ -35,7 +36,7 @@ final class JpaUnit implements PersistenceUnitInfo {
     }
 
     /** An EntityManagerFactory over {@code dataSource} that manages the given entity classes. */
-    static EntityManagerFactory open(DataSource dataSource, List<String> mappingFiles, List<Class<?>> entities,
+    public static EntityManagerFactory open(DataSource dataSource, List<String> mappingFiles, List<Class<?>> entities,
                                      Map<String, Object> properties) {
         return new HibernatePersistenceProvider().createContainerEntityManagerFactory(
                 new JpaUnit(dataSource, mappingFiles, entities.stream().map(Class::getName).toList()), properties);

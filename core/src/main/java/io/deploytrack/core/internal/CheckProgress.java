@@ -194,7 +194,10 @@ final class CheckProgress implements ObservationSink {
                 : c.awaitingApproval()
                 ? "approval deadline of " + human(c.approvalTimeout()) + " passed while waiting for approval; last status seen: " + last
                 : "no terminal status within " + human(c.timeout()) + "; last status seen: " + last;
-        DeploymentCheck nc = c.withProgress(DeploymentStatus.TIMED_OUT, c.startedAt(), now, c.deadlineAt(),
+        // The start may be the provider's clock and the deadline is ours: a provider running ahead must not leave a
+        // check that ended before it started.
+        Instant end = c.startedAt() != null && c.startedAt().isAfter(now) ? c.startedAt() : now;
+        DeploymentCheck nc = c.withProgress(DeploymentStatus.TIMED_OUT, c.startedAt(), end, c.deadlineAt(),
                 c.lastSourceStatus(), c.awaitingApproval(), message);
         concluder.conclude(t, nc, t.current.startedAt());
     }
