@@ -42,8 +42,10 @@ final class NcpCommand extends BaseCommand {
         Options.RequestOptions deployment;
 
         @Option(names = "--endpoint", paramLabel = "URL",
-                description = "The SourceDeploy API (default: $NCP_ENDPOINT, else the VPC gateway https://vpcsourcedeploy.apigw.ntruss.com); "
-                        + "SourceBuild and SourcePipeline: $NCP_SOURCEBUILD_ENDPOINT and $NCP_SOURCEPIPELINE_ENDPOINT, else the preset's hosts.")
+                description = {"The SourceDeploy API; default: $NCP_ENDPOINT, else the VPC gateway",
+                        "https://vpcsourcedeploy.apigw.ntruss.com",
+                        "SourceBuild and SourcePipeline: $NCP_SOURCEBUILD_ENDPOINT and $NCP_SOURCEPIPELINE_ENDPOINT, else the "
+                                + "preset's hosts."})
         String endpoint;
 
         @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "10s", converter = Options.DurationConverter.class,

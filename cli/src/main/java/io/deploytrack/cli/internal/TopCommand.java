@@ -26,17 +26,17 @@ import java.util.concurrent.Callable;
                 MarkCommand.class, RollbackTargetCommand.class, NcpCommand.class, KubernetesCommand.class, ResumeCommand.class,
                 WebhookCommand.class,
                 ReportCommand.class, NotificationsCommand.class, InsightsCommand.class},
-        footer = {"", "Exit codes: 0 done (doctor: healthy); 1 a failure, or problems found by doctor;",
-                "2 a usage error; 3 no rollback target; 4 no such deployment; 5 transition not allowed;",
-                "6 the tracked deployment failed, was cancelled or timed out."})
+        footer = {"", "Exit codes:", "  0  done (doctor: healthy)", "  1  a failure, or problems found by doctor",
+                "  2  a usage error", "  3  no rollback target", "  4  no such deployment", "  5  transition not allowed",
+                "  6  the tracked deployment failed, was cancelled or timed out"})
 public final class TopCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
     @Option(names = "--db", scope = ScopeType.INHERIT, paramLabel = "PATH|JDBC_URL",
-            description = "A SQLite file or a JDBC URL (jdbc:sqlite:..., jdbc:postgresql://...); "
-                    + "default: $DEPLOYTRACK_DB, else ./deploytrack.db")
+            description = {"A SQLite file or a JDBC URL", "(jdbc:sqlite:FILE, jdbc:postgresql://HOST/DB).",
+                    "Default: $DEPLOYTRACK_DB, else ./deploytrack.db"})
     String db;
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT,
@@ -52,6 +52,7 @@ public final class TopCommand implements Callable<Integer> {
     /** The command line over {@code context}, with deploytrack's error handling and exit codes. */
     public static CommandLine commandLine(Context context) {
         CommandLine cl = new CommandLine(new TopCommand(context));
+        HelpLayout.install(cl);
         cl.setParameterExceptionHandler(TopCommand::usageError);
         cl.setExecutionExceptionHandler(TopCommand::failure);
         cl.setExecutionStrategy(parseResult -> {
@@ -71,7 +72,7 @@ public final class TopCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new ParameterException(spec.commandLine(), "a command is needed: one of "
-                + String.join(", ", spec.subcommands().keySet()));
+                + String.join(", ", HelpLayout.names(spec.commandLine())));
     }
 
     private static int usageError(ParameterException e, String[] args) {
