@@ -40,6 +40,11 @@ class LauncherIT {
 
     /** Runs the launcher through a symlink {@code dir/bin/deploytrack}, in {@code dir/work}, with this environment. */
     Run run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return run(List.of(), env, args);
+    }
+
+    /** The same, the command line prefixed (e.g. by {@code setpriv} to run as another user). */
+    Run run(List<String> prefix, Map<String, String> env, String... args) throws IOException, InterruptedException {
         Path bin = Files.createDirectories(dir.resolve("bin"));
         Path link = bin.resolve("deploytrack");
         if (!Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
@@ -48,7 +53,8 @@ class LauncherIT {
             Files.createSymbolicLink(link, first.getFileName());
         }
         Path work = Files.createDirectories(dir.resolve("work"));
-        List<String> cmd = new ArrayList<>(List.of(link.toString()));
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.add(link.toString());
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
@@ -89,6 +95,35 @@ class LauncherIT {
         Run history = run(Map.of("PATH", Path.of(javaHome(), "bin") + ":/usr/bin:/bin"), "--db", "history.db", "history");
         assertThat(history.code()).as(history.err()).isZero();
         assertThat(history.out()).contains("acme/web", "production", "aaaaaaa", "success");
+    }
+
+    /**
+     * A history file this user cannot read is named as such, and left as it was. Tests and CI run as root, who reads
+     * any file, so there the command runs as {@code nobody} (through util-linux's {@code setpriv}).
+     */
+    @Test
+    void aFileThisUserCannotReadIsNamedAsSuchAndLeftAsItWas() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("work"));
+        Path db = work.resolve("locked.db");
+        try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(db)) {
+            Fixtures.finished(store, "acme/web", "production", "aaaaaaa", Instant.parse("2026-03-01T10:00:00Z"), 40,
+                    DeploymentStatus.SUCCESS);
+        }
+        byte[] before = Files.readAllBytes(db);
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> open =
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x");
+        Files.setPosixFilePermissions(dir, open);
+        Files.setPosixFilePermissions(work, open);
+        Files.setPosixFilePermissions(db, java.util.Set.of());
+        boolean root = "root".equals(System.getProperty("user.name"));
+        List<String> asNobody = root ? List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--")
+                : List.of();
+        Run run = run(asNobody, Map.of("JAVA_HOME", javaHome(), "PATH", "/usr/bin:/bin"), "--db", db.toString(), "history");
+        assertThat(run.code()).as(run.err()).isEqualTo(1);
+        assertThat(run.err()).contains("cannot read " + db + ": permission denied for this user",
+                "give it read access or run as its owner");
+        Files.setPosixFilePermissions(db, open);
+        assertThat(Files.readAllBytes(db)).isEqualTo(before);
     }
 
     @Test
