@@ -134,7 +134,7 @@ public final class Main {
                     BatchFigure.sqlite(sizes.batchRounds(), sizes.batchPerRound(), BATCH_GROUP)));
         }
         if (selected(groups, "query")) {
-            measure(report, log, "query.rollback_target,query.history", () -> new QueryFigures(sizes.queryRows(),
+            measure(report, log, "query.rollback_target,query.history,query.insights", () -> new QueryFigures(sizes.queryRows(),
                     sizes.queryProjects(), sizes.queryWarmup(), sizes.queryMeasured(), log).run());
         }
         if (selected(groups, "k8s.detect")) {

@@ -64,6 +64,7 @@ class BenchmarksSmokeTest {
                 "k8s.detect", List.of("detect_p50_ms", "detect_p99_ms"),
                 "query.rollback_target", List.of("p50_us", "p99_us", "index_used"),
                 "query.history", List.of("p50_us", "p99_us", "index_used")));
+        keys.put("query.insights", List.of("p50_ms", "p99_ms", "index_used", "shipped_mean"));
         keys.put("webhook.detect", List.of("deployments", "pushes_per_s", "detect_p50_ms", "detect_p99_ms",
                 "poll_interval_s", "poll_detect_p50_ms", "poll_detect_p99_ms"));
         keys.put("tracker.pg3", List.of("deployments", "completed", "lost", "wrong_status", "double_polled",
@@ -88,6 +89,8 @@ class BenchmarksSmokeTest {
         assertThat(report.get("store.sqlite.concurrent").number("rows")).isEqualTo(80);
         assertThat(report.get("query.rollback_target").values()).containsEntry("index_used", "true");
         assertThat(report.get("query.history").values()).containsEntry("index_used", "true");
+        assertThat(report.get("query.insights").values()).containsEntry("index_used", "true");
+        assertThat(report.get("query.insights").number("shipped_mean")).isPositive();
         assertThat(printed).contains("figure").contains("target");
     }
 }

@@ -30,7 +30,7 @@ import java.util.Random;
 import java.util.function.Consumer;
 
 /**
- * {@code query.rollback_target} and {@code query.history} on a SQLite store of {@code rows} deployments over
+ * {@code query.rollback_target}, {@code query.history} and {@code query.insights} ({@link InsightsFigure}) on a SQLite store of {@code rows} deployments over
  * {@code projects} projects (one check each), bulk-loaded with plain JDBC into the store's own schema, then queried
  * through the store's public API ({@link DeploymentHistory#rollbackTarget}, {@link DeploymentHistory#of} for a page of
  * 20). {@code index_used} comes from {@code EXPLAIN QUERY PLAN} of the exact statements the store ran (recorded
@@ -62,7 +62,7 @@ public final class QueryFigures {
         this.log = log;
     }
 
-    /** Loads, measures, and returns the two figures. */
+    /** Loads, measures, and returns the three figures. */
     public List<Figure> run() throws SQLException {
         Path file = SqliteFiles.fresh(Work.file("query", ".db"));
         long t0 = System.nanoTime();
@@ -92,6 +92,8 @@ public final class QueryFigures {
             out.add(new Figure("query.history").put("p50_us", Percentiles.of(page, 50))
                     .put("p99_us", Percentiles.of(page, 99)).put("index_used", indexUsed.get("history")));
         }
+        // an insights answer costs tens of rollback-target answers: a twentieth as many of them
+        out.add(new InsightsFigure(file, projects, end(), Math.max(2, warmup / 20), Math.max(5, measured / 20), log).run());
         return out;
     }
 
@@ -207,12 +209,24 @@ public final class QueryFigures {
         }
     }
 
+    private static final Instant BASE = Instant.parse("2023-01-01T00:00:00Z");
+
+    /** Seconds between two loaded rows' starts: the rows spread over three years. */
+    private long stepSeconds() {
+        return Math.max(1, Duration.ofDays(3 * 365).toSeconds() / Math.max(1, rows));
+    }
+
+    /** Just after the last loaded row started. */
+    private Instant end() {
+        return BASE.plusSeconds(rows * stepSeconds());
+    }
+
     private void insertRows(Connection c) throws SQLException {
         Random random = new Random(42);
         HexFormat hex = HexFormat.of();
         String[] lastSha = new String[projects];
-        Instant base = Instant.parse("2023-01-01T00:00:00Z");
-        long stepSeconds = Math.max(1, Duration.ofDays(3 * 365).toSeconds() / Math.max(1, rows));
+        Instant base = BASE;
+        long stepSeconds = stepSeconds();
         try (PreparedStatement h = c.prepareStatement("INSERT INTO deployment_histories (id, github_owner, github_repo, "
                 + "environment, github_commit_sha, is_rollback, rollback_of, idempotency_key, status, started_at, deployed_at, "
                 + "completed_at, total_duration, error_stage, error_message, attributes, created_at, updated_at, lease_owner, "

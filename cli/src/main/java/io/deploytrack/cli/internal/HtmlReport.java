@@ -37,6 +37,12 @@ final class HtmlReport {
     }
 
     static String render(List<Deployment> deployments, List<Target> targets, String title, Instant generatedAt) {
+        return render(deployments, targets, title, generatedAt, "", "");
+    }
+
+    /** The page with {@code sections} (whole HTML sections, e.g. {@link HtmlInsights}) after the tables, their CSS in {@code style}. */
+    static String render(List<Deployment> deployments, List<Target> targets, String title, Instant generatedAt,
+                         String style, String sections) {
         StringBuilder h = new StringBuilder(32_768);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
@@ -57,7 +63,7 @@ final class HtmlReport {
                 .append(".legend i{display:inline-block;width:10px;height:10px;border-radius:5px;margin-right:5px}\n")
                 .append("i.status-success{background:#1a7f37}i.status-failed{background:#cf222e}i.status-cancelled{background:#8c959f}\n")
                 .append("i.status-timed_out{background:#bc4c00}i.status-running{background:#0969da}\n")
-                .append("</style>\n</head>\n<body>\n");
+                .append(style).append("</style>\n</head>\n<body>\n");
         h.append("<h1>").append(esc(title)).append("</h1>\n<p class=\"meta\">").append(deployments.size())
                 .append(deployments.size() == 1 ? " deployment" : " deployments").append(", generated ")
                 .append(esc(Format.time(generatedAt))).append(" (times in UTC)</p>\n");
@@ -70,6 +76,7 @@ final class HtmlReport {
         h.append("</p>\n");
         projects(h, deployments);
         targets(h, targets);
+        h.append(sections);
         h.append("</body>\n</html>\n");
         return h.toString();
     }

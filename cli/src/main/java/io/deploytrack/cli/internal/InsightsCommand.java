@@ -1,6 +1,7 @@
 package io.deploytrack.cli.internal;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.deploytrack.core.CommitResolver;
 import io.deploytrack.core.Deployment;
 import io.deploytrack.core.DeploymentHistory;
 import io.deploytrack.core.HistoryQuery;
@@ -8,6 +9,7 @@ import io.deploytrack.core.Insights;
 import io.deploytrack.core.InsightsSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
@@ -49,16 +51,26 @@ final class InsightsCommand extends BaseCommand {
     @Option(names = "--json", description = "Print a JSON array: one object per project and environment.")
     boolean json;
 
+    @Mixin
+    CommitResolverOptions commits = new CommitResolverOptions();
+
     @Override
     public Integer call() {
         Instant to = context().clock().instant();
         Instant from = to.minus(since);
-        InsightsSettings settings = InsightsSettings.defaults().withFixWindow(fixWindow);
+        CommitResolver resolver = commits.resolver(context(), this::usage, err());
+        InsightsSettings settings = InsightsSettings.defaults().withFixWindow(fixWindow).withResolver(resolver);
         List<Insights> all = new ArrayList<>();
         try (Database db = openExisting()) {
             DeploymentHistory history = new DeploymentHistory(db.store(), context().clock());
             for (String[] t : targets(db, from)) {
-                all.add(history.insights(t[0], t[1], t[2], from, to, settings));
+                try {
+                    all.add(history.insights(t[0], t[1], t[2], from, to, settings));
+                } catch (CommitResolver.CommitResolverException e) {
+                    // the resolvers' messages name the range and why, never the token
+                    throw new CliException(ExitCodes.FAILURE, "lead time of " + t[0] + "/" + t[1] + " in " + t[2]
+                            + ": " + e.getMessage(), e);
+                }
             }
         }
         PrintWriter out = out();

@@ -45,11 +45,11 @@ final class InsightsText {
         out.println("  " + Format.pad(name, 22) + text + (level == null ? "" : "  [" + level.word() + "]"));
     }
 
-    private static String percent(Double ratio) {
+    static String percent(Double ratio) {
         return ratio == null ? "-" : String.format(Locale.ROOT, "%.1f %%", ratio * 100);
     }
 
-    private static String seconds(Double s) {
+    static String seconds(Double s) {
         return s == null ? "-" : Format.duration(Duration.ofMillis(Math.round(s * 1000)));
     }
 }

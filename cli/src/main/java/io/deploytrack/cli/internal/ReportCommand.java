@@ -1,12 +1,15 @@
 package io.deploytrack.cli.internal;
 
+import io.deploytrack.core.CommitResolver;
 import io.deploytrack.core.Deployment;
 import io.deploytrack.core.DeploymentHistory;
 import io.deploytrack.core.HistoryQuery;
+import io.deploytrack.core.InsightsSettings;
 import io.deploytrack.core.NoRollbackTargetException;
 import io.deploytrack.core.RollbackTarget;
 import io.deploytrack.core.SkippedVersion;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -24,10 +27,13 @@ import java.util.TreeSet;
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = "Writes one self-contained HTML page: the deployments over time with their durations and outcomes "
                 + "(an inline SVG chart, nothing loaded from the network), success rate and median duration per project, "
-                + "and the current and rollback-target commit per project and environment.")
+                + "the current and rollback-target commit per project and environment, and DORA's delivery metrics per project "
+                + "and environment with a small chart of each per period (over --since, default 90 days).")
 final class ReportCommand extends BaseCommand {
     private static final int PAGE = 10_000;
     private static final int MAX = 200_000;
+    /** The insights section's window without --since. */
+    private static final Duration INSIGHTS_WINDOW = Duration.ofDays(90);
 
     @Option(names = "--html", required = true, paramLabel = "FILE", description = "Where to write the page.")
     Path file;
@@ -40,6 +46,9 @@ final class ReportCommand extends BaseCommand {
             description = "Only deployments started this long ago or later, e.g. 24h.")
     Duration since;
 
+    @Mixin
+    CommitResolverOptions commits = new CommitResolverOptions();
+
     @Override
     public Integer call() throws IOException {
         Path target = file.toAbsolutePath().normalize();
@@ -50,6 +59,10 @@ final class ReportCommand extends BaseCommand {
         Instant from = since == null ? null : now.minus(since);
         List<Deployment> all = new ArrayList<>();
         List<HtmlReport.Target> targets = new ArrayList<>();
+        InsightsSettings settings = InsightsSettings.defaults().withResolver(commits.resolver(context(), this::usage, err()));
+        Instant insightsFrom = now.minus(since == null ? INSIGHTS_WINDOW : since);
+        List<HtmlInsights.Target> insights;
+        List<String[]> pairList = new ArrayList<>();
         try (Database db = openExisting()) {
             HistoryQuery q = project == null ? HistoryQuery.all(PAGE) : HistoryQuery.project(project.owner(), project.repo(), PAGE);
             while (all.size() < MAX) {
@@ -72,6 +85,7 @@ final class ReportCommand extends BaseCommand {
             all.forEach(d -> pairs.add(d.owner() + "\u0000" + d.repo() + "\u0000" + d.environment()));
             for (String p : pairs) {
                 String[] parts = p.split("\u0000");
+                pairList.add(parts);
                 Optional<Deployment> current = history.current(parts[0], parts[1], parts[2]);
                 if (current.isEmpty()) {
                     targets.add(new HtmlReport.Target(parts[0] + "/" + parts[1], parts[2], null, null, "no successful deployment"));
@@ -87,10 +101,16 @@ final class ReportCommand extends BaseCommand {
                             "none: " + e.getMessage()));
                 }
             }
+            try {
+                insights = HtmlInsights.gather(history, pairList, insightsFrom, now, settings);
+            } catch (CommitResolver.CommitResolverException e) {
+                throw new CliException(ExitCodes.FAILURE, "lead time: " + e.getMessage(), e);
+            }
         }
         String title = "deploytrack report" + (project == null ? "" : ": " + project)
                 + (since == null ? "" : " (last " + Format.duration(since) + ")");
-        Files.writeString(target, HtmlReport.render(all, targets, title, now), StandardCharsets.UTF_8);
+        Files.writeString(target, HtmlReport.render(all, targets, title, now, HtmlInsights.STYLE,
+                HtmlInsights.section(insights, pairList.size(), insightsFrom, now)), StandardCharsets.UTF_8);
         out().println("wrote " + target + ": " + all.size() + (all.size() == 1 ? " deployment" : " deployments")
                 + ", " + targets.size() + " project/environment pairs");
         return ExitCodes.OK;
