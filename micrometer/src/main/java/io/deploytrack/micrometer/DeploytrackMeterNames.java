@@ -30,6 +30,13 @@ public final class DeploytrackMeterNames {
 
     /** Observation around a tracked deployment, from {@code onStarted} to {@code onCompleted}. */
     public static final String DEPLOYMENT_OBSERVATION = "deploytrack.deployment";
+    /** The name of the observation event of a check's status change ({@code Observation.Event}). */
+    public static final String STATUS_EVENT = "status";
+    /**
+     * Counter Micrometer's observation handler makes from {@link #STATUS_EVENT} on {@link #DEPLOYMENT_OBSERVATION}:
+     * the status changes seen by tracked deployments' checks.
+     */
+    public static final String DEPLOYMENT_STATUS_EVENTS = "deploytrack.deployment." + STATUS_EVENT;
     /** Observation around each status source call (one per check polled or followed). */
     public static final String SOURCE_CALL_OBSERVATION = "deploytrack.source.call";
 

@@ -9,12 +9,14 @@ import io.deploytrack.core.PollingSource;
 import io.deploytrack.core.StatusSource;
 import io.deploytrack.core.WatchingSource;
 import io.deploytrack.micrometer.internal.Gauges;
+import io.deploytrack.micrometer.internal.ObservationMeterDescriptions;
 import io.deploytrack.micrometer.internal.InstrumentedHistoryStore;
 import io.deploytrack.micrometer.internal.InstrumentedPollingSource;
 import io.deploytrack.micrometer.internal.InstrumentedWatchingSource;
 import io.deploytrack.micrometer.internal.MetricsListener;
 import io.deploytrack.micrometer.internal.ObservationListener;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.observation.ObservationRegistry;
 
@@ -108,6 +110,17 @@ public final class DeploytrackMicrometer {
     public MeterBinder gauges(HistoryStore store, DeploymentTracker tracker) {
         return new Gauges(Objects.requireNonNull(store, "store"), Objects.requireNonNull(tracker, "tracker"), clock,
                 gaugeRefresh);
+    }
+
+    /**
+     * A meter filter that gives the meters Micrometer makes from deploytrack's observations their descriptions
+     * ({@code deploytrack.deployment}, {@code .active}, {@code deploytrack.deployment.status},
+     * {@code deploytrack.source.call}); Micrometer's observation handler registers them with none. Add it where the
+     * registry is made, before meters are registered: {@code registry.config().meterFilter(DeploytrackMicrometer
+     * .observationDescriptions())}. The Spring Boot starters declare it as a {@code MeterFilter} bean.
+     */
+    public static MeterFilter observationDescriptions() {
+        return new ObservationMeterDescriptions();
     }
 
     @Override

@@ -39,7 +39,7 @@ public final class ObservationListener implements DeploymentListener {
     public void onStatusChanged(Deployment d, DeploymentCheck check) {
         Observation o = open.get(d.id());
         if (o != null && check.lastSourceStatus() != null) {
-            o.event(Observation.Event.of("deploytrack.status", check.name() + " " + check.lastSourceStatus()));
+            o.event(Observation.Event.of(DeploytrackMeterNames.STATUS_EVENT, check.name() + " " + check.lastSourceStatus()));
         }
     }
 

@@ -12,6 +12,7 @@ import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.lang.Nullable;
 
@@ -87,11 +88,12 @@ public class DeploymentsEndpoint {
      * One deployment with its checks and events.
      *
      * @param id the deployment's id
-     * @return the deployment, or null (404) when there is no such id
+     * @return the deployment; 404 with {@code {"error": ...}} naming the id when there is no such deployment
      */
     @ReadOperation
-    public Map<String, Object> deployment(@Selector long id) {
-        return history.find(id).map(d -> DeploymentViews.detail(d, history.events(id))).orElse(null);
+    public WebEndpointResponse<Map<String, Object>> deployment(@Selector long id) {
+        return history.find(id).map(d -> new WebEndpointResponse<>(DeploymentViews.detail(d, history.events(id))))
+                .orElseGet(() -> notFound("no deployment " + id + ": list them at /actuator/deployments"));
     }
 
     /**
@@ -100,16 +102,22 @@ public class DeploymentsEndpoint {
      * @param owner       the GitHub owner
      * @param repo        the repository
      * @param environment the environment
-     * @return {@code current} and {@code target}, or null (404) when there is no target
+     * @return {@code current} and {@code target}; 404 with {@code {"error": ...}} saying why when there is no target
      */
     @ReadOperation
-    public Map<String, Object> rollbackTarget(@Selector String owner, @Selector String repo,
-                                              @Selector String environment) {
+    public WebEndpointResponse<Map<String, Object>> rollbackTarget(@Selector String owner, @Selector String repo,
+                                                                   @Selector String environment) {
         try {
-            return DeploymentViews.rollbackTarget(history.rollbackTarget(owner, repo, environment));
+            return new WebEndpointResponse<>(DeploymentViews.rollbackTarget(history.rollbackTarget(owner, repo, environment)));
         } catch (NoRollbackTargetException e) {
-            return null;
+            return notFound(e.getMessage());
         }
+    }
+
+    private static WebEndpointResponse<Map<String, Object>> notFound(String reason) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", reason);
+        return new WebEndpointResponse<>(body, WebEndpointResponse.STATUS_NOT_FOUND);
     }
 
     /**

@@ -51,8 +51,9 @@ public final class DeploytrackHealth {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("instanceId", tracker.instanceId());
         details.put("leasesHeld", tracker.inFlight());
-        details.put("leaseDuration", tracker.settings().leaseDuration().toString());
-        details.put("pollInterval", tracker.settings().pollInterval().toString());
+        // numbers as JSON numbers, so a monitor can compare them without parsing
+        details.put("leaseDurationSeconds", seconds(tracker.settings().leaseDuration()));
+        details.put("pollIntervalSeconds", seconds(tracker.settings().pollInterval()));
         List<Deployment> running;
         try {
             running = store.list(HistoryQuery.all(SAMPLE).withStatus(DeploymentStatus.RUNNING));
@@ -78,7 +79,8 @@ public final class DeploytrackHealth {
             details.put("reason", "the history store cannot be read: " + e.getMessage());
             return new Report(false, details);
         }
-        details.put("running", running.size() >= SAMPLE ? SAMPLE + "+" : Integer.toString(running.size()));
+        details.put("running", running.size());
+        details.put("runningCapped", running.size() >= SAMPLE); // true: at least that many, only a sample was read
         details.put("stale", stale);
         details.put("expiredLeases", expiredOwn);
         if (expiredOwn > 0 && tracker.inFlight() > 0) {
@@ -108,5 +110,9 @@ public final class DeploytrackHealth {
         public Report {
             details = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(details));
         }
+    }
+
+    private static double seconds(java.time.Duration d) {
+        return d.toNanos() / 1e9;
     }
 }

@@ -264,10 +264,14 @@ public abstract class AutoConfigurationContract {
                     .history("acme/web", "staging", "success", 10).get("deployments");
             assertThat(page).singleElement().satisfies(d -> assertThat(d).containsEntry("id", done)
                     .containsEntry("status", "success").containsKeys("commitSha", "totalDurationSeconds"));
-            Map<String, Object> detail = endpoint.deployment(done);
+            Map<String, Object> detail = endpoint.deployment(done).getBody();
             assertThat(detail).containsKeys("checks", "events");
-            assertThat(endpoint.deployment(999_999)).isNull();
-            assertThat(endpoint.rollbackTarget("acme", "web", "staging")).isNull(); // one success: no target
+            assertThat(endpoint.deployment(999_999).getStatus()).isEqualTo(404);
+            assertThat(endpoint.deployment(999_999).getBody()).containsEntry("error",
+                    "no deployment 999999: list them at /actuator/deployments");
+            // one success: no target, and the answer says why
+            assertThat(endpoint.rollbackTarget("acme", "web", "staging").getStatus()).isEqualTo(404);
+            assertThat(endpoint.rollbackTarget("acme", "web", "staging").getBody()).containsKey("error");
 
             Map<String, Object> marked = endpoint.mark(running, "cancelled", "alice: superseded by a hotfix", null);
             assertThat(marked).containsEntry("status", "cancelled");
@@ -279,7 +283,7 @@ public abstract class AutoConfigurationContract {
             Map.Entry<String, Map<String, Object>> up = health(ctx);
             assertThat(up.getKey()).isEqualTo("UP");
             assertThat(up.getValue()).containsEntry("stale", 0).containsKey("instanceId")
-                    .containsEntry("pollInterval", "PT0.05S"); // the tracker's settings, as bound from properties
+                    .containsEntry("pollIntervalSeconds", 0.05).containsEntry("runningCapped", false); // the tracker's settings, as bound from properties
 
             ctx.getBean(HistoryStore.class).close(); // the store becomes unreachable
             Map.Entry<String, Map<String, Object>> down = health(ctx);

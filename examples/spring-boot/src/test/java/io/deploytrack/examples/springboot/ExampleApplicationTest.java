@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -120,6 +121,50 @@ class ExampleApplicationTest {
         assertThat(post(port, "/actuator/deployments/999999", mark).statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(get("/actuator/deployments/" + id).body()).get("status").asText())
                 .isEqualTo("success");
+    }
+
+    /**
+     * What an operator's Prometheus and actuator show: every deploytrack meter with a description and a row in the
+     * README's meter table (under its Micrometer name), health details whose numbers are JSON numbers, and an unknown
+     * deployment answered 404 with a JSON reason.
+     */
+    @Test
+    void everyMeterIsDescribedAndInTheReadmeHealthNumbersAreNumbersAndUnknownIdsAre404WithAReason() throws Exception {
+        HttpResponse<String> started = post(port, "{\"repo\":\"acme/meters\",\"commit\":\"4e5f6a7\"}");
+        assertThat(started.statusCode()).isEqualTo(202);
+        long id = JSON.readTree(started.body()).get("id").asLong();
+        awaitValue(() -> "success".equals(JSON.readTree(get("/actuator/deployments/" + id).body()).get("status").asText())
+                ? Boolean.TRUE : null);
+
+        String page = get("/actuator/prometheus").body();
+        Map<String, String> help = new java.util.TreeMap<>();
+        Matcher m = Pattern.compile("^# HELP (deploytrack_\\w+) ?(.*)$", Pattern.MULTILINE).matcher(page);
+        while (m.find()) {
+            help.put(m.group(1), m.group(2).strip());
+        }
+        assertThat(help).as(page).isNotEmpty();
+        String readme = Files.readString(Path.of("../../README.md"));
+        org.assertj.core.api.SoftAssertions soft = new org.assertj.core.api.SoftAssertions();
+        for (Map.Entry<String, String> e : help.entrySet()) {
+            soft.assertThat(e.getValue()).as("description of %s", e.getKey()).isNotEmpty();
+            String meter = e.getKey().replaceAll("(_seconds)?(_total|_count|_sum|_max|_bucket)?$", "").replace('_', '.');
+            soft.assertThat(meter).as("prefix of %s", e.getKey()).doesNotStartWith("deploytrack.deploytrack");
+            soft.assertThat(readme).as("the README's meter table names %s (%s)", meter, e.getKey()).contains("| `" + meter + "` |");
+        }
+        soft.assertAll();
+
+        JsonNode details = JSON.readTree(get("/actuator/health").body()).at("/components/deploytrack/details");
+        assertThat(details.isObject()).as("health details shown").isTrue();
+        details.fields().forEachRemaining(d -> {
+            if (d.getValue().isTextual()) {
+                assertThat(d.getValue().asText()).as("health detail %s", d.getKey()).doesNotMatch("-?[0-9]+(\\.[0-9]+)?");
+            }
+        });
+
+        HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(uri(port, "/actuator/deployments/999999"))
+                .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(unknown.body()).path("error").asText()).contains("999999");
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.deploytrack.spring.DeploytrackDataSource;
 import io.deploytrack.spring.DeploytrackProperties;
 import io.deploytrack.spring.internal.TrackerLifecycle;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.Logger;
@@ -190,6 +191,20 @@ public class DeploytrackConfiguration {
     public MeterBinder deploytrackGauges(DeploytrackMicrometer micrometer, HistoryStore store,
                                          DeploymentTracker tracker) {
         return micrometer.gauges(store, tracker);
+    }
+
+    /**
+     * Descriptions for the meters Micrometer makes from deploytrack's observations (it registers them with none, so
+     * Prometheus would show an empty {@code # HELP}); Spring Boot applies {@code MeterFilter} beans to its registries
+     * as it makes them.
+     *
+     * @return the filter
+     */
+    @Bean
+    @ConditionalOnMissingBean(name = "deploytrackObservationDescriptions")
+    @ConditionalOnProperty(prefix = "deploytrack.metrics", name = "enabled", matchIfMissing = true)
+    public MeterFilter deploytrackObservationDescriptions() {
+        return DeploytrackMicrometer.observationDescriptions();
     }
 
     private static Iterable<StatusSource> discovered() {
