@@ -63,7 +63,7 @@ final class LiveTestbed implements AutoCloseable {
         source.script(build, buildAnswers);
         CheckRef deploy = source.ref("deploy-" + project + "-" + user);
         source.script(deploy, (Object[]) deployAnswers);
-        DeploymentHandle h = tracker.track(DeploymentRequest.builder("acme", project, "abc1234" + user.length())
+        DeploymentHandle h = tracker.track(DeploymentRequest.builder("acme", project, user.length() + "abc1234")
                         .attribute("user_id", user).build(),
                 List.of(CheckSpec.stage("sourcebuild", build), CheckSpec.pendingStage("sourcedeploy", source.type())));
         tracker.awaitStage(h.id(), "sourcebuild").thenAccept(c -> {
