@@ -131,12 +131,17 @@ final class LiveTestbed implements AutoCloseable {
 
         /** Every message but the progress ticks below 100, as "type stage status". */
         List<String> story() {
-            return all.stream().filter(n -> !n.path("type").asText().equals("stage_progress")
+            return LiveTestbed.story(all);
+        }
+    }
+
+    /** Every message of {@code got} but the progress ticks below 100, as "type stage status". */
+    static List<String> story(List<JsonNode> got) {
+        return got.stream().filter(n -> !n.path("type").asText().equals("stage_progress")
                             || n.path("progress").asInt() == 100)
                     .filter(n -> n.has("deployment_id"))
                     .map(n -> String.join(" ", Stream.of(n.get("type").asText(), n.path("stage").asText(""),
                             n.path("status").asText("")).filter(x -> !x.isEmpty()).toList()))
-                    .toList();
-        }
+                .toList();
     }
 }
