@@ -22,8 +22,9 @@ public final class TestSocket implements Session.Listener.AutoDemanding {
     }
 
     @Override
-    public void onWebSocketClose(int statusCode, String reason) {
+    public void onWebSocketClose(int statusCode, String reason, Callback callback) {
         closed.complete(statusCode);
+        callback.succeed();
     }
 
     void send(String text) {

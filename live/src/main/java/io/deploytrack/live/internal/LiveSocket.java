@@ -44,8 +44,9 @@ public final class LiveSocket implements Session.Listener.AutoDemanding {
     }
 
     @Override
-    public void onWebSocketClose(int statusCode, String reason) {
+    public void onWebSocketClose(int statusCode, String reason, Callback callback) {
         leave();
+        callback.succeed();
     }
 
     @Override
