@@ -71,12 +71,7 @@ class LiveHubTest {
 
         /** Every message but the progress ticks, as "type stage status". */
         List<String> story() {
-            return got.stream().filter(n -> !n.get("type").asText().equals("stage_progress")
-                            || n.get("progress").asInt() == 100)
-                    .filter(n -> n.has("deployment_id"))
-                    .map(n -> String.join(" ", java.util.stream.Stream.of(n.get("type").asText(),
-                            n.path("stage").asText(""), n.path("status").asText("")).filter(x -> !x.isEmpty()).toList()))
-                    .toList();
+            return LiveTestbed.story(got);
         }
     }
 

@@ -5,8 +5,6 @@ import io.deploytrack.core.DeploymentStatus;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -27,7 +25,6 @@ final class HtmlReport {
     private static final int RIGHT = 20;
     private static final int TOP = 20;
     private static final int BOTTOM = 50;
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("MM-dd HH:mm").withZone(ZoneOffset.UTC);
 
     /** The current and rollback-target deployments of one project and environment (either may be null). */
     record Target(String project, String environment, Deployment current, Deployment target, String note) {
@@ -91,15 +88,16 @@ final class HtmlReport {
         int plotH = HEIGHT - TOP - BOTTOM;
         Instant min = ds.isEmpty() ? now.minus(Duration.ofDays(1)) : ds.get(0).startedAt();
         Instant max = ds.isEmpty() ? now : ds.get(ds.size() - 1).startedAt();
-        long span = Math.max(60_000, Duration.between(min, max).toMillis());
-        min = min.minusMillis(span / 20);
-        span += span / 10;
-        double maxSeconds = 60;
+        ChartAxes.TimeAxis xAxis = ChartAxes.time(min, max, 5);
+        min = xAxis.min();
+        long span = xAxis.spanMillis();
+        double maxSeconds = 0;
         for (Deployment d : ds) {
             maxSeconds = Math.max(maxSeconds, seconds(d, now));
         }
-        double yStep = niceStep(maxSeconds / 5);
-        double yMax = Math.ceil(maxSeconds / yStep) * yStep;
+        ChartAxes.DurationAxis yAxis = ChartAxes.duration(maxSeconds);
+        double yStep = yAxis.step();
+        double yMax = yAxis.max();
         // grid and y ticks
         for (double v = 0; v <= yMax + 1e-9; v += yStep) {
             double y = TOP + plotH - v / yMax * plotH;
@@ -112,10 +110,9 @@ final class HtmlReport {
         // x ticks
         for (int i = 0; i <= 5; i++) {
             double x = LEFT + plotW * i / 5.0;
-            Instant t = min.plusMillis(span * i / 5);
             h.append("<text class=\"tick\" x=\"").append(fmt(x)).append("\" y=\"").append(TOP + plotH + 18)
                     .append("\" text-anchor=\"").append(i == 0 ? "start" : i == 5 ? "end" : "middle").append("\">")
-                    .append(esc(DAY.format(t))).append("</text>\n");
+                    .append(esc(xAxis.labels().get(i))).append("</text>\n");
         }
         h.append("<line class=\"axis\" x1=\"").append(LEFT).append("\" y1=\"").append(TOP + plotH).append("\" x2=\"")
                 .append(LEFT + plotW).append("\" y2=\"").append(TOP + plotH).append("\"/>\n");
@@ -208,16 +205,6 @@ final class HtmlReport {
     private static long median(List<Long> sorted) {
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
-
-    private static double niceStep(double raw) {
-        double[] steps = {1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 21600, 43200, 86400};
-        for (double s : steps) {
-            if (s >= raw) {
-                return s;
-            }
-        }
-        return Math.ceil(raw / 86400) * 86400;
     }
 
     private static String fmt(double v) {

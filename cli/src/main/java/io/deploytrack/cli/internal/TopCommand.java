@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
         subcommands = {HistoryCommand.class, ShowCommand.class, DoctorCommand.class, RepairCommand.class, AdoptCommand.class,
                 MarkCommand.class, RollbackTargetCommand.class, NcpCommand.class, KubernetesCommand.class, ResumeCommand.class,
                 WebhookCommand.class,
-                ReportCommand.class, NotificationsCommand.class, InsightsCommand.class},
+                ReportCommand.class, NotificationsCommand.class, InsightsCommand.class, ServeCommand.class},
         footer = {"", "Exit codes:", "  0  done (doctor: healthy)", "  1  a failure, or problems found by doctor",
                 "  2  a usage error", "  3  no rollback target", "  4  no such deployment", "  5  transition not allowed",
                 "  6  the tracked deployment failed, was cancelled or timed out"})
