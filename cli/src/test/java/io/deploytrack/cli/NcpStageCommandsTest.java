@@ -4,7 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.deploytrack.core.Deployment;
 import io.deploytrack.core.DeploymentStatus;
+import io.deploytrack.core.DeploymentHandle;
+import io.deploytrack.core.DeploymentRequest;
+import io.deploytrack.core.DeploymentTracker;
 import io.deploytrack.core.HistoryQuery;
+import io.deploytrack.ncp.NcpClient;
+import io.deploytrack.ncp.NcpCredentials;
+import io.deploytrack.ncp.NcpEndpoint;
+import io.deploytrack.ncp.NcpPipelineStatusSource;
+import io.deploytrack.ncp.NcpPipelines;
+import io.deploytrack.ncp.NcpStatusSource;
 import io.deploytrack.jdbc.JdbcHistoryStore;
 import io.deploytrack.ncp.emulator.NcpEmulator;
 import io.deploytrack.ncp.emulator.NcpScript;
@@ -21,6 +30,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import static io.deploytrack.ncp.emulator.NcpScript.end;
 import static io.deploytrack.ncp.emulator.NcpScript.step;
@@ -194,5 +206,39 @@ class NcpStageCommandsTest {
         JsonNode json = new ObjectMapper().readTree(r.out());
         assertThat(json.get("errorStage").asText()).isEqualTo("sourcebuild");
         assertThat(json.get("errorMessage").asText()).contains("failed in build");
+    }
+
+    @Test
+    void resumeFollowsARunLeftInTheMiddleFromTheStageItWasIn() {
+        ncp.onBuild(B, NcpScript.of(step("prepare", Duration.ofMillis(200)), end("success")), null);
+        ncp.onDeploy(C, NcpScript.of(step("inprogress", Duration.ofSeconds(2)), end("success")));
+        Path db = dir.resolve("history.db");
+        NcpClient client = NcpClient.builder().endpoint(NcpEndpoint.of(ncp.baseUri().toString(),
+                ncp.sourceBuildUri().toString(), ncp.sourcePipelineUri().toString()))
+                .credentials(NcpCredentials.of(ncp.accessKey(), ncp.secretKey())).build();
+        NcpPipelineStatusSource pipelines = NcpPipelineStatusSource.builder(client)
+                .pollInterval(Duration.ofMillis(100)).build();
+        long id;
+        // A process that ran the pipeline and stopped while the deploy ran.
+        try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(db);
+             DeploymentTracker first = DeploymentTracker.builder(store).discoverSources(false)
+                     .source(NcpStatusSource.of(client)).source(pipelines).pollInterval(Duration.ofMillis(100))
+                     .leaseDuration(Duration.ofSeconds(1)).build().start()) {
+            DeploymentHandle h = NcpPipelines.of(pipelines, first).runAndTrack(
+                    DeploymentRequest.builder("acme", "web", "3f2c1a9").build(), PL, Duration.ofSeconds(30)).join();
+            id = h.id();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!Objects.equals("inprogress", first.history().find(id).flatMap(d -> d.check("sourcedeploy"))
+                    .map(c -> c.lastSourceStatus()).orElse(null))) {
+                assertThat(System.nanoTime()).as("the deploy stage seen running").isLessThan(deadline);
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            }
+        }
+        Cli.Result r = cli().run("--db", db.toString(), "resume", "--until-idle", "--interval", "100ms");
+        assertThat(r.code()).as(r.toString()).isZero();
+        Deployment d = stored();
+        assertThat(d.id()).isEqualTo(id);
+        assertThat(d.status()).isEqualTo(DeploymentStatus.SUCCESS);
+        assertThat(d.stages()).extracting(c -> c.status()).containsOnly(DeploymentStatus.SUCCESS);
     }
 }
