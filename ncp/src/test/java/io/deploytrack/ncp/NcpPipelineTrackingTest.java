@@ -110,16 +110,7 @@ class NcpPipelineTrackingTest extends TrackerFixture {
         assertThat(stage(tracker, h.id(), "sourcebuild").status()).isEqualTo(DeploymentStatus.SUCCESS);
         assertThat(stage(tracker, h.id(), "sourcedeploy").message()).contains("SourceDeploy deployment");
         ncpClock.advance(Duration.ofSeconds(5));
-        eventually("the run ended", () -> {
-            if (h.completion().isDone()) {
-                return true;
-            }
-            if (timer.queued() > 0) {
-                timer.advance(TICK);
-            }
-            return false;
-        });
-        Deployment d = done(h.completion());
+        Deployment d = ticksUntilDone(h);
         assertThat(d.status()).isEqualTo(DeploymentStatus.SUCCESS);
         assertThat(d.stages()).extracting(DeploymentCheck::status).containsOnly(DeploymentStatus.SUCCESS);
         assertThat(d.stages().get(0).completedAt()).isEqualTo(t0.plusSeconds(4));
