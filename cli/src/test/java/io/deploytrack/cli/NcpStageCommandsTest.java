@@ -8,6 +8,8 @@ import io.deploytrack.core.DeploymentHandle;
 import io.deploytrack.core.DeploymentRequest;
 import io.deploytrack.core.DeploymentTracker;
 import io.deploytrack.core.HistoryQuery;
+import io.deploytrack.ncp.NcpBuildStatusSource;
+import io.deploytrack.ncp.NcpBuilds;
 import io.deploytrack.ncp.NcpClient;
 import io.deploytrack.ncp.NcpCredentials;
 import io.deploytrack.ncp.NcpEndpoint;
@@ -240,5 +242,34 @@ class NcpStageCommandsTest {
         assertThat(d.id()).isEqualTo(id);
         assertThat(d.status()).isEqualTo(DeploymentStatus.SUCCESS);
         assertThat(d.stages()).extracting(c -> c.status()).containsOnly(DeploymentStatus.SUCCESS);
+    }
+
+    @Test
+    void resumeStartsTheDeployOfARunLeftWhileItsBuildRan() {
+        ncp.onBuild(B, NcpScript.of(step("prepare", Duration.ofSeconds(2)), end("success")), null);
+        ncp.onDeploy(C, NcpScript.of(step("inprogress", Duration.ofMillis(300)), end("success")));
+        Path db = dir.resolve("history.db");
+        NcpClient client = NcpClient.builder().endpoint(NcpEndpoint.of(ncp.baseUri().toString(),
+                ncp.sourceBuildUri().toString(), ncp.sourcePipelineUri().toString()))
+                .credentials(NcpCredentials.of(ncp.accessKey(), ncp.secretKey())).build();
+        long id;
+        // A process that started the build (ncp run) and stopped while it ran: nobody is left to start the deploy.
+        try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(db);
+             DeploymentTracker first = DeploymentTracker.builder(store).discoverSources(false)
+                     .source(NcpStatusSource.of(client)).source(NcpBuildStatusSource.of(client))
+                     .pollInterval(Duration.ofMillis(100)).leaseDuration(Duration.ofSeconds(1)).build().start()) {
+            id = NcpBuilds.of(client, first).buildThenDeploy(DeploymentRequest.builder("acme", "web", "3f2c1a9").build(),
+                    B, D, S, C, Duration.ofSeconds(30), Duration.ofSeconds(30)).join().id();
+        }
+        assertThat(ncp.requests(RequestKind.DEPLOY)).isEmpty();
+        Cli.Result r = cli().run("--db", db.toString(), "resume", "--until-idle", "--interval", "100ms");
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("starts scenario " + C + " of project " + D + " once its build succeeded");
+        Deployment d = stored();
+        assertThat(d.id()).isEqualTo(id);
+        assertThat(d.status()).isEqualTo(DeploymentStatus.SUCCESS);
+        assertThat(d.stages()).extracting(c -> c.status()).containsExactly(DeploymentStatus.SUCCESS,
+                DeploymentStatus.SUCCESS);
+        assertThat(ncp.requests(RequestKind.DEPLOY)).hasSize(1);
     }
 }
