@@ -101,7 +101,7 @@ class InspectCommandsTest {
         List<String> keys = new ArrayList<>();
         o.fieldNames().forEachRemaining(keys::add);
         assertThat(keys.subList(0, KEYS.size())).containsExactlyElementsOf(KEYS);
-        assertThat(keys.subList(KEYS.size(), keys.size())).containsExactly("checks", "events", "progress");
+        assertThat(keys.subList(KEYS.size(), keys.size())).containsExactly("checks", "stages", "events", "progress");
         assertThat(o.get("deployedAt").asText()).isEqualTo("2026-03-01T11:00:45Z");
         assertThat(o.get("checks").get(0).get("status").asText()).isEqualTo("success");
         assertThat(o.get("events")).extracting(e -> e.get("type").asText()).containsExactly("started", "completed");

@@ -2,9 +2,11 @@ package io.deploytrack.cli.internal;
 
 import io.deploytrack.core.StatusSource;
 import io.deploytrack.kubernetes.KubernetesStatusSource;
+import io.deploytrack.ncp.NcpBuildStatusSource;
 import io.deploytrack.ncp.NcpClient;
 import io.deploytrack.ncp.NcpCredentials;
 import io.deploytrack.ncp.NcpEndpoint;
+import io.deploytrack.ncp.NcpPipelineStatusSource;
 import io.deploytrack.ncp.NcpStatusSource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
@@ -20,7 +22,7 @@ final class BuiltInSources {
     }
 
     static List<Sources.Factory> factories() {
-        return List.of(new Ncp(), new Kubernetes());
+        return List.of(new Ncp(), new NcpBuild(), new NcpPipeline(), new Kubernetes());
     }
 
     /** NCP SourceDeploy, when NCP_ACCESS_KEY and NCP_SECRET_KEY are set (endpoint: NCP_ENDPOINT, else VPC). */
@@ -32,26 +34,13 @@ final class BuiltInSources {
 
         @Override
         public Optional<StatusSource> create(Context context, Duration pollInterval) {
-            String access = context.env(NcpCommand.ACCESS_KEY);
-            String secret = context.env(NcpCommand.SECRET_KEY);
-            if (access == null || secret == null) {
-                return Optional.empty();
-            }
-            try {
-                NcpEndpoint endpoint = NcpEndpoint.fromUrls(context.env(NcpCommand.ENDPOINT),
-                        context.env(NcpEndpoint.Service.SOURCEBUILD.environmentVariable()),
-                        context.env(NcpEndpoint.Service.SOURCEPIPELINE.environmentVariable()),
-                        NcpEndpoint.Service::environmentVariable);
-                NcpClient client = NcpClient.builder().endpoint(endpoint)
-                        .credentials(NcpCredentials.of(access, secret)).build();
+            return ncpClient(context).map(client -> {
                 NcpStatusSource.Builder b = NcpStatusSource.builder(client);
                 if (pollInterval != null) {
                     b.pollInterval(pollInterval);
                 }
-                return Optional.of(b.build());
-            } catch (IllegalArgumentException e) {
-                return Optional.empty();
-            }
+                return b.build();
+            });
         }
 
         @Override
@@ -59,6 +48,67 @@ final class BuiltInSources {
             return context.env(NcpCommand.ACCESS_KEY) == null || context.env(NcpCommand.SECRET_KEY) == null
                     ? "NCP credentials are not set: export NCP_ACCESS_KEY and NCP_SECRET_KEY"
                     : "NCP_ENDPOINT, NCP_SOURCEBUILD_ENDPOINT or NCP_SOURCEPIPELINE_ENDPOINT is not a usable http(s) URL";
+        }
+    }
+
+    /** The client of the three NCP services from the environment, or empty when it does not configure one. */
+    static Optional<NcpClient> ncpClient(Context context) {
+        String access = context.env(NcpCommand.ACCESS_KEY);
+        String secret = context.env(NcpCommand.SECRET_KEY);
+        if (access == null || secret == null) {
+            return Optional.empty();
+        }
+        try {
+            NcpEndpoint endpoint = NcpEndpoint.fromUrls(context.env(NcpCommand.ENDPOINT),
+                    context.env(NcpEndpoint.Service.SOURCEBUILD.environmentVariable()),
+                    context.env(NcpEndpoint.Service.SOURCEPIPELINE.environmentVariable()),
+                    NcpEndpoint.Service::environmentVariable);
+            return Optional.of(NcpClient.builder().endpoint(endpoint).credentials(NcpCredentials.of(access, secret))
+                    .build());
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** NCP SourceBuild (the {@code sourcebuild} stages of {@code ncp build} and {@code ncp run}), as {@link Ncp}. */
+    static final class NcpBuild implements Sources.Factory {
+        @Override
+        public String type() {
+            return NcpBuildStatusSource.TYPE;
+        }
+
+        @Override
+        public Optional<StatusSource> create(Context context, Duration pollInterval) {
+            return ncpClient(context).map(client -> NcpBuildStatusSource.of(client, pollInterval));
+        }
+
+        @Override
+        public String unavailableReason(Context context) {
+            return new Ncp().unavailableReason(context);
+        }
+    }
+
+    /** NCP SourcePipeline (the stages of {@code ncp pipeline}), as {@link Ncp}. */
+    static final class NcpPipeline implements Sources.Factory {
+        @Override
+        public String type() {
+            return NcpPipelineStatusSource.TYPE;
+        }
+
+        @Override
+        public Optional<StatusSource> create(Context context, Duration pollInterval) {
+            return ncpClient(context).map(client -> {
+                NcpPipelineStatusSource.Builder b = NcpPipelineStatusSource.builder(client);
+                if (pollInterval != null) {
+                    b.pollInterval(pollInterval);
+                }
+                return b.build();
+            });
+        }
+
+        @Override
+        public String unavailableReason(Context context) {
+            return new Ncp().unavailableReason(context);
         }
     }
 

@@ -36,6 +36,30 @@ final class Json {
         return a;
     }
 
+    /**
+     * The declared stages in order (empty for a single or parallel check): each check's fields plus
+     * {@code durationSeconds}, from its own start to its own end.
+     */
+    static ArrayNode stages(Deployment d) {
+        ArrayNode a = MAPPER.createArrayNode();
+        for (DeploymentCheck c : d.stages()) {
+            ObjectNode o = check(c);
+            o.put("durationSeconds", c.startedAt() == null || c.completedAt() == null ? null
+                    : java.time.Duration.between(c.startedAt(), c.completedAt()).toMillis() / 1000.0);
+            a.add(o);
+        }
+        return a;
+    }
+
+    /** A deployment and, when it declared any, its stages in order: what a tracking command prints. */
+    static ObjectNode tracked(Deployment d) {
+        ObjectNode o = deployment(d);
+        if (!d.stages().isEmpty()) {
+            o.set("stages", stages(d));
+        }
+        return o;
+    }
+
     static ObjectNode check(DeploymentCheck c) {
         return MAPPER.valueToTree(DeploymentFields.ofCheck(c));
     }

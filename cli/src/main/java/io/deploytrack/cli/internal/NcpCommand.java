@@ -21,8 +21,10 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
 /** {@code ncp}: NCP SourceDeploy deployments. */
-@Command(name = "ncp", mixinStandardHelpOptions = true, description = "NCP SourceDeploy deployments.",
-        subcommands = {NcpCommand.Deploy.class, NcpCommand.Track.class})
+@Command(name = "ncp", mixinStandardHelpOptions = true, description = "NCP SourceDeploy deployments, SourceBuild builds and SourcePipeline runs.",
+        subcommands = {NcpCommand.Deploy.class, NcpCommand.Track.class, NcpStageCommands.Build.class,
+                NcpStageCommands.Run.class, NcpStageCommands.Pipeline.class, NcpStageCommands.TrackBuild.class,
+                NcpStageCommands.TrackRun.class, NcpStageCommands.TrackPipeline.class})
 final class NcpCommand extends BaseCommand {
     static final String ACCESS_KEY = "NCP_ACCESS_KEY";
     static final String SECRET_KEY = "NCP_SECRET_KEY";
@@ -30,7 +32,7 @@ final class NcpCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        throw usage("an ncp command is needed: deploy or track");
+        throw usage("an ncp command is needed: deploy, track, build, run, pipeline, track-build, track-run or track-pipeline");
     }
 
     /** The options both ncp commands take. */
@@ -71,10 +73,23 @@ final class NcpCommand extends BaseCommand {
 
     /** Credentials from the environment, endpoint from the option, the environment or the default. */
     static NcpStatusSource source(BaseCommand cmd, String endpointOption, Duration interval) {
+        for (StatusSource s : cmd.context().sources()) {
+            if (s instanceof NcpStatusSource n) {
+                return n;
+            }
+        }
+        return NcpStatusSource.builder(client(cmd, endpointOption)).pollInterval(interval).build();
+    }
+
+    /**
+     * The client of the three services: the in-process NCP source's when one was given, else one with the credentials
+     * of the environment and the endpoint of the option, the environment or the default.
+     */
+    static NcpClient client(BaseCommand cmd, String endpointOption) {
         Context ctx = cmd.context();
         for (StatusSource s : ctx.sources()) {
             if (s instanceof NcpStatusSource n) {
-                return n;
+                return n.client();
             }
         }
         String access = ctx.env(ACCESS_KEY);
@@ -84,8 +99,7 @@ final class NcpCommand extends BaseCommand {
                     + SECRET_KEY + " (an API access key and its secret key)");
         }
         NcpEndpoint endpoint = endpoint(cmd, ctx, endpointOption);
-        NcpClient client = NcpClient.builder().endpoint(endpoint).credentials(NcpCredentials.of(access, secret)).build();
-        return NcpStatusSource.builder(client).pollInterval(interval).build();
+        return NcpClient.builder().endpoint(endpoint).credentials(NcpCredentials.of(access, secret)).build();
     }
 
     /**

@@ -78,6 +78,7 @@ final class ResumeCommand extends BaseCommand {
                         if (lease.isPresent() && tracker.instanceId().equals(lease.get().owner())) {
                             mine++;
                             progress.follow(d);
+                            ResumedStages.rearm(d, tracker, sources.all(), out);
                         } else {
                             out.println("not resumed: #" + d.id() + " " + Format.label(d) + ": " + whyNot(d, lease, sources));
                         }

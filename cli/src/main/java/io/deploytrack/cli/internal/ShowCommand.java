@@ -41,6 +41,7 @@ final class ShowCommand extends BaseCommand {
             ObjectNode o = Json.deployment(d);
             ArrayNode checks = o.putArray("checks");
             d.checks().forEach(c -> checks.add(Json.check(c)));
+            o.set("stages", Json.stages(d));
             ArrayNode ev = o.putArray("events");
             events.forEach(e -> ev.add(Json.event(e)));
             o.set("progress", Json.MAPPER.valueToTree(io.deploytrack.core.ProgressFields.of(progress)));

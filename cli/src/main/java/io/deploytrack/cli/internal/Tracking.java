@@ -45,14 +45,20 @@ final class Tracking {
     }
 
     static int track(BaseCommand cmd, Database db, StatusSource source, Plan plan) throws InterruptedException {
+        return track(cmd, db, List.of(source), plan);
+    }
+
+    /** As {@link #track(BaseCommand, Database, StatusSource, Plan)}, with every source its stages need. */
+    static int track(BaseCommand cmd, Database db, List<StatusSource> sources, Plan plan) throws InterruptedException {
         PrintWriter out = cmd.out();
         Context ctx = cmd.context();
         // JSON goes to standard output alone; progress then goes to standard error.
         PrintWriter progressOut = plan.json() ? cmd.err() : out;
         try (Progress progress = new Progress(progressOut, ctx.terminal(), ctx.clock());
              CliNotifications notifications = CliNotifications.start(ctx, db)) {
-            DeploymentTracker.Builder b = DeploymentTracker.builder(db.store()).discoverSources(false).source(source)
+            DeploymentTracker.Builder b = DeploymentTracker.builder(db.store()).discoverSources(false)
                     .clock(ctx.clock()).listener(progress).defaultTimeout(plan.timeout());
+            sources.forEach(b::source);
             if (plan.pollInterval() != null) {
                 b.pollInterval(plan.pollInterval());
             }
@@ -83,7 +89,7 @@ final class Tracking {
                     progress.onCompleted(done);
                     notifications.finish(List.of(done.id()), progressOut);
                     if (plan.json()) {
-                        out.println(Json.write(Json.deployment(done)));
+                        out.println(Json.write(Json.tracked(done)));
                     }
                     out.flush();
                     return done.status() == DeploymentStatus.SUCCESS ? ExitCodes.OK : ExitCodes.DEPLOYMENT_DID_NOT_SUCCEED;

@@ -11,9 +11,14 @@ import io.deploytrack.core.HistoryQuery;
 import io.deploytrack.core.NoRollbackTargetException;
 import io.deploytrack.core.RollbackTarget;
 import io.deploytrack.jdbc.JdbcHistoryStore;
+import io.deploytrack.ncp.NcpBuildStatusSource;
+import io.deploytrack.ncp.NcpBuilds;
 import io.deploytrack.ncp.NcpClient;
 import io.deploytrack.ncp.NcpCredentials;
 import io.deploytrack.ncp.NcpDeployments;
+import io.deploytrack.ncp.NcpEndpoint;
+import io.deploytrack.ncp.NcpPipelineStatusSource;
+import io.deploytrack.ncp.NcpPipelines;
 import io.deploytrack.ncp.NcpStatusSource;
 import io.deploytrack.ncp.emulator.NcpEmulator;
 import io.deploytrack.ncp.emulator.NcpScript;
@@ -38,7 +43,8 @@ import static io.deploytrack.ncp.emulator.NcpScript.end;
 import static io.deploytrack.ncp.emulator.NcpScript.step;
 
 /**
- * The demo: about twenty NCP SourceDeploy deployments of a few projects, each started and tracked in one call
+ * The demo: about twenty NCP SourceDeploy deployments of a few projects, a SourcePipeline run and a build that fails
+ * ({@link PipelineDemo}), each started and tracked in one call
  * ({@link NcpDeployments#deployAndTrack}) and followed over HTTP by the real {@link NcpStatusSource} against an NCP
  * emulator started in-process (signature v2 checked on every call, NCP's real status words), into an embedded SQLite
  * file in the working folder; a line per change while they run; then the history, a rollback target and how many NCP
@@ -67,32 +73,44 @@ public final class Demo {
         Clock clock = Clock.systemUTC();
         try (NcpEmulator ncp = NcpEmulator.builder().clock(clock).cancelDuration(Duration.ofMillis(400)).start()) {
             // The host's side: a SourceDeploy client and the status source, pointed at the emulator instead of NCP.
-            NcpClient client = NcpClient.builder().baseUri(ncp.baseUri())
+            NcpClient client = NcpClient.builder().endpoint(NcpEndpoint.of(ncp.baseUri().toString(),
+                            ncp.sourceBuildUri().toString(), ncp.sourcePipelineUri().toString()))
                     .credentials(NcpCredentials.of(ncp.accessKey(), ncp.secretKey())).clock(clock).build();
             NcpStatusSource source = NcpStatusSource.of(client);
+            NcpPipelineStatusSource pipelines = NcpPipelineStatusSource.builder(client)
+                    .pollInterval(Duration.ofMillis(250)).build();
             out.println("deploytrack demo: NCP SourceDeploy emulator at " + ncp.baseUri() + ", history in " + db);
             try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(db);
                  DeploymentTracker tracker = DeploymentTracker.builder(store)
                          .source(source)
+                         .source(NcpBuildStatusSource.of(client))
+                         .source(pipelines)
                          .clock(clock)
                          .pollInterval(Duration.ofMillis(250))
                          .listener(progress(out))
                          .listener(approver(client, out))
                          .build()
                          .start()) {
-                return deployAll(ncp, source, tracker, out, db);
+                return deployAll(ncp, client, source, pipelines, tracker, out, db);
             }
         }
     }
 
-    private static int deployAll(NcpEmulator ncp, NcpStatusSource source, DeploymentTracker tracker, PrintStream out,
-                                 Path db)
+    private static int deployAll(NcpEmulator ncp, NcpClient client, NcpStatusSource source,
+                                 NcpPipelineStatusSource pipelines, DeploymentTracker tracker, PrintStream out, Path db)
             throws Exception {
         Map<String, Long> ncpProjects = new LinkedHashMap<>();
         List<CompletableFuture<Deployment>> running = new ArrayList<>();
         NcpDeployments deployments = NcpDeployments.of(source, tracker);
         List<String> expected = new ArrayList<>();
         for (Plan p : plans()) {
+            if (running.size() == 4) {
+                // After acme/web's releases: a SourcePipeline run and a build that fails, beside the rest.
+                for (PipelineDemo.Started started : PipelineDemo.start(ncp, client, pipelines, tracker)) {
+                    running.add(started.completion());
+                    expected.add(started.expected());
+                }
+            }
             // One NCP project per repository; one stage and one scenario per environment.
             long projectId = ncpProjects.computeIfAbsent(p.project, k -> 100L + ncpProjects.size() + 1);
             long stageId = projectId * 10 + (p.environment.equals("production") ? 1 : 2);
@@ -175,16 +193,17 @@ public final class Demo {
         return new DeploymentListener() {
             @Override
             public void onStarted(Deployment d) {
-                out.printf("%s  #%-3d %-14s %-11s %s%s  started (NCP history %s)%n", TIME.format(Instant.now()),
+                out.printf("%s  #%-3d %-14s %-11s %s%s  started (NCP %s)%n", TIME.format(Instant.now()),
                         d.id(), d.project(), d.environment(), d.shortSha(), d.rollback() ? " (rollback)" : "",
-                        d.attributes().get(NcpDeployments.ATTRIBUTE_HISTORY_ID));
+                        ncpId(d));
             }
 
             @Override
             public void onStatusChanged(Deployment d, DeploymentCheck c) {
                 if (!d.isTerminal()) {
                     out.printf("%s  #%-3d %-14s %-11s %s  %s%n", TIME.format(Instant.now()), d.id(), d.project(),
-                            d.environment(), d.shortSha(), c.lastSourceStatus());
+                            d.environment(), d.shortSha(), c.stage() ? c.name() + " " + c.lastSourceStatus()
+                                    : c.lastSourceStatus());
                 }
             }
 
@@ -195,6 +214,18 @@ public final class Demo {
                         d.totalDuration().toMillis() / 1000.0, d.errorMessage() == null ? "" : ": " + d.errorMessage());
             }
         };
+    }
+
+    /** Which NCP job a deployment follows: a SourceDeploy history, a SourcePipeline run or a SourceBuild build. */
+    private static String ncpId(Deployment d) {
+        Map<String, String> a = d.attributes();
+        if (a.containsKey(NcpPipelines.ATTRIBUTE_PIPELINE_HISTORY_ID)) {
+            return "pipeline run " + a.get(NcpPipelines.ATTRIBUTE_PIPELINE_HISTORY_ID);
+        }
+        if (a.containsKey(NcpBuilds.ATTRIBUTE_BUILD_ID)) {
+            return "build " + a.get(NcpBuilds.ATTRIBUTE_BUILD_ID).substring(0, 8) + ", then deploy";
+        }
+        return "history " + a.get(NcpDeployments.ATTRIBUTE_HISTORY_ID);
     }
 
     /** Plays the human who approves a deployment waiting in {@code pending}: one asynchronous call to NCP. */

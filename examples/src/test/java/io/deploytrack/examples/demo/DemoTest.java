@@ -44,7 +44,7 @@ class DemoTest {
                     + "SUM(status = 'success' AND (deployed_at IS NULL OR total_duration IS NULL)), "
                     + "SUM(status = 'timed_out'), SUM(is_rollback) FROM deployment_histories")) {
                 rs.next();
-                assertThat(rs.getInt(1)).isEqualTo(20);
+                assertThat(rs.getInt(1)).as("20 SourceDeploy deployments, a pipeline run and a build").isEqualTo(22);
                 assertThat(rs.getInt(2)).as("running rows").isZero();
                 assertThat(rs.getInt(3)).as("success rows without deployed_at or total_duration").isZero();
                 assertThat(rs.getInt(4)).isEqualTo(1);
@@ -56,6 +56,22 @@ class DemoTest {
                 rs.next();
                 assertThat(rs.getInt(1)).as("rows tracked through the NCP source, with their NCP ids").isEqualTo(20);
             }
+            // The pipeline run: two stages, both succeeded; the build that failed: at sourcebuild, nothing deployed.
+            try (ResultSet rs = s.executeQuery("SELECT h.status, h.error_stage, COUNT(c.name), "
+                    + "SUM(c.status = 'success'), SUM(c.source_type = 'sourcepipeline') FROM deployment_histories h "
+                    + "JOIN deployment_checks c ON c.deployment_id = h.id WHERE h.github_repo IN ('shop', 'pay') "
+                    + "GROUP BY h.id ORDER BY h.github_repo DESC")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("success");
+                assertThat(rs.getInt(3)).isEqualTo(2);
+                assertThat(rs.getInt(4)).isEqualTo(2);
+                assertThat(rs.getInt(5)).isEqualTo(2);
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("failed");
+                assertThat(rs.getString(2)).isEqualTo("sourcebuild");
+                assertThat(rs.getInt(4)).isZero();
+            }
         }
+        assertThat(out).contains("sourcebuild prepare").contains("pipeline run ").contains("failed in post-build");
     }
 }
