@@ -1489,6 +1489,7 @@ public final class JdbcHistoryStore implements HistoryStore {
 
         /** Carries the preview out of the transaction, which rolls it back. */
         private static final class PreviewDone extends RuntimeException {
+            private static final long serialVersionUID = 1L;
             private final transient AdoptionPreview preview;
 
             PreviewDone(AdoptionPreview preview) {

@@ -63,7 +63,11 @@ public final class K8sDetect {
 
     public Figure run() throws Exception {
         Path file = SqliteFiles.fresh(Work.file("k8s", ".db"));
-        KubernetesMockServer server = new KubernetesMockServer(new Context(Serialization.jsonMapper()),
+        // fabric8 7.4 deprecates Serialization.jsonMapper() but gives the mock server's Context no other Kubernetes-aware
+        // ObjectMapper (KubernetesSerialization keeps its own private): the one the mock server's own setup uses.
+        @SuppressWarnings("deprecation")
+        Context context = new Context(Serialization.jsonMapper());
+        KubernetesMockServer server = new KubernetesMockServer(context,
                 new MockWebServer(), new HashMap<>(), new KubernetesMixedDispatcher(new HashMap<>()), false);
         server.init();
         Map<Long, Long> committedNanos = new ConcurrentHashMap<>();

@@ -126,7 +126,8 @@ public final class TrackerScale {
             log.accept(String.format("%s: %,d detail calls, %,d list calls, %d duplicate completions, "
                     + "%d collections, threads peak by prefix %s", name, emulator.detailCalls(), emulator.listCalls(),
                     outcomes.duplicates(), probe.collections(), probe.peakByPrefix()));
-            store.close();
+            JdbcHistoryStore measured = store; // closed before the file is measured; the try's close is then a no-op
+            measured.close();
             return outcomes.figure(name, file, probe, calls, wall);
         }
     }

@@ -64,9 +64,10 @@ final class ResumeCommand extends BaseCommand {
             sources.all().values().forEach(b::source);
             try (DeploymentTracker tracker = b.build()) {
                 CountDownLatch stop = new CountDownLatch(1);
+                DeploymentTracker closing = tracker; // closed again by the try: a second close does nothing
                 Thread hook = new Thread(() -> {
                     stop.countDown();
-                    tracker.close();
+                    closing.close();
                 }, "deploytrack-resume-shutdown");
                 Runtime.getRuntime().addShutdownHook(hook);
                 try {

@@ -113,9 +113,10 @@ final class WebhookCommand implements Callable<Integer> {
                 b.source(webhook);
                 try (DeploymentTracker tracker = b.build()) {
                     CountDownLatch stop = new CountDownLatch(1);
+                    DeploymentTracker closing = tracker; // closed again by the try: a second close does nothing
                     Thread hook = new Thread(() -> {
                         stop.countDown();
-                        tracker.close();
+                        closing.close();
                     }, "deploytrack-webhook-shutdown");
                     Runtime.getRuntime().addShutdownHook(hook);
                     try {

@@ -34,6 +34,7 @@ public final class Json {
 
     /** A payload that is not valid JSON; the message says where and what was expected. */
     public static final class ParseException extends Exception {
+        private static final long serialVersionUID = 1L;
         ParseException(String message) {
             super(message);
         }

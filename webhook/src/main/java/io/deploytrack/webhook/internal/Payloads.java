@@ -23,6 +23,7 @@ public final class Payloads {
 
     /** A payload that parsed but does not say what deploytrack needs. */
     public static final class PayloadException extends Exception {
+        private static final long serialVersionUID = 1L;
         PayloadException(String message) {
             super(message);
         }

@@ -5,6 +5,7 @@ package io.deploytrack.ncp.emulator.internal;
  * it is control flow, thrown on hot paths.
  */
 public final class ApiError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
 
     private final int httpStatus;
     private final String errorCode;
