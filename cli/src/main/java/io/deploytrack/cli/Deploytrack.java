@@ -10,8 +10,9 @@ import java.util.Map;
 
 /**
  * The {@code deploytrack} command for operators: history, one deployment, a health check of the store
- * ({@code doctor}), repair, a manual terminal transition, the rollback target, starting and tracking NCP deployments,
- * tracking a Kubernetes rollout, resuming what was left running, an HTML report.
+ * ({@code doctor}), adoption of a host's table and repair, a manual terminal transition, the rollback target, starting
+ * and tracking NCP deployments, builds and pipeline runs, tracking a Kubernetes rollout, resuming what was left
+ * running, receiving webhooks, an HTML report, delivery insights, and the live page ({@code serve}).
  *
  * <pre>{@code
  * java -jar deploytrack.jar --db /var/lib/app/deploytrack.db history --project acme/web --limit 10
