@@ -8,14 +8,17 @@ import io.deploytrack.core.Deployment;
 import io.deploytrack.core.DeploymentFields;
 import io.deploytrack.core.DeploymentHistory;
 import io.deploytrack.core.DeploymentStatus;
+import io.deploytrack.core.DoraLevel;
 import io.deploytrack.core.HistoryQuery;
 import io.deploytrack.core.HistoryStore;
+import io.deploytrack.core.Insights;
 import io.deploytrack.core.NoRollbackTargetException;
 import io.deploytrack.core.ProgressEstimator;
 import io.deploytrack.core.ProgressFields;
 import io.deploytrack.core.RollbackTarget;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +36,8 @@ import java.util.Set;
  *   <li>{@code rollback-target?project=OWNER/REPO&environment=ENV}: what runs and what to roll back to (404 when
  *       there is none, with why);</li>
  *   <li>{@code dashboard}: what the page draws: the deployments in flight with their progress, the recent history, and
- *       the rollback target of each project and environment in it.</li>
+ *       the rollback target of each project and environment in it, and their delivery figures over 90 days
+ *       (deployments a week, change fail rate, recovery time, rework rate, each with its DORA level).</li>
  * </ul>
  */
 public final class LiveReadApi {
@@ -41,6 +45,8 @@ public final class LiveReadApi {
     private static final int DEFAULT_LIMIT = 50;
     private static final int MAX_LIMIT = 500;
     private static final int DASHBOARD_RECENT = 30;
+    /** The window of the dashboard's delivery panel. */
+    static final int INSIGHTS_DAYS = 90;
     private static final int DASHBOARD_IN_FLIGHT = 100;
 
     private final HistoryStore store;
@@ -172,7 +178,41 @@ public final class LiveReadApi {
                         .put("reason", e.getMessage()));
             }
         }
+        ArrayNode insights = o.putArray("insights");
+        for (List<String> place : places) {
+            insights.add(insights(place.get(0), place.get(1), place.get(2)));
+        }
         return o;
+    }
+
+    /** The delivery panel: DORA's figures of one project and environment over {@value #INSIGHTS_DAYS} days. */
+    private ObjectNode insights(String owner, String repo, String environment) {
+        Insights i = new DeploymentHistory(store, clock).insights(owner, repo, environment,
+                Duration.ofDays(INSIGHTS_DAYS));
+        ObjectNode o = MAPPER.createObjectNode().put("project", owner + "/" + repo).put("environment", environment)
+                .put("days", INSIGHTS_DAYS).put("deployments", i.deployments()).put("rollbacks", i.rollbacks())
+                .put("failedAttempts", i.failedAttempts())
+                .put("perWeek", i.deploymentFrequency().perWeek())
+                .put("frequencyLevel", word(i.deploymentFrequency().level()))
+                .put("changeFailures", i.changeFailRate().failures());
+        putOrNull(o, "changeFailRate", i.changeFailRate().ratio());
+        o.put("changeFailLevel", word(i.changeFailRate().level()));
+        putOrNull(o, "recoveryMedianSeconds", i.recoveryTime().medianSeconds());
+        o.put("recoveryLevel", word(i.recoveryTime().level()));
+        putOrNull(o, "reworkRate", i.reworkRate().ratio());
+        return o;
+    }
+
+    private static String word(DoraLevel level) {
+        return level == null ? null : level.word();
+    }
+
+    private static void putOrNull(ObjectNode o, String key, Double value) {
+        if (value == null) {
+            o.putNull(key);
+        } else {
+            o.put(key, value);
+        }
     }
 
     private ObjectNode row(Deployment d) {

@@ -96,6 +96,8 @@ class ChromiumPageTest {
                         + "\"] td.success') || {}).textContent || ''", n -> n.asText().equals("success"));
                 await(page, "the rollback target", "document.querySelector('#targets tbody').textContent",
                         n -> n.asText().contains("#" + earlier.id()));
+                await(page, "the delivery panel", "document.querySelector('#insights tbody').textContent",
+                        n -> n.asText().contains("acme/web") && n.asText().contains("0 %"));
                 shot(page, "3-ended.png");
 
                 page.call("Emulation.setDeviceMetricsOverride", LiveTestbed.JSON.createObjectNode().put("width", 390)

@@ -237,6 +237,14 @@ class LiveServerTest {
         assertThat(dashboard.get("inFlight")).hasSize(1);
         assertThat(dashboard.get("recent")).hasSize(3);
         assertThat(dashboard.get("rollbackTargets").get(0).get("target").get("id").asLong()).isEqualTo(first.id());
+        // the delivery panel: the two successes (the running one is not a deployment yet), nothing failed or rolled back
+        JsonNode delivery = dashboard.get("insights").get(0);
+        assertThat(delivery.get("project").asText()).isEqualTo("acme/web");
+        assertThat(delivery.get("deployments").asInt()).isEqualTo(2);
+        assertThat(delivery.get("rollbacks").asInt()).isZero();
+        assertThat(delivery.get("failedAttempts").asInt()).isZero();
+        assertThat(delivery.get("changeFailures").asInt()).isZero();
+        assertThat(delivery.get("perWeek").isNumber()).isTrue();
 
         HttpResponse<String> bad = get("/api/v1/deployments?project=nope", null);
         assertThat(bad.statusCode()).isEqualTo(400);

@@ -173,6 +173,20 @@
         : (t.reason || "none")));
       targets.appendChild(tr);
     });
+    var insights = document.querySelector("#insights tbody");
+    insights.textContent = "";
+    (data.insights || []).forEach(function (i) {
+      var tr = el("tr");
+      tr.appendChild(el("td", null, i.project));
+      tr.appendChild(el("td", null, i.environment));
+      tr.appendChild(el("td", null, i.perWeek.toFixed(1) + " · " + (i.frequencyLevel || "–")));
+      tr.appendChild(el("td", null, i.changeFailRate === null ? "–"
+        : Math.round(i.changeFailRate * 100) + " % (" + i.changeFailures + " of " + i.deployments + ") · " + (i.changeFailLevel || "–")));
+      tr.appendChild(el("td", null, i.recoveryMedianSeconds === null ? "–"
+        : seconds(i.recoveryMedianSeconds) + " · " + (i.recoveryLevel || "–")));
+      tr.appendChild(el("td", null, i.reworkRate === null ? "–" : Math.round(i.reworkRate * 100) + " %"));
+      insights.appendChild(tr);
+    });
   }
 
   function load() {
