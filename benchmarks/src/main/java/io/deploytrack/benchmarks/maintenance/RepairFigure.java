@@ -32,9 +32,10 @@ import java.util.function.Consumer;
  * deploytrack columns: adopted when the store opens it) holding {@code rows} damaged rows: half of them deployments
  * recorded twice (a {@code success} row and, 30 s later, a {@code running} one of the same commit: merged, and the
  * kept row's {@code deployed_at} filled), half rows left {@code running} for months (resolved {@code timed_out}).
- * Measures the diagnosis and the repair, and, while the repair runs, a {@code mark} by another store on the same file
- * (another writer, as {@code deploytrack mark} in a second process): the issue saw it fail with {@code SQLITE_BUSY}
- * after 32 s when repair held one transaction throughout.
+ * Measures the diagnosis and the repair, and, half-way through the repair, a {@code mark} by another store on the
+ * same file (another writer, as {@code deploytrack mark} in a second process; repair waits for it between two steps,
+ * so its time is counted in {@code repair_s}): the issue saw it fail with {@code SQLITE_BUSY} after 32 s when repair
+ * held one transaction throughout.
  */
 public final class RepairFigure {
     private static final DateTimeFormatter NAIVE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
@@ -88,6 +89,9 @@ public final class RepairFigure {
                     done -> {
                         if (++committed[0] == steps / 2) {
                             halfway.countDown();
+                            // wait for the other writer between two steps (no transaction open), so the marked row
+                            // is still running when it is marked, at any size
+                            mark.join();
                         }
                     });
             long repairNanos = System.nanoTime() - r0;
