@@ -1,0 +1,212 @@
+package io.deploytrack.jdbc.internal;
+
+import org.sqlite.SQLiteConfig;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Checkpoints an SQLite file's WAL on a connection and a thread of its own, so that the writer's commits do not wait
+ * for it: a {@code PASSIVE} checkpoint after writes, and a {@code TRUNCATE} checkpoint once the store has been idle for
+ * {@link #IDLE} (no write since), which cuts the WAL file to zero bytes.
+ *
+ * <p>What this relies on (SQLite's documentation of {@code sqlite3_wal_checkpoint_v2} and {@code wal.html}):
+ * {@code PASSIVE} copies as many WAL frames into the database as it can without waiting for readers or writers and
+ * never calls the busy handler, so it runs beside the writer's transactions; a checkpoint that has copied every frame
+ * lets the next write transaction start the WAL over from its beginning. {@code TRUNCATE} waits (busy handler) for the
+ * writer and for readers of older snapshots, blocking new writers while it waits, then truncates the file; so it runs
+ * only when idle, on a connection whose busy timeout is {@link #BUSY_TIMEOUT_MS}, and a busy answer is simply tried
+ * again later. The checkpoints' own fsyncs (the WAL before copying, the database after a whole checkpoint, with
+ * {@code synchronous=NORMAL}) happen here instead of in a commit. Not public API.
+ */
+final class WalCheckpointer implements AutoCloseable {
+    /** How long without a write before the WAL file is truncated. */
+    static final Duration IDLE = Duration.ofSeconds(2);
+    /** How long a {@code TRUNCATE} waits for a reader or a writer before it gives up until the next idle period. */
+    static final int BUSY_TIMEOUT_MS = 50;
+    /** Idle periods in a row whose {@code TRUNCATE} may find the WAL busy before waiting for the next write. */
+    private static final int TRUNCATE_ATTEMPTS = 3;
+
+    private final Connection connection;
+    /** The WAL file: {@code <database>-wal}. */
+    private final Path wal;
+    private final ScheduledExecutorService scheduler;
+    /** True when {@link #scheduler} is this checkpointer's own, to be shut down with it. */
+    private final boolean ownsScheduler;
+    /** Held while the connection is used, so that {@link #close} never closes it under a checkpoint. */
+    private final ReentrantLock lock = new ReentrantLock();
+    private final AtomicLong writes = new AtomicLong();
+    private final AtomicBoolean idleArmed = new AtomicBoolean();
+    private final AtomicLong restarts = new AtomicLong();
+    private final AtomicLong truncations = new AtomicLong();
+    private int busyTruncations;
+    private volatile boolean closed;
+
+    private WalCheckpointer(Connection connection, Path database, ScheduledExecutorService scheduler,
+                            boolean ownsScheduler) {
+        this.connection = connection;
+        this.wal = Path.of(database + "-wal");
+        this.scheduler = scheduler;
+        this.ownsScheduler = ownsScheduler;
+    }
+
+    /**
+     * A checkpointer on its own connection to {@code url} (opened with {@code config}'s settings and a short busy
+     * timeout), running on {@code scheduler}, or on a daemon thread of its own when that is null.
+     */
+    static WalCheckpointer open(String url, Path database, SQLiteConfig config, ScheduledExecutorService scheduler)
+            throws SQLException {
+        Properties p = config.toProperties();
+        p.setProperty(SQLiteConfig.Pragma.BUSY_TIMEOUT.pragmaName, String.valueOf(BUSY_TIMEOUT_MS));
+        Connection c = DriverManager.getConnection(url, p);
+        return scheduler != null ? new WalCheckpointer(c, database, scheduler, false)
+                : new WalCheckpointer(c, database, ownThread(), true);
+    }
+
+    private static ScheduledExecutorService ownThread() {
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "deploytrack-sqlite-checkpoint");
+            t.setDaemon(true);
+            return t;
+        });
+        pool.setRemoveOnCancelPolicy(true);
+        pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        return pool;
+    }
+
+    /**
+     * Called after each write on the writer's side: cheap (a {@code stat} of the WAL file, a counter), it starts the
+     * idle watch unless it runs, and says whether the WAL file has grown past {@code limitBytes}: then the writer's
+     * automatic checkpoints have not been able to start it over, and the caller should {@link #restart} it.
+     */
+    boolean wrote(long limitBytes) {
+        writes.incrementAndGet();
+        if (closed) {
+            return false;
+        }
+        armIdle();
+        try {
+            return Files.size(wal) > limitBytes;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A {@code RESTART} checkpoint on the caller's thread, which holds the writer's lock so that this process's writer
+     * is not in its way: it waits (at most {@link #BUSY_TIMEOUT_MS} at each step) for another process's writer and for
+     * readers of older snapshots, copies the whole WAL into the database, and leaves the WAL to be started over by the
+     * next write, whose commit cuts the file back to {@code journal_size_limit}. True when it finished.
+     */
+    boolean restart() {
+        boolean done = checkpoint("RESTART");
+        if (done) {
+            restarts.incrementAndGet();
+        }
+        return done;
+    }
+
+    private void armIdle() {
+        if (idleArmed.compareAndSet(false, true)) {
+            long seen = writes.get();
+            submit(() -> idle(seen), IDLE.toMillis());
+        }
+    }
+
+    /** The idle watch: truncates when no write came since {@code seen}, else watches on. */
+    private void idle(long seen) {
+        idleArmed.set(false);
+        if (writes.get() != seen) {
+            busyTruncations = 0;
+            armIdle();
+            return;
+        }
+        if (checkpoint("TRUNCATE")) {
+            busyTruncations = 0;
+            truncations.incrementAndGet();
+        } else if (++busyTruncations < TRUNCATE_ATTEMPTS) {
+            armIdle();
+        } else {
+            busyTruncations = 0;
+        }
+    }
+
+    private void submit(Runnable task, long delayMillis) {
+        try {
+            scheduler.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // Shut down: the store is closing, and closing checkpoints the WAL anyway.
+            idleArmed.set(false);
+        }
+    }
+
+    /**
+     * Runs {@code PRAGMA wal_checkpoint(mode)}: true when it was not busy. A failure is not the writer's: the writer's
+     * own automatic checkpoint still bounds the WAL, so it is swallowed here.
+     */
+    private boolean checkpoint(String mode) {
+        lock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            // One row: busy (1 when it could not finish), frames in the WAL, frames checkpointed.
+            try (Statement s = connection.createStatement();
+                 ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(" + mode + ")")) {
+                return rs.next() && rs.getInt(1) == 0;
+            } catch (SQLException e) {
+                return false;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** RESTART checkpoints that finished so far (for tests). */
+    long restarts() {
+        return restarts.get();
+    }
+
+    /** TRUNCATE checkpoints that succeeded so far (for tests). */
+    long truncations() {
+        return truncations.get();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (ownsScheduler) {
+            scheduler.shutdownNow();
+        }
+        lock.lock();
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // closing anyway
+        } finally {
+            lock.unlock();
+        }
+        if (ownsScheduler) {
+            try {
+                scheduler.awaitTermination(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
