@@ -39,6 +39,13 @@ final class WalCheckpointer implements AutoCloseable {
     static final Duration IDLE = Duration.ofSeconds(2);
     /** How long a {@code TRUNCATE} waits for a reader or a writer before it gives up until the next idle period. */
     static final int BUSY_TIMEOUT_MS = 50;
+    /**
+     * How long a {@code RESTART} of a WAL past its limit waits for another writer or a reader: longer, since it runs
+     * only when the WAL has outgrown its bound, and gives up (to be tried after a later write) past it.
+     */
+    static final int RESTART_BUSY_TIMEOUT_MS = 200;
+    /** How much further a WAL must grow after a {@code RESTART} that found it busy before the next is tried. */
+    static final long RESTART_RETRY_GROWTH = 1024L * 1024;
     /** Idle periods in a row whose {@code TRUNCATE} may find the WAL busy before waiting for the next write. */
     private static final int TRUNCATE_ATTEMPTS = 3;
 
@@ -55,6 +62,10 @@ final class WalCheckpointer implements AutoCloseable {
     private final AtomicLong restarts = new AtomicLong();
     private final AtomicLong truncations = new AtomicLong();
     private int busyTruncations;
+    /** The WAL file's size at the last write. */
+    private volatile long lastSize;
+    /** After a busy {@code RESTART}: the size the WAL must pass before the next is tried; 0 otherwise. */
+    private volatile long retryAbove;
     private volatile boolean closed;
 
     private WalCheckpointer(Connection connection, Path database, ScheduledExecutorService scheduler,
@@ -101,7 +112,9 @@ final class WalCheckpointer implements AutoCloseable {
         }
         armIdle();
         try {
-            return Files.size(wal) > limitBytes;
+            long size = Files.size(wal);
+            lastSize = size;
+            return size > Math.max(limitBytes, retryAbove);
         } catch (IOException e) {
             return false;
         }
@@ -109,14 +122,18 @@ final class WalCheckpointer implements AutoCloseable {
 
     /**
      * A {@code RESTART} checkpoint on the caller's thread, which holds the writer's lock so that this process's writer
-     * is not in its way: it waits (at most {@link #BUSY_TIMEOUT_MS} at each step) for another process's writer and for
+     * is not in its way: it waits (at most {@link #RESTART_BUSY_TIMEOUT_MS} at each step) for another writer and for
      * readers of older snapshots, copies the whole WAL into the database, and leaves the WAL to be started over by the
      * next write, whose commit cuts the file back to {@code journal_size_limit}. True when it finished.
      */
     boolean restart() {
-        boolean done = checkpoint("RESTART");
+        boolean done = checkpoint("RESTART", RESTART_BUSY_TIMEOUT_MS);
         if (done) {
             restarts.incrementAndGet();
+            retryAbove = 0;
+        } else {
+            // Busy (an old reader, another writer's checkpoint): each write must not wait for it again.
+            retryAbove = lastSize + RESTART_RETRY_GROWTH;
         }
         return done;
     }
@@ -136,7 +153,7 @@ final class WalCheckpointer implements AutoCloseable {
             armIdle();
             return;
         }
-        if (checkpoint("TRUNCATE")) {
+        if (checkpoint("TRUNCATE", BUSY_TIMEOUT_MS)) {
             busyTruncations = 0;
             truncations.incrementAndGet();
         } else if (++busyTruncations < TRUNCATE_ATTEMPTS) {
@@ -159,16 +176,18 @@ final class WalCheckpointer implements AutoCloseable {
      * Runs {@code PRAGMA wal_checkpoint(mode)}: true when it was not busy. A failure is not the writer's: the writer's
      * own automatic checkpoint still bounds the WAL, so it is swallowed here.
      */
-    private boolean checkpoint(String mode) {
+    private boolean checkpoint(String mode, int busyTimeoutMillis) {
         lock.lock();
         try {
             if (closed) {
                 return false;
             }
             // One row: busy (1 when it could not finish), frames in the WAL, frames checkpointed.
-            try (Statement s = connection.createStatement();
-                 ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(" + mode + ")")) {
-                return rs.next() && rs.getInt(1) == 0;
+            try (Statement s = connection.createStatement()) {
+                s.execute("PRAGMA busy_timeout=" + busyTimeoutMillis);
+                try (ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(" + mode + ")")) {
+                    return rs.next() && rs.getInt(1) == 0;
+                }
             } catch (SQLException e) {
                 return false;
             }
