@@ -21,18 +21,21 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Checkpoints an SQLite file's WAL on a connection and a thread of its own, so that the writer's commits do not wait
- * for it: a {@code PASSIVE} checkpoint after writes, and a {@code TRUNCATE} checkpoint once the store has been idle for
- * {@link #IDLE} (no write since), which cuts the WAL file to zero bytes.
+ * The checkpoints of an SQLite file's WAL beyond the writer's own automatic one, on a connection of their own: a
+ * {@code TRUNCATE} checkpoint once the store has been idle for {@link #IDLE} (no write since), on a daemon thread (or a
+ * test's scheduler), which cuts the WAL file to zero bytes; and a {@code RESTART} checkpoint, on the writer's thread
+ * under its lock ({@link #restart}), when the WAL file has grown past its limit all the same.
  *
- * <p>What this relies on (SQLite's documentation of {@code sqlite3_wal_checkpoint_v2} and {@code wal.html}):
- * {@code PASSIVE} copies as many WAL frames into the database as it can without waiting for readers or writers and
- * never calls the busy handler, so it runs beside the writer's transactions; a checkpoint that has copied every frame
- * lets the next write transaction start the WAL over from its beginning. {@code TRUNCATE} waits (busy handler) for the
- * writer and for readers of older snapshots, blocking new writers while it waits, then truncates the file; so it runs
- * only when idle, on a connection whose busy timeout is {@link #BUSY_TIMEOUT_MS}, and a busy answer is simply tried
- * again later. The checkpoints' own fsyncs (the WAL before copying, the database after a whole checkpoint, with
- * {@code synchronous=NORMAL}) happen here instead of in a commit. Not public API.
+ * <p>What this relies on (SQLite's documentation of {@code sqlite3_wal_checkpoint_v2}, {@code wal_autocheckpoint},
+ * {@code journal_size_limit} and {@code wal.html}): a checkpoint can start the WAL over (the next write transaction
+ * writes from its beginning) only once it has copied every frame, which needs a moment when no other connection
+ * appends to the WAL or reads an older snapshot; a PASSIVE checkpoint never waits for one, so with the writer appending
+ * beside it it may never finish. {@code RESTART} and {@code TRUNCATE} wait for the writer and for readers (the busy
+ * handler), blocking new writers while they wait, so they run either when idle or under the writer's lock, each with a
+ * short busy timeout, and a busy answer is tried again later. The WAL file is reused, not shrunk, when it starts over,
+ * except down to {@code journal_size_limit}. Measured here: PASSIVE checkpoints on this thread after every write,
+ * back to back with the writer, kept the writer's own checkpoint busy and never finished, and the WAL grew to 110 MB,
+ * so there are none. Not public API.
  */
 final class WalCheckpointer implements AutoCloseable {
     /** How long without a write before the WAL file is truncated. */

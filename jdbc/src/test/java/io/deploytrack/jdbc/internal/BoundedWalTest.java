@@ -55,9 +55,8 @@ class BoundedWalTest {
         Path db = dir.resolve("idle.db");
         Path wal = Path.of(db + "-wal");
         ManualScheduler scheduler = new ManualScheduler(new ManualClock(Instant.parse("2026-01-01T00:00:00Z")));
-        SqliteConnections connections = new SqliteConnections("jdbc:sqlite:" + db, 5_000, true, scheduler);
+        SqliteConnections connections = withTable(db, scheduler);
         try {
-            connections.write(c -> execute(c, "CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB)"));
             for (int i = 0; i < 50; i++) {
                 insert(connections, i, 8_192);
             }
@@ -91,9 +90,8 @@ class BoundedWalTest {
         Path db = dir.resolve("reader.db");
         Path wal = Path.of(db + "-wal");
         ManualScheduler scheduler = new ManualScheduler(new ManualClock(Instant.parse("2026-01-01T00:00:00Z")));
-        SqliteConnections connections = new SqliteConnections("jdbc:sqlite:" + db, 5_000, true, scheduler);
+        SqliteConnections connections = withTable(db, scheduler);
         try {
-            connections.write(c -> execute(c, "CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB)"));
             insert(connections, 0, 100);
             int id = 1;
             // A reader that keeps its snapshot: no checkpoint may copy past it, so the WAL cannot start over.
@@ -125,6 +123,13 @@ class BoundedWalTest {
         } finally {
             connections.close();
         }
+    }
+
+    /** Connections to a new file whose checkpoints run on {@code scheduler}, with a table {@code t} of blobs. */
+    private static SqliteConnections withTable(Path db, ManualScheduler scheduler) throws Exception {
+        SqliteConnections connections = new SqliteConnections("jdbc:sqlite:" + db, 5_000, true, scheduler);
+        connections.write(c -> execute(c, "CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB)"));
+        return connections;
     }
 
     private static void insert(SqliteConnections connections, int id, int bytes) throws Exception {
