@@ -51,14 +51,14 @@ class BenchmarksSmokeTest {
         report.printTable();
         assertThat(report.complete()).as("every figure measured; notes:%n%s", notes).isTrue();
         Map<String, List<String>> keys = new java.util.HashMap<>(Map.of(
-                "store.sqlite", List.of("ops_per_s", "baseline_ops_per_s", "ratio"),
+                "store.sqlite", List.of("ops_per_s", "baseline_ops_per_s", "ratio", "wal_peak_mb"),
                 "store.postgres", List.of("ops_per_s", "baseline_ops_per_s", "ratio"),
-                "store.sqlite.concurrent", List.of("ops_per_s", "busy_errors", "rows"),
+                "store.sqlite.concurrent", List.of("ops_per_s", "busy_errors", "rows", "wal_peak_mb"),
                 "tracker.scale", List.of("deployments", "completed", "lost", "wrong_status", "threads_peak",
                         "heap_peak_mb", "api_calls_per_deployment", "detect_p50_ms", "detect_p99_ms", "wall_s"),
                 "tracker.baseline", List.of("deployments", "completed", "lost", "wrong_status", "threads_peak",
                         "heap_peak_mb", "api_calls_per_deployment", "detect_p50_ms", "detect_p99_ms", "wall_s"),
-                "store.sqlite.batch", List.of("batched_per_s", "single_per_s", "group", "ratio"),
+                "store.sqlite.batch", List.of("batched_per_s", "single_per_s", "group", "ratio", "wal_peak_mb"),
                 "tracker.scale50k", List.of("deployments", "completed", "lost", "wrong_status", "threads_peak",
                         "heap_peak_mb", "api_calls_per_deployment", "detect_p50_ms", "detect_p99_ms", "wall_s"),
                 "k8s.detect", List.of("detect_p50_ms", "detect_p99_ms"),

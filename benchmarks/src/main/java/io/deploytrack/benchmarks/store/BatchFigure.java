@@ -23,7 +23,8 @@ import java.util.Map;
  * ways the tracker can: one transaction each ({@code updateUnderLease} with one update: lease check and extension,
  * compare-and-set, the check, the event) and group-committed ({@code updateUnderLease} with {@code group} updates in
  * one {@code BEGIN IMMEDIATE}). Same rows, same statements; only the number of commits differs. The two alternate in
- * rounds so that a busy machine slows both alike. {@code ratio} = batched / one each.
+ * rounds so that a busy machine slows both alike. {@code ratio} = batched / one each; {@code wal_peak_mb}: the largest
+ * the file's WAL grew ({@link WalPeak}).
  */
 public final class BatchFigure {
     private static final String OWNER = "bench";
@@ -39,7 +40,7 @@ public final class BatchFigure {
      */
     public static Figure sqlite(int rounds, int perRound, int group) throws Exception {
         Path file = SqliteFiles.fresh(Work.file("store-batch", ".db"));
-        try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(file)) {
+        try (WalPeak wal = WalPeak.watch(file); JdbcHistoryStore store = JdbcHistoryStore.sqlite(file)) {
             long singleNanos = 0;
             long batchedNanos = 0;
             long singleDone = 0;
@@ -67,7 +68,7 @@ public final class BatchFigure {
             double single = singleDone / (singleNanos / 1e9);
             double batched = batchedDone / (batchedNanos / 1e9);
             return new Figure("store.sqlite.batch").put("batched_per_s", batched, 1).put("single_per_s", single, 1)
-                    .put("group", group).put("ratio", batched / single, 2);
+                    .put("group", group).put("ratio", batched / single, 2).put("wal_peak_mb", wal.peakMb(), 2);
         }
     }
 

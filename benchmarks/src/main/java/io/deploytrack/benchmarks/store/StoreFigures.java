@@ -43,14 +43,18 @@ public final class StoreFigures {
     private StoreFigures() {
     }
 
-    /** {@code store.sqlite}: the store and plain JDBC on two fresh files, interleaved ({@link Alternating}). */
+    /**
+     * {@code store.sqlite}: the store and plain JDBC on two fresh files, interleaved ({@link Alternating});
+     * {@code wal_peak_mb}: the largest the store's WAL grew ({@link WalPeak}).
+     */
     public static Figure sqlite(Alternating.Plan plan) throws SQLException {
         String run = "alt" + System.nanoTime();
-        try (Lifecycle ours = new StoreLifecycle(JdbcHistoryStore.sqlite(SqliteFiles.fresh(Work.file("store-sqlite", ".db"))),
-                run, true);
+        Path oursFile = SqliteFiles.fresh(Work.file("store-sqlite", ".db"));
+        try (WalPeak wal = WalPeak.watch(oursFile);
+             Lifecycle ours = new StoreLifecycle(JdbcHistoryStore.sqlite(oursFile), run, true);
              Lifecycle plain = PlainJdbcLifecycle.sqlite(SqliteFiles.connect(
                      SqliteFiles.fresh(Work.file("store-sqlite-plain", ".db"))), run)) {
-            return Alternating.compare("store.sqlite", ours, plain, plan);
+            return Alternating.compare("store.sqlite", ours, plain, plan).put("wal_peak_mb", wal.peakMb(), 2);
         }
     }
 
@@ -138,10 +142,11 @@ public final class StoreFigures {
      * uses two stores of four threads each: two writer connections contend for the file as two processes would, so
      * {@code BEGIN IMMEDIATE} and {@code busy_timeout} are what keep {@code busy_errors} at 0. A failure that is
      * SQLite's "busy"/"locked" counts in {@code busy_errors}; any other failure stops the run. {@code rows}: the
-     * successful deployments in the file afterwards.
+     * successful deployments in the file afterwards; {@code wal_peak_mb}: the largest the file's WAL grew ({@link WalPeak}).
      */
     public static Figure concurrent(int threads, int stores, int lifecycles) throws Exception {
         Path file = SqliteFiles.fresh(Work.file("store-concurrent", ".db"));
+        WalPeak wal = WalPeak.watch(file);
         List<JdbcHistoryStore> opened = new ArrayList<>();
         for (int i = 0; i < stores; i++) {
             opened.add(JdbcHistoryStore.sqlite(file));
@@ -187,6 +192,8 @@ public final class StoreFigures {
             pool.shutdownNow();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        double walPeakMb = wal.peakMb();
+        wal.close();
         opened.forEach(JdbcHistoryStore::close);
         long rows;
         try (Connection c = SqliteFiles.connect(file); Statement s = c.createStatement();
@@ -195,7 +202,7 @@ public final class StoreFigures {
             rows = rs.getLong(1);
         }
         return new Figure("store.sqlite.concurrent").put("ops_per_s", done.get() / seconds, 1)
-                .put("busy_errors", busy.get()).put("rows", rows);
+                .put("busy_errors", busy.get()).put("rows", rows).put("wal_peak_mb", walPeakMb, 2);
     }
 
     static boolean isBusy(Throwable e) {

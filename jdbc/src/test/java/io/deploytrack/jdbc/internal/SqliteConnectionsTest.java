@@ -15,7 +15,7 @@ class SqliteConnectionsTest {
     Path dir;
 
     @Test
-    void theWriterIsInWalModeAndCheckpointsEveryTenThousandPages() throws Exception {
+    void theWriterIsInWalModeAndCheckpointsItselfOnlyAsTheBackstop() throws Exception {
         SqliteConnections connections = new SqliteConnections("jdbc:sqlite:" + dir.resolve("pragmas.db"), 5_000);
         try {
             assertThat(connections.<String>write(c -> pragma(c, "journal_mode"))).isEqualTo("wal");
