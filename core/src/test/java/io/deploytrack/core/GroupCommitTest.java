@@ -232,13 +232,8 @@ class GroupCommitTest {
         }
 
         @Override
-        public List<PendingPush> pendingPushes(String leaseOwner, int limit) {
-            return delegate.pendingPushes(leaseOwner, limit);
-        }
-
-        @Override
-        public void forgetPushes(java.util.Collection<Long> ids) {
-            delegate.forgetPushes(ids);
+        public List<PendingPush> takePushes(String leaseOwner, int limit) {
+            return delegate.takePushes(leaseOwner, limit);
         }
 
         @Override

@@ -29,16 +29,13 @@ final class CheckProgress implements ObservationSink {
     private final Workers workers;
     private final Concluder concluder;
     private final Notifier notifier;
-    private final HeldPushes held;
 
-    CheckProgress(HistoryStore store, TrackerTime time, Workers workers, Concluder concluder, Notifier notifier,
-                  HeldPushes held) {
+    CheckProgress(HistoryStore store, TrackerTime time, Workers workers, Concluder concluder, Notifier notifier) {
         this.store = store;
         this.time = time;
         this.workers = workers;
         this.concluder = concluder;
         this.notifier = notifier;
-        this.held = held;
     }
 
     @Override
@@ -52,25 +49,14 @@ final class CheckProgress implements ObservationSink {
     }
 
     @Override
-    public void observePushed(Tracked t, String checkName, Observation o, String via, long pushId) {
+    public void observePushed(Tracked t, String checkName, Observation o, String via) {
         synchronized (t) {
-            if (workers.closed()) {
-                // Not applied: the push stays recorded for whoever holds the row next.
-                held.release(pushId);
-            } else if (t.done) {
-                held.applied(pushId);
-            } else {
+            if (!t.done && !workers.closed()) {
                 t.endingVia = "push via " + via;
-                t.applyingPush = pushId;
                 try {
                     apply(t, checkName, o);
                 } finally {
                     t.endingVia = null;
-                    // Still set: it changed nothing (a repeat, a check already ended), so there is nothing to commit.
-                    if (t.applyingPush != 0) {
-                        held.applied(t.applyingPush);
-                        t.applyingPush = 0;
-                    }
                 }
             }
         }

@@ -147,11 +147,8 @@ final class LeaseLoop implements Runnable {
         Instant pollNotBefore = pushes.pollNotBefore();
         for (Tracked t : resumed) {
             synchronized (t) {
-                List<PendingPush> mine = pushed.getOrDefault(t.id, List.of());
-                if (!t.followings.isEmpty() || t.done) {
-                    // Followed already (or ended): its pushes go the usual way, at the next take.
-                    pushes.release(mine);
-                } else {
+                if (t.followings.isEmpty() && !t.done) {
+                    List<PendingPush> mine = pushed.getOrDefault(t.id, List.of());
                     KeyValueLog.event(Log.TRACKER, Level.INFO, "deployment_resumed", "deployment_id", t.id, "project",
                             t.current.project(), "instance", settings.instanceId(), "pushes", mine.size());
                     progress.note(DeploymentEvent.of(t.id, time.now(), "resumed", null, null, null, null,
