@@ -1,6 +1,7 @@
 package io.deploytrack.benchmarks;
 
 import io.deploytrack.benchmarks.k8s.K8sDetect;
+import io.deploytrack.benchmarks.maintenance.RepairFigure;
 import io.deploytrack.benchmarks.query.QueryFigures;
 import io.deploytrack.benchmarks.store.Alternating;
 import io.deploytrack.benchmarks.store.BatchFigure;
@@ -27,21 +28,22 @@ import java.util.function.Consumer;
  * then a table with the targets. Notes (progress, query plans, counts) go to stderr.
  *
  * <pre>
- * Main [--only=store,query,k8s,tracker,webhook|MEASUREMENT,...] [--jmh] [--quick]
+ * Main [--only=store,query,k8s,tracker,webhook,maintenance|MEASUREMENT,...] [--jmh] [--quick]
  * </pre>
  * {@code --only} picks groups ({@code store}: store.sqlite, store.postgres, store.sqlite.concurrent; {@code query};
  * {@code k8s}; {@code tracker}: tracker.scale, tracker.baseline, tracker.scale50k, tracker.pg3; {@code webhook}:
- * webhook.detect); {@code store} also has store.sqlite.batch; a measurement may also be named alone
+ * webhook.detect; {@code maintenance}: maintenance.repair); {@code store} also has store.sqlite.batch; a
+ * measurement may also be named alone
  * ({@code --only=tracker.scale}); {@code --jmh} measures store.* with JMH forks
  * instead of the interleaving harness; {@code --quick} shrinks every workload (a check that everything runs, not a
  * measurement).
  */
 public final class Main {
-    private static final List<String> GROUPS = List.of("store", "query", "k8s", "tracker", "webhook");
+    private static final List<String> GROUPS = List.of("store", "query", "k8s", "tracker", "webhook", "maintenance");
     /** The measurements {@code --only} may also name one by one (each is in the group its name starts with). */
     private static final List<String> MEASUREMENTS = List.of("store.sqlite", "store.postgres", "store.sqlite.concurrent",
             "store.sqlite.batch", "query", "k8s.detect", "tracker.scale", "tracker.baseline", "tracker.scale50k",
-            "tracker.pg3", "webhook.detect");
+            "tracker.pg3", "webhook.detect", "maintenance.repair");
     /** Updates per group commit in {@code store.sqlite.batch}. */
     static final int BATCH_GROUP = 250;
 
@@ -53,19 +55,19 @@ public final class Main {
                  int concurrentThreads, int concurrentLifecycles, int queryRows, int queryProjects, int queryWarmup,
                  int queryMeasured, int rollouts, ScaleWorkload scale, int batchRounds, int batchPerRound,
                  ScaleWorkload scale50k, ScaleWorkload pg3, int pushedDeployments, int pushesPerSecond,
-                 Duration pushSafetyNetInterval) {
+                 Duration pushSafetyNetInterval, int repairRows) {
 
         static Sizes standard() {
             return new Sizes(Alternating.Plan.standard(), new Alternating.Plan(4, 20, 30), StoreFigures.JmhPlan.standard(),
                     8, 20_000, 1_000_000, 1_000, 2_000, 10_000, 200, ScaleWorkload.standard(), 8, 1_500,
-                    ScaleWorkload.standard50k(), ScaleWorkload.pg3(), 1_000, 200, Duration.ofSeconds(10));
+                    ScaleWorkload.standard50k(), ScaleWorkload.pg3(), 1_000, 200, Duration.ofSeconds(10), 20_000);
         }
 
         static Sizes quick() {
             return new Sizes(new Alternating.Plan(1, 3, 10), new Alternating.Plan(1, 3, 5),
                     new StoreFigures.JmhPlan(1, 1, 2, 200), 8, 400, 20_000, 100, 50, 200, 5,
                     new ScaleWorkload(200, 20, 2, 4, 1L), 1, 200, new ScaleWorkload(500, 50, 2, 4, 1L),
-                    new ScaleWorkload(150, 15, 2, 4, 1L), 100, 200, Duration.ofSeconds(10));
+                    new ScaleWorkload(150, 15, 2, 4, 1L), 100, 200, Duration.ofSeconds(10), 2_000);
         }
 
         /** The smoke test's: seconds in all. */
@@ -73,7 +75,7 @@ public final class Main {
             return new Sizes(new Alternating.Plan(0, 2, 4), new Alternating.Plan(0, 2, 2),
                     new StoreFigures.JmhPlan(1, 1, 1, 100), 8, 80, 5_000, 50, 20, 50, 3,
                     new ScaleWorkload(20, 2, 1, 2, 1L), 1, 100, new ScaleWorkload(40, 4, 1, 2, 1L),
-                    new ScaleWorkload(30, 3, 1, 2, 1L), 10, 200, Duration.ofMillis(500));
+                    new ScaleWorkload(30, 3, 1, 2, 1L), 10, 200, Duration.ofMillis(500), 200);
         }
     }
 
@@ -156,6 +158,9 @@ public final class Main {
         if (selected(groups, "webhook.detect")) {
             measure(report, log, "webhook.detect", () -> List.of(new WebhookDetect(sizes.pushedDeployments(),
                     sizes.pushesPerSecond(), sizes.pushSafetyNetInterval(), log).run()));
+        }
+        if (selected(groups, "maintenance.repair")) {
+            measure(report, log, "maintenance.repair", () -> List.of(new RepairFigure(sizes.repairRows(), log).run()));
         }
     }
 

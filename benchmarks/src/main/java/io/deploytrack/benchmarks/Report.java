@@ -99,6 +99,11 @@ public final class Report {
                     target = "p99_ms <= 500, index_used = true";
                     met = f.number("p99_ms") <= 500 && "true".equals(f.values().get("index_used"));
                 }
+                case "maintenance.repair" -> {
+                    target = "repair_s < 15 at 20,000 rows, mark_stands = true, nothing left";
+                    met = f.number("repair_s") < 15 && "true".equals(f.values().get("mark_stands"))
+                            && f.number("left_duplicates") == 0 && f.number("left_stale") == 0;
+                }
                 case "query.rollback_target" -> {
                     target = "p99_us <= 2000, index_used = true";
                     met = f.number("p99_us") <= 2000 && "true".equals(f.values().get("index_used"));

@@ -45,7 +45,7 @@ class BenchmarksSmokeTest {
         ByteArrayOutputStream notes = new ByteArrayOutputStream();
         Report report = new Report(new PrintStream(out, true, StandardCharsets.UTF_8));
 
-        Main.run(new LinkedHashSet<>(List.of("store", "query", "k8s", "tracker", "webhook")), false, Main.Sizes.smoke(), report,
+        Main.run(new LinkedHashSet<>(List.of("store", "query", "k8s", "tracker", "webhook", "maintenance")), false, Main.Sizes.smoke(), report,
                 new PrintStream(notes, true, StandardCharsets.UTF_8));
 
         report.printTable();
@@ -70,6 +70,8 @@ class BenchmarksSmokeTest {
         keys.put("tracker.pg3", List.of("deployments", "completed", "lost", "wrong_status", "double_polled",
                 "duplicate_completions", "share_a", "share_b", "share_c", "api_calls_per_deployment", "detect_p99_ms",
                 "wall_s"));
+        keys.put("maintenance.repair", List.of("rows", "steps", "done", "diagnose_s", "repair_s", "mark_ms",
+                "mark_stands", "left_duplicates", "left_stale"));
         String printed = out.toString(StandardCharsets.UTF_8);
         keys.forEach((name, expected) -> {
             Figure f = report.get(name);
@@ -91,6 +93,10 @@ class BenchmarksSmokeTest {
         assertThat(report.get("query.history").values()).containsEntry("index_used", "true");
         assertThat(report.get("query.insights").values()).containsEntry("index_used", "true");
         assertThat(report.get("query.insights").number("shipped_mean")).isPositive();
+        Figure repair = report.get("maintenance.repair");
+        assertThat(repair.values()).containsEntry("mark_stands", "true").containsEntry("left_duplicates", "0")
+                .containsEntry("left_stale", "0");
+        assertThat(repair.number("done")).as("every step but the marked row's").isEqualTo(repair.number("steps") - 1);
         assertThat(printed).contains("figure").contains("target");
     }
 }

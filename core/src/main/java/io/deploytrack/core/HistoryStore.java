@@ -184,15 +184,26 @@ public interface HistoryStore extends AutoCloseable {
 
     /**
      * Records a pushed observation for whichever instance holds (or next claims) the deployment's lease, to
-     * {@linkplain #takePushes take}; durable when this returns. Nothing else of the deployment changes.
+     * {@linkplain #pendingPushes take}; durable when this returns. Nothing else of the deployment changes.
      */
     void recordPush(PendingPush push);
 
     /**
-     * Removes and returns, oldest first, up to {@code limit} recorded pushes of deployments leased to
-     * {@code leaseOwner}. A push is returned to one caller only.
+     * Returns, oldest first, up to {@code limit} recorded pushes of deployments leased to {@code leaseOwner}, without
+     * removing them: a push stays recorded until {@link #forgetPushes} removes it, which the lease holder does only
+     * after what the push changed is committed. So a push whose application could not be written (the store failed,
+     * the process died) is returned again, to whoever holds the lease then; applying it again is harmless, since
+     * every change is a compare-and-set against what is stored.
      */
-    List<PendingPush> takePushes(String leaseOwner, int limit);
+    List<PendingPush> pendingPushes(String leaseOwner, int limit);
+
+    /**
+     * Removes recorded pushes (ids of {@link #pendingPushes}) whose application is committed or moot; ids no longer
+     * recorded are ignored. Durable when this returns.
+     *
+     * @param ids the pushes' store ids
+     */
+    void forgetPushes(Collection<Long> ids);
 
     /**
      * The running deployments with a running check that {@code push} selects, at most {@code limit}. The default

@@ -280,18 +280,24 @@ public final class InMemoryHistoryStore implements HistoryStore {
     }
 
     @Override
-    public synchronized List<PendingPush> takePushes(String leaseOwner, int limit) {
+    public synchronized List<PendingPush> pendingPushes(String leaseOwner, int limit) {
         List<PendingPush> out = new ArrayList<>();
-        var it = pushes.iterator();
-        while (it.hasNext() && out.size() < limit) {
-            PendingPush p = it.next();
+        for (PendingPush p : pushes) {
+            if (out.size() >= limit) {
+                break;
+            }
             LeaseInfo l = leases.get(p.deploymentId());
             if (l != null && leaseOwner.equals(l.owner())) {
                 out.add(p);
-                it.remove();
             }
         }
         return out;
+    }
+
+    @Override
+    public synchronized void forgetPushes(Collection<Long> ids) {
+        Set<Long> gone = Set.copyOf(ids);
+        pushes.removeIf(p -> gone.contains(p.id()));
     }
 
     @Override

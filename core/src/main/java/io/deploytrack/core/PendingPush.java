@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * A pushed observation, kept in the store until the instance holding the deployment's lease (or claiming it next)
- * {@linkplain HistoryStore#takePushes takes} and applies it.
+ * {@linkplain HistoryStore#pendingPushes takes} it and has committed what it changed
+ * ({@linkplain HistoryStore#forgetPushes forgets} it then).
  *
  * @param id           the store's id (0 before it is stored)
  * @param deploymentId the deployment

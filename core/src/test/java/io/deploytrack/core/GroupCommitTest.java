@@ -232,8 +232,13 @@ class GroupCommitTest {
         }
 
         @Override
-        public List<PendingPush> takePushes(String leaseOwner, int limit) {
-            return delegate.takePushes(leaseOwner, limit);
+        public List<PendingPush> pendingPushes(String leaseOwner, int limit) {
+            return delegate.pendingPushes(leaseOwner, limit);
+        }
+
+        @Override
+        public void forgetPushes(java.util.Collection<Long> ids) {
+            delegate.forgetPushes(ids);
         }
 
         @Override

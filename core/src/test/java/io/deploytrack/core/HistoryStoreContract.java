@@ -775,15 +775,15 @@ public abstract class HistoryStoreContract {
     }
 
     @Test
-    void pushesRecordedForTheHolderAreTakenOnceAndOnlyByIt() {
+    void pushesRecordedForTheHolderAreReturnedToItUntilForgotten() {
         Deployment d = store.create(draft("web", "abc1234", null), "holder", Duration.ofSeconds(30)).deployment();
         Instant started = clock.instant().minusSeconds(40);
         Observation o = Observation.failed("failure", "step 3 failed").withTimes(started, clock.instant());
         store.recordPush(new PendingPush(0, d.id(), "scripted", "webhook", "gh-1", o, clock.instant()));
         store.recordPush(new PendingPush(0, d.id(), "scripted", "webhook", null, Observation.inProgress("queued"),
                 clock.instant()));
-        assertThat(store.takePushes("someone-else", 10)).isEmpty();
-        List<PendingPush> taken = store.takePushes("holder", 10);
+        assertThat(store.pendingPushes("someone-else", 10)).isEmpty();
+        List<PendingPush> taken = store.pendingPushes("holder", 10);
         assertThat(taken).hasSize(2);
         PendingPush first = taken.get(0);
         assertThat(first.id()).isPositive();
@@ -795,7 +795,13 @@ public abstract class HistoryStoreContract {
         assertThat(first.receivedAt()).isEqualTo(clock.instant());
         assertThat(taken.get(1).observation()).isEqualTo(Observation.inProgress("queued"));
         assertThat(taken.get(1).deliveryId()).isNull();
-        assertThat(store.takePushes("holder", 10)).as("taken once").isEmpty();
+        assertThat(store.pendingPushes("holder", 10)).as("kept until forgotten: a failed application is taken again")
+                .isEqualTo(taken);
+        assertThat(store.pendingPushes("holder", 1)).containsExactly(first);
+        store.forgetPushes(List.of(first.id(), first.id() + 1000));
+        assertThat(store.pendingPushes("holder", 10)).as("an unknown id is ignored").containsExactly(taken.get(1));
+        store.forgetPushes(List.of(taken.get(1).id()));
+        assertThat(store.pendingPushes("holder", 10)).isEmpty();
         assertThat(store.find(d.id()).orElseThrow()).as("a recorded push changes nothing else").isEqualTo(d);
     }
 
@@ -866,7 +872,7 @@ public abstract class HistoryStoreContract {
         assertThat(completions).hasValue(1);
         assertThat(store.events(h.id())).filteredOn(e -> e.type().equals("completed")).singleElement()
                 .satisfies(e -> assertThat(e.message()).isEqualTo("ended by push via test-push"));
-        assertThat(store.takePushes("a", 10)).isEmpty();
+        assertThat(store.pendingPushes("a", 10)).isEmpty();
     }
 
     @Test
@@ -929,6 +935,6 @@ public abstract class HistoryStoreContract {
         cSched.advance(Duration.ofMillis(1250));
         assertThat(c.awaitCompletion(h.id())).isCompletedWithValueMatching(d -> d.status() == DeploymentStatus.SUCCESS);
         assertThat(polled.polls(ref)).as("applied before the source was asked").isEqualTo(pollsBefore);
-        assertThat(store.takePushes("c", 10)).isEmpty();
+        assertThat(store.pendingPushes("c", 10)).isEmpty();
     }
 }

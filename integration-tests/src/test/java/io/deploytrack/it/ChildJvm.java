@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * (prefixed {@value TrackingChild#PREFIX}) and its stderr collected as they come. Always {@link #close()} it: that
  * kills it if it still runs.
  */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
     private static final Pattern LOCK_ERRORS = Pattern.compile("(?i)database is locked|SQLITE_BUSY|SQLITE_LOCKED");
     private static final Pattern EXPECTED_WARNINGS = Pattern.compile(
             " WARN .* (deployment_failed|deployment_cancelled|deployment_status_poll_failed) ");
@@ -49,7 +49,7 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** Starts {@code main} in a new JVM with {@code env} added to this process's environment. */
-    static ChildJvm start(String name, Class<?> main, Map<String, String> env, Path workDir, List<String> args) {
+    public static ChildJvm start(String name, Class<?> main, Map<String, String> env, Path workDir, List<String> args) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java,
                 // small and quick to start: the tests run several at once on two cores
@@ -93,7 +93,7 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** The protocol lines so far, without the prefix. */
-    List<String> lines() {
+    public List<String> lines() {
         return List.copyOf(lines);
     }
 
@@ -102,7 +102,7 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** Waits for a protocol line matching {@code p}; fails early, with the child's output, if the child exits. */
-    String awaitLine(String what, Duration max, Predicate<String> p) {
+    public String awaitLine(String what, Duration max, Predicate<String> p) {
         long deadline = System.nanoTime() + max.toNanos();
         while (true) {
             for (String l : lines) {
@@ -154,13 +154,13 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** SIGKILL ({@link Process#destroyForcibly()} on Linux), then waits for the exit; returns the exit status. */
-    int kill() {
+    public int kill() {
         process.destroyForcibly();
         return awaitExit(Duration.ofSeconds(30));
     }
 
     /** Lines of stderr that report SQLite lock contention as an error. */
-    List<String> lockErrors() {
+    public List<String> lockErrors() {
         return stderr().lines().filter(l -> LOCK_ERRORS.matcher(l).find()).toList();
     }
 
@@ -180,7 +180,7 @@ final class ChildJvm implements AutoCloseable {
         return stdout.toString();
     }
 
-    String describeOutput() {
+    public String describeOutput() {
         String err = stderr.toString();
         String out = stdout.toString();
         return "\n--- " + name + " stdout (last 3000 chars) ---\n" + tail(out, 3000)

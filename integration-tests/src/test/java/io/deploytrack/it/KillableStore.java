@@ -148,9 +148,15 @@ final class KillableStore implements HistoryStore {
     }
 
     @Override
-    public List<io.deploytrack.core.PendingPush> takePushes(String leaseOwner, int limit) {
+    public List<io.deploytrack.core.PendingPush> pendingPushes(String leaseOwner, int limit) {
         alive();
-        return delegate.takePushes(leaseOwner, limit);
+        return delegate.pendingPushes(leaseOwner, limit);
+    }
+
+    @Override
+    public void forgetPushes(java.util.Collection<Long> ids) {
+        alive();
+        delegate.forgetPushes(ids);
     }
 
     @Override

@@ -48,7 +48,7 @@ import java.util.concurrent.TimeUnit;
  * stderr; any failure exits with a non-zero status.
  */
 public final class TrackingChild {
-    static final String PREFIX = "@ ";
+    public static final String PREFIX = "@ ";
     private static final PrintStream OUT = System.out;
 
     private TrackingChild() {

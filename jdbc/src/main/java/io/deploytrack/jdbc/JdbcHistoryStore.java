@@ -1078,8 +1078,9 @@ public final class JdbcHistoryStore implements HistoryStore {
     }
 
     @Override
-    public List<PendingPush> takePushes(String leaseOwner, int limit) {
-        // Read first, outside a write transaction: usually there is nothing, and the holder asks on every tick.
+    public List<PendingPush> pendingPushes(String leaseOwner, int limit) {
+        // A read, outside a write transaction: usually there is nothing, and the holder asks on every tick. The rows
+        // stay until forgetPushes, after what they changed is committed.
         List<PendingPush> candidates = call("read pushed observations", () -> connections.read(c -> {
             List<PendingPush> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT p.id, p.deployment_id, p.check_name, p.via, "
@@ -1100,27 +1101,26 @@ public final class JdbcHistoryStore implements HistoryStore {
             }
             return out;
         }));
-        if (candidates.isEmpty()) {
-            return candidates;
-        }
-        // Only what this call deleted is returned, so a push is applied by one taker even if two ask at once.
-        Set<Long> deleted = call("take pushed observations", () -> connections.write(c -> {
-            Set<Long> ids = new HashSet<>();
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM deployment_pushes WHERE id IN ("
-                    + JdbcDialect.placeholders(candidates.size()) + ") RETURNING id")) {
-                int i = 1;
-                for (PendingPush p : candidates) {
-                    ps.setLong(i++, p.id());
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        ids.add(rs.getLong(1));
+        return candidates;
+    }
+
+    @Override
+    public void forgetPushes(Collection<Long> ids) {
+        List<Long> all = List.copyOf(ids);
+        for (int from = 0; from < all.size(); from += 500) {
+            List<Long> chunk = all.subList(from, Math.min(all.size(), from + 500));
+            call("forget applied pushed observations", () -> connections.write(c -> {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM deployment_pushes WHERE id IN ("
+                        + JdbcDialect.placeholders(chunk.size()) + ")")) {
+                    int i = 1;
+                    for (long id : chunk) {
+                        ps.setLong(i++, id);
                     }
+                    ps.executeUpdate();
                 }
-            }
-            return ids;
-        }));
-        return candidates.stream().filter(p -> deleted.contains(p.id())).toList();
+                return null;
+            }));
+        }
     }
 
     @Override

@@ -169,6 +169,43 @@ class WebhookDurabilityTest {
     }
 
     @Test
+    void aPushAppliedWhoseEndCannotBeWrittenStaysRecordedAndItsEndArrivesOnceTheStoreIsBack() throws Exception {
+        DeploymentHandle h = trackPushed();
+        String body = callbackBody(NCP_REF_JSON, "success", "\"finishedAt\": \"2026-03-01T10:00:02Z\"");
+
+        HttpResponse<String> applied = callback(server, SECRET, clock.instant(), "between-1", body);
+
+        // Recorded and taken: the answer is given. The end itself is written by the tracker's workers, which run
+        // (on the manual scheduler) only now, while another connection holds the write lock.
+        assertThat(applied.statusCode()).as(applied.body()).isEqualTo(200);
+        assertThat(applied.body()).startsWith("{\"status\":\"applied\"");
+        try (Connection lock = holdWriteLock()) {
+            scheduler.runPending();
+            assertThat(store.find(h.deployment().id()).orElseThrow().status()).as("the end's write failed")
+                    .isEqualTo(DeploymentStatus.RUNNING);
+            release(lock);
+        }
+        assertThat(pendingPushes()).as("the push is kept until its end is committed").isEqualTo(1);
+        assertThat(completions).hasValue(0);
+
+        // the next tick takes it again (a quarter of the 5 s poll interval; the next poll is not due yet)
+        int polls = ncp.polls(ref);
+        scheduler.advance(Duration.ofMillis(1250));
+
+        assertThat(ncp.polls(ref)).as("ended by the kept push, not by a poll").isEqualTo(polls);
+        Deployment d = store.find(h.deployment().id()).orElseThrow();
+        assertThat(d.status()).isEqualTo(DeploymentStatus.SUCCESS);
+        assertThat(d.completedAt()).isEqualTo(Instant.parse("2026-03-01T10:00:02Z"));
+        assertThat(store.events(d.id())).filteredOn(e -> e.type().equals("completed")).singleElement()
+                .satisfies(e -> assertThat(e.message()).isEqualTo("ended by push via webhook"));
+        scheduler.advance(Duration.ofSeconds(20), Duration.ofMillis(1250));
+        assertThat(completions).as("once").hasValue(1);
+        assertThat(h.completion()).isCompletedWithValueMatching(x -> x.status() == DeploymentStatus.SUCCESS);
+        assertThat(pendingPushes()).as("forgotten once its end is committed").isZero();
+        assertThat(store.events(d.id())).filteredOn(e -> e.type().equals("completed")).hasSize(1);
+    }
+
+    @Test
     void theSameRuleHoldsForAHostsOwnWebStack() throws Exception {
         DeploymentHandle h = trackPushed();
         byte[] body = callbackBody(NCP_REF_JSON, "failed", "\"message\": \"stage 1 failed\"")

@@ -161,7 +161,7 @@ class WebhookTwoInstancesTest {
                 assertThat(completions).as("ended once, across both instances").hasValue(1);
                 assertThat(storeA.events(done.id())).filteredOn(e -> e.type().equals("completed")).singleElement()
                         .extracting(DeploymentEvent::message).isEqualTo("ended by push via webhook");
-                assertThat(storeA.takePushes("a", 10)).as("nothing left recorded").isEmpty();
+                assertThat(storeA.pendingPushes("a", 10)).as("nothing left recorded").isEmpty();
             }
         }
     }

@@ -29,13 +29,16 @@ final class CheckProgress implements ObservationSink {
     private final Workers workers;
     private final Concluder concluder;
     private final Notifier notifier;
+    private final HeldPushes held;
 
-    CheckProgress(HistoryStore store, TrackerTime time, Workers workers, Concluder concluder, Notifier notifier) {
+    CheckProgress(HistoryStore store, TrackerTime time, Workers workers, Concluder concluder, Notifier notifier,
+                  HeldPushes held) {
         this.store = store;
         this.time = time;
         this.workers = workers;
         this.concluder = concluder;
         this.notifier = notifier;
+        this.held = held;
     }
 
     @Override
@@ -49,14 +52,25 @@ final class CheckProgress implements ObservationSink {
     }
 
     @Override
-    public void observePushed(Tracked t, String checkName, Observation o, String via) {
+    public void observePushed(Tracked t, String checkName, Observation o, String via, long pushId) {
         synchronized (t) {
-            if (!t.done && !workers.closed()) {
+            if (workers.closed()) {
+                // Not applied: the push stays recorded for whoever holds the row next.
+                held.release(pushId);
+            } else if (t.done) {
+                held.applied(pushId);
+            } else {
                 t.endingVia = "push via " + via;
+                t.applyingPush = pushId;
                 try {
                     apply(t, checkName, o);
                 } finally {
                     t.endingVia = null;
+                    // Still set: it changed nothing (a repeat, a check already ended), so there is nothing to commit.
+                    if (t.applyingPush != 0) {
+                        held.applied(t.applyingPush);
+                        t.applyingPush = 0;
+                    }
                 }
             }
         }

@@ -78,7 +78,7 @@ final class Followers {
                 }
                 String name = c.name();
                 try {
-                    t.followings.put(name, w.follow(c.ref(), o -> submit(t, name, o, null)));
+                    t.followings.put(name, w.follow(c.ref(), o -> submit(t, name, o, null, 0)));
                 } catch (RuntimeException e) {
                     KeyValueLog.event(Log.TRACKER, Level.WARN, "deployment_follow_failed", "deployment_id", t.id, "check", name,
                             "source", c.sourceType(), "error", e);
@@ -93,26 +93,26 @@ final class Followers {
             }
         }
         for (PendingPush p : pushed) {
-            submit(t, p.checkName(), p.observation(), p.via());
+            submit(t, p.checkName(), p.observation(), p.via(), p.id());
         }
     }
 
     /**
-     * Queues an observation pushed by {@code via} (a webhook) for a check of {@code t}; a polled check's next poll is
-     * put off until {@code pollNotBefore}, so polls stretch while pushes arrive.
+     * Queues a recorded push (by a webhook) for a check of {@code t}; a polled check's next poll is put off until
+     * {@code pollNotBefore}, so polls stretch while pushes arrive.
      */
-    void push(Tracked t, String checkName, Observation o, String via, Instant pollNotBefore) {
-        DeploymentCheck c = t.current.check(checkName).orElse(null);
+    void push(Tracked t, PendingPush p, Instant pollNotBefore) {
+        DeploymentCheck c = t.current.check(p.checkName()).orElse(null);
         PollDriver driver = c == null ? null : drivers.get(c.sourceType());
         if (driver != null) {
-            driver.defer(t.id, checkName, pollNotBefore.toEpochMilli());
+            driver.defer(t.id, p.checkName(), pollNotBefore.toEpochMilli());
         }
-        submit(t, checkName, o, via);
+        submit(t, p.checkName(), p.observation(), p.via(), p.id());
     }
 
     /** Queues a pushed observation; one worker at a time drains a deployment's queue, keeping their order. */
-    private void submit(Tracked t, String checkName, Observation o, String via) {
-        t.mailbox.add(new Tracked.Pushed(checkName, o, via));
+    private void submit(Tracked t, String checkName, Observation o, String via, long pushId) {
+        t.mailbox.add(new Tracked.Pushed(checkName, o, via, pushId));
         if (t.draining.compareAndSet(false, true)) {
             workers.execute(() -> drain(t));
         }
@@ -123,7 +123,7 @@ final class Followers {
             Tracked.Pushed next;
             while ((next = t.mailbox.poll()) != null) {
                 if (next.via() != null) {
-                    sink.observePushed(t, next.checkName(), next.observation(), next.via());
+                    sink.observePushed(t, next.checkName(), next.observation(), next.via(), next.pushId());
                 } else {
                     sink.observe(t, next.checkName(), next.observation());
                 }

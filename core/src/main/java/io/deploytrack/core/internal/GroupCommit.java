@@ -34,7 +34,8 @@ final class GroupCommit {
         void failed(RuntimeException error);
     }
 
-    private record Pending(Tracked tracked, DeploymentUpdate update, Settle settle) {
+    /** {@code pushId}: the recorded push whose application this update is (0: none), forgotten once it is settled. */
+    private record Pending(Tracked tracked, DeploymentUpdate update, Settle settle, long pushId) {
     }
 
     private final HistoryStore store;
@@ -42,20 +43,28 @@ final class GroupCommit {
     private final LeaseKeeper leases;
     private final Notifier notifier;
     private final Workers workers;
+    private final HeldPushes held;
     private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean draining = new AtomicBoolean();
 
-    GroupCommit(HistoryStore store, TrackerSettings settings, LeaseKeeper leases, Notifier notifier, Workers workers) {
+    GroupCommit(HistoryStore store, TrackerSettings settings, LeaseKeeper leases, Notifier notifier, Workers workers,
+                HeldPushes held) {
         this.store = store;
+        this.held = held;
         this.settings = settings;
         this.leases = leases;
         this.notifier = notifier;
         this.workers = workers;
     }
 
-    /** Queues {@code update} of {@code t}; {@code settle} runs under {@code t}'s monitor once it is committed. */
+    /**
+     * Queues {@code update} of {@code t}; {@code settle} runs under {@code t}'s monitor once it is committed. Call
+     * under {@code t}'s monitor: the push being applied ({@link Tracked#applyingPush}) goes with this update.
+     */
     void submit(Tracked t, DeploymentUpdate update, Settle settle) {
-        queue.add(new Pending(t, update, settle));
+        long pushId = t.applyingPush;
+        t.applyingPush = 0;
+        queue.add(new Pending(t, update, settle, pushId));
         if (draining.compareAndSet(false, true)) {
             workers.execute(this::drain);
         }
@@ -96,6 +105,8 @@ final class GroupCommit {
                 Pending one = batch.get(0);
                 KeyValueLog.event(Log.TRACKER, Level.WARN, "deployment_update_failed", "deployment_id", one.tracked().id,
                         "error", e);
+                // Its push, if it came from one, stays recorded and is taken again at the next tick.
+                held.release(one.pushId());
                 settle(one, () -> one.settle().failed(e));
             }
             return;
@@ -104,6 +115,11 @@ final class GroupCommit {
         for (int i = 0; i < batch.size(); i++) {
             Pending one = batch.get(i);
             UpdateOutcome outcome = outcomes.get(i);
+            if (outcome == UpdateOutcome.LEASE_LOST) {
+                held.release(one.pushId());
+            } else {
+                held.applied(one.pushId());
+            }
             settle(one, () -> {
                 if (outcome == UpdateOutcome.APPLIED) {
                     leases.confirmed(one.tracked(), asked);

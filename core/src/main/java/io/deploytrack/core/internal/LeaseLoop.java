@@ -147,8 +147,11 @@ final class LeaseLoop implements Runnable {
         Instant pollNotBefore = pushes.pollNotBefore();
         for (Tracked t : resumed) {
             synchronized (t) {
-                if (t.followings.isEmpty() && !t.done) {
-                    List<PendingPush> mine = pushed.getOrDefault(t.id, List.of());
+                List<PendingPush> mine = pushed.getOrDefault(t.id, List.of());
+                if (!t.followings.isEmpty() || t.done) {
+                    // Followed already (or ended): its pushes go the usual way, at the next take.
+                    pushes.release(mine);
+                } else {
                     KeyValueLog.event(Log.TRACKER, Level.INFO, "deployment_resumed", "deployment_id", t.id, "project",
                             t.current.project(), "instance", settings.instanceId(), "pushes", mine.size());
                     progress.note(DeploymentEvent.of(t.id, time.now(), "resumed", null, null, null, null,

@@ -12,8 +12,12 @@ interface ObservationSink {
     /** Applies one observation of one check of {@code t}. Runs on a worker; may write to the store. */
     void observe(Tracked t, String checkName, Observation o);
 
-    /** As {@link #observe}, for an observation pushed by {@code via}; the event log names the path if it ends the check. */
-    void observePushed(Tracked t, String checkName, Observation o, String via);
+    /**
+     * As {@link #observe}, for an observation pushed by {@code via}; the event log names the path if it ends the check.
+     * {@code pushId} is the recorded push (0 when it was never recorded): it is forgotten only once what it changed is
+     * committed, and released to be taken again when that write fails.
+     */
+    void observePushed(Tracked t, String checkName, Observation o, String via, long pushId);
 
     /**
      * A "not found" from the source of a check whose deadline, counted from its start, has already passed: no

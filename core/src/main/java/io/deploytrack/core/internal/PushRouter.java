@@ -14,6 +14,7 @@ import org.slf4j.event.Level;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -26,10 +27,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Routes pushed observations. Every push is first recorded in the store for the deployment it names
  * ({@link HistoryStore#recordPush}), so that once {@link #push} returns (and the sender is answered) the push survives
- * whatever happens to this process; then whoever holds the deployment's lease takes it ({@link HistoryStore#takePushes})
+ * whatever happens to this process; then whoever holds the deployment's lease takes it ({@link HistoryStore#pendingPushes})
  * and applies it through the same mailbox as a watching source's observations: this instance at once when it holds
  * the lease, another at its next tick, and for a row nobody holds, the instance that claims it next, before it asks
  * the row's source ({@link LeaseLoop}). Every tracker takes, whether or not a push source is registered with it.
+ * A taken push stays recorded until what it changed is committed ({@link HeldPushes}): when that write fails, the
+ * next take applies it again, so a push acknowledged as applied is never lost between its take and its write.
  * Not public API.
  */
 final class PushRouter {
@@ -42,6 +45,7 @@ final class PushRouter {
     private final Workers workers;
     private final TrackerTime time;
     private final String instanceId;
+    private final HeldPushes held;
     private volatile Duration stretchedInterval;
     private final AtomicBoolean taking = new AtomicBoolean();
     /**
@@ -51,8 +55,9 @@ final class PushRouter {
     private final Object takeLock = new Object();
 
     PushRouter(HistoryStore store, InFlight inFlight, Followers followers, Workers workers, TrackerTime time,
-               String instanceId, Duration stretchedInterval) {
+               String instanceId, Duration stretchedInterval, HeldPushes held) {
         this.store = store;
+        this.held = held;
         this.inFlight = inFlight;
         this.followers = followers;
         this.workers = workers;
@@ -162,26 +167,45 @@ final class PushRouter {
         return out;
     }
 
+    /**
+     * The recorded pushes of this instance's rows that it does not hold yet, now held. Pushes whose application is
+     * committed are forgotten first: a push leaves the store only after what it changed is written.
+     */
     private List<PendingPush> take() {
+        held.forgetApplied(store);
+        List<PendingPush> recorded;
         try {
-            return store.takePushes(instanceId, TAKE_BATCH);
+            recorded = store.pendingPushes(instanceId, TAKE_BATCH);
         } catch (RuntimeException e) {
             // Nothing was taken: the pushes stay recorded, and the next tick takes them.
             KeyValueLog.event(Log.TRACKER, Level.WARN, "deployment_push_take_failed", "instance", instanceId,
                     "error", e);
             return List.of();
         }
+        List<PendingPush> out = new ArrayList<>(recorded.size());
+        for (PendingPush p : recorded) {
+            if (held.hold(p.id())) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** Pushes {@link #takeForClaimed} returned that were not applied after all: the next take hands them out again. */
+    void release(Collection<PendingPush> unused) {
+        unused.forEach(p -> held.release(p.id()));
     }
 
     private boolean deliver(PendingPush p, Instant pollNotBefore) {
         Tracked t = inFlight.get(p.deploymentId());
         if (t == null || t.done) {
             // Leased to us but not followed: it ended meanwhile, so the compare-and-set would refuse it anyway.
+            held.applied(p.id());
             return false;
         }
         KeyValueLog.event(Log.TRACKER, Level.DEBUG, "deployment_push_taken", "deployment_id", p.deploymentId(),
                 "check", p.checkName(), "via", p.via(), "delivery", p.deliveryId());
-        followers.push(t, p.checkName(), p.observation(), p.via(), pollNotBefore);
+        followers.push(t, p, pollNotBefore);
         return true;
     }
 

@@ -21,8 +21,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * monitor is released, in order, from {@link #outbox} (see {@link Notifier}).
  */
 final class Tracked {
-    /** An observation waiting in the mailbox; {@code via} is the push source's type for a push, null for a watch. */
-    record Pushed(String checkName, Observation observation, String via) {
+    /**
+     * An observation waiting in the mailbox; {@code via} is the push source's type for a push, null for a watch;
+     * {@code pushId} the recorded push's store id (0 for a watch), forgotten once what it changed is committed.
+     */
+    record Pushed(String checkName, Observation observation, String via, long pushId) {
     }
 
     final long id;
@@ -44,6 +47,11 @@ final class Tracked {
     volatile boolean done;
     /** Which path the observation being applied came by, when it is a push (for the event log); guarded by the monitor. */
     String endingVia;
+    /**
+     * The recorded push being applied (0: none). The first update it causes carries it to the {@link GroupCommit}
+     * (which zeroes this), so the push is forgotten only once that update is settled. Guarded by the monitor.
+     */
+    long applyingPush;
 
     /**
      * Its end is decided and queued for the group commit ({@link GroupCommit}): no observation or deadline applies any

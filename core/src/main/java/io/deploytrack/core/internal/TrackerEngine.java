@@ -82,9 +82,10 @@ public final class TrackerEngine {
         all.add(stageWaiters);
         all.addAll(listeners);
         this.notifier = new Notifier(all, store, completions, workers);
-        GroupCommit commits = new GroupCommit(store, settings, leases, notifier, workers);
+        HeldPushes heldPushes = new HeldPushes();
+        GroupCommit commits = new GroupCommit(store, settings, leases, notifier, workers, heldPushes);
         Concluder concluder = new Concluder(store, time, commits, notifier, inFlight, settings.instanceId());
-        CheckProgress progress = new CheckProgress(store, time, workers, concluder, notifier);
+        CheckProgress progress = new CheckProgress(store, time, workers, concluder, notifier, heldPushes);
         Map<String, PollDriver> drivers = new LinkedHashMap<>();
         Duration shortest = settings.pollInterval();
         for (StatusSource s : this.sources.values()) {
@@ -103,7 +104,7 @@ public final class TrackerEngine {
         this.followers = new Followers(this.sources, drivers, progress, workers, time, settings.pollInterval(), tickInterval);
         this.dueWork = new DueWork(List.copyOf(drivers.values()), inFlight, progress, workers, time);
         this.pushRouter = new PushRouter(store, inFlight, followers, workers, time, settings.instanceId(),
-                DEFAULT_PUSH_POLL_INTERVAL);
+                DEFAULT_PUSH_POLL_INTERVAL, heldPushes);
         this.leaseLoop = new LeaseLoop(store, settings, this.sources.keySet(), leases, inFlight, followers, concluder,
                 progress, notifier, completions, workers, time, pushRouter);
         this.stages = new Stages(store, this.sources, inFlight, followers, progress, concluder, notifier, stageWaiters,

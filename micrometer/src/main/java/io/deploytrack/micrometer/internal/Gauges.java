@@ -44,11 +44,13 @@ public final class Gauges implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
+        // Strong references: a gauge holds its object weakly by default, and callers (as documented) keep no
+        // reference to this binder, so after a garbage collection the gauges would read NaN.
         Gauge.builder(DeploytrackMeterNames.DEPLOYMENTS_RUNNING, this, g -> g.snapshot().running)
-                .description("deployments recorded as running, all instances")
+                .description("deployments recorded as running, all instances").strongReference(true)
                 .register(registry);
         Gauge.builder(DeploytrackMeterNames.DEPLOYMENTS_STALE, this, g -> g.snapshot().stale)
-                .description("running deployments past a deadline with no live lease")
+                .description("running deployments past a deadline with no live lease").strongReference(true)
                 .register(registry);
         Gauge.builder(DeploytrackMeterNames.LEASES_HELD, tracker, DeploymentTracker::inFlight)
                 .description("leases this instance holds: the running deployments it follows")

@@ -164,8 +164,13 @@ public final class InstrumentedHistoryStore implements HistoryStore {
     }
 
     @Override
-    public List<PendingPush> takePushes(String leaseOwner, int limit) {
-        return timed("take_pushes", () -> delegate.takePushes(leaseOwner, limit));
+    public List<PendingPush> pendingPushes(String leaseOwner, int limit) {
+        return timed("pending_pushes", () -> delegate.pendingPushes(leaseOwner, limit));
+    }
+
+    @Override
+    public void forgetPushes(Collection<Long> ids) {
+        timedRun("forget_pushes", () -> delegate.forgetPushes(ids));
     }
 
     @Override
