@@ -112,14 +112,23 @@ final class GroupCommit {
             return;
         }
         KeyValueLog.event(Log.TRACKER, Level.DEBUG, "deployment_group_committed", "updates", batch.size());
+        boolean pushesApplied = false;
+        for (int i = 0; i < batch.size(); i++) {
+            Pending one = batch.get(i);
+            if (outcomes.get(i) == UpdateOutcome.LEASE_LOST) {
+                held.release(one.pushId());
+            } else if (one.pushId() > 0) {
+                held.applied(one.pushId());
+                pushesApplied = true;
+            }
+        }
+        if (pushesApplied) {
+            // Forgotten before anyone hears of the end: a process that exits with its deployment leaves none behind.
+            held.forgetApplied(store);
+        }
         for (int i = 0; i < batch.size(); i++) {
             Pending one = batch.get(i);
             UpdateOutcome outcome = outcomes.get(i);
-            if (outcome == UpdateOutcome.LEASE_LOST) {
-                held.release(one.pushId());
-            } else {
-                held.applied(one.pushId());
-            }
             settle(one, () -> {
                 if (outcome == UpdateOutcome.APPLIED) {
                     leases.confirmed(one.tracked(), asked);

@@ -67,6 +67,7 @@ public final class TrackerEngine {
     private final PushRouter pushRouter;
     private final StageWaiters stageWaiters = new StageWaiters();
     private final Stages stages;
+    private final HeldPushes heldPushes = new HeldPushes();
 
     /** Built by {@link io.deploytrack.core.DeploymentTracker.Builder}; null scheduler or executor: own daemon threads. */
     public TrackerEngine(HistoryStore store, Map<String, StatusSource> sources, List<DeploymentListener> listeners,
@@ -82,7 +83,6 @@ public final class TrackerEngine {
         all.add(stageWaiters);
         all.addAll(listeners);
         this.notifier = new Notifier(all, store, completions, workers);
-        HeldPushes heldPushes = new HeldPushes();
         GroupCommit commits = new GroupCommit(store, settings, leases, notifier, workers, heldPushes);
         Concluder concluder = new Concluder(store, time, commits, notifier, inFlight, settings.instanceId());
         CheckProgress progress = new CheckProgress(store, time, workers, concluder, notifier, heldPushes);
@@ -165,6 +165,8 @@ public final class TrackerEngine {
             }
         }
         workers.shutdown();
+        // Pushes applied since the last take (one that changed nothing, say) leave the store with this instance.
+        heldPushes.forgetApplied(store);
         try {
             if (!ids.isEmpty()) {
                 store.release(settings.instanceId(), ids);
