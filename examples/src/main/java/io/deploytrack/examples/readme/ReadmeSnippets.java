@@ -10,13 +10,20 @@ import io.deploytrack.core.DeploymentListener;
 import io.deploytrack.core.DeploymentRequest;
 import io.deploytrack.core.DeploymentTracker;
 import io.deploytrack.core.HistoryStore;
+import io.deploytrack.core.Observation;
+import io.deploytrack.core.PollingSource;
 import io.deploytrack.core.RollbackTarget;
 import io.deploytrack.core.StatusSource;
 import io.deploytrack.jdbc.JdbcHistoryStore;
 import io.deploytrack.kubernetes.KubernetesDeployments;
 import io.deploytrack.kubernetes.KubernetesStatusSource;
 import io.deploytrack.kubernetes.WorkloadKind;
+import io.deploytrack.ncp.NcpBuildStatusSource;
+import io.deploytrack.ncp.NcpBuilds;
+import io.deploytrack.ncp.NcpClient;
 import io.deploytrack.ncp.NcpDeployments;
+import io.deploytrack.ncp.NcpPipelineStatusSource;
+import io.deploytrack.ncp.NcpPipelines;
 import io.deploytrack.ncp.NcpStatusSource;
 import io.deploytrack.notify.GitHubChannel;
 import io.deploytrack.notify.NotificationFilter;
@@ -33,15 +40,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
 /**
- * The code blocks of the README, compiled: each block is the region between {@code // snippet-start: NAME} and
- * {@code // snippet-end: NAME} below, and {@code ReadmeSnippetsTest} fails when the README and this file differ. Edit
- * a snippet here, then copy it into the README (the test prints the expected block).
+ * The code blocks of the README and of {@code docs/*.md}, compiled: each block is the region between {@code // snippet-start: NAME} and
+ * {@code // snippet-end: NAME} below, and {@code ReadmeSnippetsTest} fails when a document and this file differ.
+ * Edit a snippet here, then copy it into every document that shows it (the test prints the expected block).
  *
  * <p>The methods' parameters stand for what a host has at hand (its source, its ids, its pool configuration).
  */
@@ -134,6 +145,64 @@ public final class ReadmeSnippets {
         tracker.track(request, CheckSpec.of(kubernetes.currentRef(WorkloadKind.DEPLOYMENT, "shop", "web")));
         // snippet-end: kubernetes
         return done;
+    }
+
+    /**
+     * "The whole NCP pipeline": a SourceBuild build then a SourceDeploy deploy as one deployment, or a SourcePipeline
+     * run with one stage per task.
+     *
+     * @param ncp            the SourceDeploy source, whose client starts builds, deploys and runs
+     * @param store          the host's store
+     * @param request        what is built and deployed
+     * @param buildProjectId the SourceBuild project
+     * @param projectId      the SourceDeploy project
+     * @param stageId        its stage
+     * @param scenarioId     its scenario
+     * @param pipelineId     the SourcePipeline project
+     * @return the pipeline run's deployment, once recorded
+     */
+    public static DeploymentHandle ncpPipeline(NcpStatusSource ncp, HistoryStore store, DeploymentRequest request,
+                                               long buildProjectId, long projectId, long stageId, long scenarioId,
+                                               long pipelineId) {
+        // snippet-start: ncp-pipeline
+        NcpClient client = ncp.client();                                  // one signed client for the three services
+        NcpPipelineStatusSource pipelines = NcpPipelineStatusSource.of(client);
+        DeploymentTracker tracker = DeploymentTracker.builder(store)
+                .source(ncp).source(NcpBuildStatusSource.of(client)).source(pipelines).build().start();
+        // A build, then the deploy once it succeeded: one deployment, stages sourcebuild and sourcedeploy
+        DeploymentHandle h = NcpBuilds.of(client, tracker).buildThenDeploy(request, buildProjectId,
+                projectId, stageId, scenarioId, null, null).join();      // null: the tracker's default deadlines
+        // Or a SourcePipeline run, one stage per task:
+        DeploymentHandle run = NcpPipelines.of(pipelines, tracker).runAndTrack(request, pipelineId, null).join();
+        // snippet-end: ncp-pipeline
+        log.debug("build then deploy {}", h.id());
+        return run;
+    }
+
+    /**
+     * "Your own status source": a polling source for a service whose {@code GET /version} answers the commit it runs.
+     *
+     * @param store   the host's store
+     * @param http    the host's HTTP client
+     * @param request what is deployed
+     * @return the tracker
+     */
+    public static DeploymentTracker ownSource(HistoryStore store, HttpClient http, DeploymentRequest request) {
+        // snippet-start: own-source
+        PollingSource version = new PollingSource() {                   // or a WatchingSource that pushes to a sink
+            @Override public String type() {
+                return "http-version";                                  // stored with each check: any process resumes it
+            }
+            @Override public CompletionStage<Observation> poll(CheckRef ref) {
+                HttpRequest get = HttpRequest.newBuilder(URI.create(ref.require("url"))).build();
+                return http.sendAsync(get, BodyHandlers.ofString()).thenApply(r -> r.body().strip().equals(ref.require("sha"))
+                        ? Observation.succeeded(r.body()) : Observation.inProgress(r.body()));
+            }
+        };
+        DeploymentTracker tracker = DeploymentTracker.builder(store).source(version).build().start();
+        tracker.track(request, CheckRef.of("http-version", "url", "http://web:8080/version", "sha", "3f2c1a9"));
+        // snippet-end: own-source
+        return tracker;
     }
 
     /**

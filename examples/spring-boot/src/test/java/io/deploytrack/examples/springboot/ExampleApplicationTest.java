@@ -125,7 +125,7 @@ class ExampleApplicationTest {
 
     /**
      * What an operator's Prometheus and actuator show: every deploytrack meter with a description and a row in the
-     * README's meter table (under its Micrometer name), health details whose numbers are JSON numbers, and an unknown
+     * meter table of docs/spring-boot.md (under its Micrometer name), health details whose numbers are JSON numbers, and an unknown
      * deployment answered 404 with a JSON reason.
      */
     @Test
@@ -143,13 +143,13 @@ class ExampleApplicationTest {
             help.put(m.group(1), m.group(2).strip());
         }
         assertThat(help).as(page).isNotEmpty();
-        String readme = Files.readString(Path.of("../../README.md"));
+        String readme = Files.readString(Path.of("../../docs/spring-boot.md"));
         org.assertj.core.api.SoftAssertions soft = new org.assertj.core.api.SoftAssertions();
         for (Map.Entry<String, String> e : help.entrySet()) {
             soft.assertThat(e.getValue()).as("description of %s", e.getKey()).isNotEmpty();
             String meter = e.getKey().replaceAll("(_seconds)?(_total|_count|_sum|_max|_bucket)?$", "").replace('_', '.');
             soft.assertThat(meter).as("prefix of %s", e.getKey()).doesNotStartWith("deploytrack.deploytrack");
-            soft.assertThat(readme).as("the README's meter table names %s (%s)", meter, e.getKey()).contains("| `" + meter + "` |");
+            soft.assertThat(readme).as("docs/spring-boot.md's meter table names %s (%s)", meter, e.getKey()).contains("| `" + meter + "` |");
         }
         soft.assertAll();
 
