@@ -40,7 +40,7 @@ class AdoptHostMeaningTest {
     static final long P = Long.parseLong(HostTable.NCP_PROJECT);
     static final long STAGE = 34;
     static final long SCENARIO = 56;
-    /** The whole adopt line for this host (the README's). */
+    /** The whole adopt line for this host (docs/adoption.md's). */
     static final List<String> HOST_FLAGS = List.of("--zone", "Asia/Seoul",
             "--map", "environment=namespace",
             "--map", "attribute:ncp_project_id=sourcedeploy_project_id",

@@ -48,7 +48,7 @@ class HostMeaningTest {
     @RegisterExtension
     final PostgresDatabase pg = new PostgresDatabase();
 
-    /** This host's adoption: the flags the README shows, given to the builder. */
+    /** This host's adoption: the flags docs/adoption.md shows, given to the builder. */
     static JdbcHistoryStore.Builder adopted(JdbcHistoryStore.Builder b, Instant now) {
         return b.clock(Clock.fixed(now, ZoneOffset.UTC)).adoption(AdoptionSettings.none()
                 .withZone(HostTable.SEOUL)

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The README stays a landing page: under 300 lines, its first block the two commands a newcomer runs, and every
  * relative link of the README, CONTRIBUTING, CHANGELOG and docs/*.md points at a file that exists (and, into a
- * Markdown file, at a heading it has).
+ * Markdown file, at a heading it has); the README links every one of them.
  */
 class DocumentLinksTest {
     private static final Path ROOT = ReadmeSnippetsTest.ROOT;
@@ -100,6 +100,13 @@ class DocumentLinksTest {
         assertThat(readme.substring(firstFence)).as("the README's first block: the demo, then the tests")
                 .startsWith(FIRST_BLOCK);
         assertThat(readme).as("the README speaks of this repository only").doesNotContain("../shared");
+        List<String> linked = relativeLinks(readme).stream().map(l -> l.replaceFirst("#.*", "")).toList();
+        for (Path doc : documents()) {
+            String name = ROOT.relativize(doc).toString();
+            if (!name.equals("README.md")) {
+                assertThat(linked).as("the README links every guide, %s too", name).contains(name);
+            }
+        }
     }
 
     @Test
