@@ -30,6 +30,8 @@ import io.deploytrack.jdbc.internal.Events;
 import io.deploytrack.jdbc.internal.MultiRowUpdates;
 import io.deploytrack.jdbc.internal.PooledConnections;
 import io.deploytrack.jdbc.internal.SqliteConnections;
+import io.deploytrack.jdbc.internal.SqlRunner;
+import io.deploytrack.jdbc.internal.SqlRunner.ParameterSetter;
 import io.deploytrack.jdbc.internal.Times;
 
 import javax.sql.DataSource;
@@ -49,6 +51,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 
 import java.util.List;
 import java.util.Map;
@@ -260,11 +263,9 @@ public final class JdbcHistoryStore implements HistoryStore {
 
     /** Whether the table has both unique indexes that make {@code INSERT ... ON CONFLICT DO NOTHING} idempotent. */
     private static boolean uniqueIndexes(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND "
+        return SqlRunner.read(c, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND "
                 + "tbl_name = 'deployment_histories' AND name IN ('ux_deployment_histories_idempotency_key', "
-                + "'ux_deployment_histories_one_running')"); ResultSet rs = ps.executeQuery()) {
-            return rs.next() && rs.getInt(1) == 2;
-        }
+                + "'ux_deployment_histories_one_running')", ParameterSetter.NONE, rs -> rs.next() && rs.getInt(1) == 2);
     }
 
     /** The row with the same idempotency key or, failing that, the running row with the same identity. */
@@ -319,7 +320,7 @@ public final class JdbcHistoryStore implements HistoryStore {
                 + dialect.nowPlusMillisExpression() + ", ?" + ", ?".repeat(hostValues.size() + stages.size()) + ")"
                 + (onConflictDoNothing ? " ON CONFLICT DO NOTHING" : "")
                 + " RETURNING id";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        return SqlRunner.read(c, sql, ps -> {
             int i = 1;
             ps.setString(i++, d.owner());
             ps.setString(i++, d.repo());
@@ -345,10 +346,7 @@ public final class JdbcHistoryStore implements HistoryStore {
             for (Object v : stages.values()) {
                 HostMeaning.bindValue(ps, i++, v);
             }
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
-            }
-        }
+        }, rs -> rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty());
     }
 
     /**
@@ -429,19 +427,14 @@ public final class JdbcHistoryStore implements HistoryStore {
                                             Duration lease) throws SQLException {
         Map<Long, RowState> rows = new HashMap<>(Math.max(16, updates.size() * 2));
         for (List<Long> chunk : chunks(updates.stream().map(DeploymentUpdate::id).distinct().toList())) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, " + meaning.selectStatus("") + ", started_at, lease_owner FROM "
-                    + "deployment_histories WHERE id IN (" + JdbcDialect.placeholders(chunk.size()) + ")")) {
-                int i = 1;
-                for (Long id : chunk) {
-                    ps.setLong(i++, id);
+            SqlRunner.read(c, "SELECT id, " + meaning.selectStatus("") + ", started_at, lease_owner FROM "
+                    + "deployment_histories WHERE id IN (" + JdbcDialect.placeholders(chunk.size()) + ")", ids(chunk), rs -> {
+                while (rs.next()) {
+                    rows.put(rs.getLong("id"), new RowState(rs.getString("status"),
+                            times.get(rs, "started_at"), rs.getString("lease_owner")));
                 }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        rows.put(rs.getLong("id"), new RowState(rs.getString("status"),
-                                times.get(rs, "started_at"), rs.getString("lease_owner")));
-                    }
-                }
-            }
+                return null;
+            });
         }
         UpdateOutcome[] out = new UpdateOutcome[updates.size()];
         List<DeploymentUpdate> toWrite = new ArrayList<>(updates.size());
@@ -497,30 +490,19 @@ public final class JdbcHistoryStore implements HistoryStore {
      */
     private void writeChecksAndEvents(Connection c, List<DeploymentUpdate> applied, boolean grouped)
             throws SQLException {
-        List<Integer> missing = new ArrayList<>();
-        List<DeploymentCheck> batched = new ArrayList<>(applied.size());
-        List<Long> owners = new ArrayList<>(applied.size());
-        try (PreparedStatement ps = c.prepareStatement(CheckRows.UPDATE)) {
-            for (DeploymentUpdate u : applied) {
-                for (DeploymentCheck ch : u.checks()) {
-                    bindCheckUpdate(ps, u.id(), ch);
-                    ps.addBatch();
-                    batched.add(ch);
-                    owners.add(u.id());
-                }
-            }
-            if (!batched.isEmpty()) {
-                int[] counts = ps.executeBatch();
-                for (int i = 0; i < counts.length; i++) {
-                    if (counts[i] == 0) {
-                        missing.add(i);
-                    }
-                }
+        List<OwnedCheck> batched = new ArrayList<>(applied.size());
+        for (DeploymentUpdate u : applied) {
+            for (DeploymentCheck ch : u.checks()) {
+                batched.add(new OwnedCheck(u.id(), ch));
             }
         }
-        for (int i : missing) {
-            // A check the row did not have yet: written one at a time, as update() does.
-            writeCheck(c, owners.get(i), batched.get(i));
+        int[] counts = SqlRunner.batch(c, CheckRows.UPDATE, batched,
+                (ps, o) -> bindCheckUpdate(ps, o.deploymentId(), o.check()));
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] == 0) {
+                // A check the row did not have yet: written one at a time, as update() does.
+                writeCheck(c, batched.get(i).deploymentId(), batched.get(i).check());
+            }
         }
         if (grouped) {
             List<DeploymentEvent> events = new ArrayList<>(applied.size());
@@ -530,19 +512,13 @@ public final class JdbcHistoryStore implements HistoryStore {
             }
             return;
         }
-        boolean any = false;
-        try (PreparedStatement ps = c.prepareStatement(Events.INSERT)) {
-            for (DeploymentUpdate u : applied) {
-                for (DeploymentEvent e : u.events()) {
-                    Events.bind(ps, dialect, e);
-                    ps.addBatch();
-                    any = true;
-                }
-            }
-            if (any) {
-                ps.executeBatch();
-            }
-        }
+        List<DeploymentEvent> events = new ArrayList<>(applied.size());
+        applied.forEach(u -> events.addAll(u.events()));
+        SqlRunner.batch(c, Events.INSERT, events, (ps, e) -> Events.bind(ps, dialect, e));
+    }
+
+    /** A check of an update, with the deployment it belongs to. */
+    private record OwnedCheck(long deploymentId, DeploymentCheck check) {
     }
 
     private void bindCheckUpdate(PreparedStatement ps, long deploymentId, DeploymentCheck ch) throws SQLException {
@@ -551,37 +527,34 @@ public final class JdbcHistoryStore implements HistoryStore {
 
     /** Replaces the stored state of check {@code ch} of the deployment, adding it when the row has no such check. */
     private void writeCheck(Connection c, long deploymentId, DeploymentCheck ch) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(CheckRows.UPDATE)) {
-            bindCheckUpdate(ps, deploymentId, ch);
-            if (ps.executeUpdate() == 0) {
-                insertCheck(c, deploymentId, checkCount(c, deploymentId), ch);
-            }
+        if (SqlRunner.update(c, CheckRows.UPDATE, ps -> bindCheckUpdate(ps, deploymentId, ch)) == 0) {
+            insertCheck(c, deploymentId, checkCount(c, deploymentId), ch);
         }
     }
 
     /** One compare-and-set; with a {@code leaseOwner}, only while it holds the lease, which it then extends. */
     private UpdateOutcome updateIn(Connection c, DeploymentUpdate u, String leaseOwner, Duration lease)
             throws SQLException {
-        Instant startedAt;
         // Without a lease to check, the statement stays exactly the plain update's (the benchmarks' baseline runs it).
-        try (PreparedStatement ps = c.prepareStatement(leaseOwner == null
+        Compared compared = SqlRunner.read(c, leaseOwner == null
                 ? "SELECT " + meaning.selectStatus("") + ", started_at FROM deployment_histories WHERE id = ?"
-                : "SELECT " + meaning.selectStatus("") + ", started_at, lease_owner FROM deployment_histories WHERE id = ?")) {
-            ps.setLong(1, u.id());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return UpdateOutcome.STATUS_CHANGED;
-                }
-                if (leaseOwner != null && !leaseOwner.equals(rs.getString("lease_owner"))) {
-                    return UpdateOutcome.LEASE_LOST;
-                }
-                if (!u.expectedStatus().word().equals(rs.getString("status"))) {
-                    return UpdateOutcome.STATUS_CHANGED;
-                }
-                startedAt = times.get(rs, "started_at");
-            }
+                : "SELECT " + meaning.selectStatus("") + ", started_at, lease_owner FROM deployment_histories WHERE id = ?",
+                ps -> ps.setLong(1, u.id()), rs -> {
+                    if (!rs.next()) {
+                        return Compared.refused(UpdateOutcome.STATUS_CHANGED);
+                    }
+                    if (leaseOwner != null && !leaseOwner.equals(rs.getString("lease_owner"))) {
+                        return Compared.refused(UpdateOutcome.LEASE_LOST);
+                    }
+                    if (!u.expectedStatus().word().equals(rs.getString("status"))) {
+                        return Compared.refused(UpdateOutcome.STATUS_CHANGED);
+                    }
+                    return new Compared(null, times.get(rs, "started_at"));
+                });
+        if (compared.refused() != null) {
+            return compared.refused();
         }
-        if (!writeRow(c, u, startedAt, leaseOwner, lease)) {
+        if (!writeRow(c, u, compared.startedAt(), leaseOwner, lease)) {
             return UpdateOutcome.STATUS_CHANGED;
         }
         for (DeploymentCheck ch : u.checks()) {
@@ -593,6 +566,13 @@ public final class JdbcHistoryStore implements HistoryStore {
         return UpdateOutcome.APPLIED;
     }
 
+    /** What the read before a compare-and-set found: why the update cannot apply, or the row's stored start. */
+    private record Compared(UpdateOutcome refused, Instant startedAt) {
+        static Compared refused(UpdateOutcome why) {
+            return new Compared(why, null);
+        }
+    }
+
     /**
      * The row's compare-and-set ({@code WHERE status = expected}, and {@code lease_owner} when given, whose lease it
      * then extends); false when it no longer matches. {@code storedStart} is the row's start, for the duration.
@@ -600,10 +580,7 @@ public final class JdbcHistoryStore implements HistoryStore {
     private boolean writeRow(Connection c, DeploymentUpdate u, Instant storedStart, String leaseOwner, Duration lease)
             throws SQLException {
         RowWrite w = rowWrite(u, storedStart, leaseOwner, lease, clock.instant());
-        try (PreparedStatement ps = c.prepareStatement(w.sql())) {
-            w.binder().bind(ps);
-            return ps.executeUpdate() == 1;
-        }
+        return SqlRunner.update(c, w.sql(), w.binder()) == 1;
     }
 
     /** The compare-and-set statement of {@link #writeRow}. */
@@ -666,12 +643,7 @@ public final class JdbcHistoryStore implements HistoryStore {
     }
 
     /** One row's compare-and-set statement: its SQL (the columns it sets) and how to bind it. */
-    private record RowWrite(String sql, StatementBinder binder) {
-    }
-
-    @FunctionalInterface
-    private interface StatementBinder {
-        void bind(PreparedStatement ps) throws SQLException;
+    private record RowWrite(String sql, ParameterSetter binder) {
     }
 
     /**
@@ -687,15 +659,9 @@ public final class JdbcHistoryStore implements HistoryStore {
             while (to < writes.size() && writes.get(to).sql().equals(sql)) {
                 to++;
             }
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                for (int i = from; i < to; i++) {
-                    writes.get(i).binder().bind(ps);
-                    ps.addBatch();
-                }
-                int[] counts = ps.executeBatch();
-                for (int i = 0; i < counts.length; i++) {
-                    matched[from + i] = counts[i] == 1;
-                }
+            int[] counts = SqlRunner.batch(c, sql, writes.subList(from, to), (ps, w) -> w.binder().bind(ps));
+            for (int i = 0; i < counts.length; i++) {
+                matched[from + i] = counts[i] == 1;
             }
             from = to;
         }
@@ -703,13 +669,11 @@ public final class JdbcHistoryStore implements HistoryStore {
     }
 
     private int checkCount(Connection c, long id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM deployment_checks WHERE deployment_id = ?")) {
-            ps.setLong(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
+        return SqlRunner.read(c, "SELECT COUNT(*) FROM deployment_checks WHERE deployment_id = ?",
+                ps -> ps.setLong(1, id), rs -> {
+                    rs.next();
+                    return rs.getInt(1);
+                });
     }
 
     // ------------------------------------------------------------------ reads
@@ -805,22 +769,14 @@ public final class JdbcHistoryStore implements HistoryStore {
 
     @Override
     public List<DeploymentEvent> events(long deploymentId) {
-        return call("read events of deployment " + deploymentId, () -> connections.read(c -> {
-            List<DeploymentEvent> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, deployment_id, at, type, check_name, from_status, "
-                    + "to_status, source_status, message FROM deployment_events WHERE deployment_id = ? ORDER BY id")) {
-                ps.setLong(1, deploymentId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new DeploymentEvent(rs.getLong("id"), rs.getLong("deployment_id"),
-                                dialect.getInstant(rs, "at"), rs.getString("type"), rs.getString("check_name"),
-                                status(rs.getString("from_status")), status(rs.getString("to_status")),
-                                rs.getString("source_status"), rs.getString("message")));
-                    }
-                }
-            }
-            return out;
-        }));
+        return call("read events of deployment " + deploymentId, () -> connections.read(c ->
+                SqlRunner.query(c, "SELECT id, deployment_id, at, type, check_name, from_status, "
+                        + "to_status, source_status, message FROM deployment_events WHERE deployment_id = ? ORDER BY id",
+                        ps -> ps.setLong(1, deploymentId), rs -> new DeploymentEvent(rs.getLong("id"),
+                                rs.getLong("deployment_id"), dialect.getInstant(rs, "at"), rs.getString("type"),
+                                rs.getString("check_name"), status(rs.getString("from_status")),
+                                status(rs.getString("to_status")), rs.getString("source_status"),
+                                rs.getString("message")))));
     }
 
     @Override
@@ -839,12 +795,9 @@ public final class JdbcHistoryStore implements HistoryStore {
                 + " AND " + meaning.is("n.", DeploymentStatus.SUCCESS) + " "
                 + "AND n.deployed_at IS NOT NULL AND (n.deployed_at > h.deployed_at OR (n.deployed_at = h.deployed_at AND n.id > h.id)))";
         return call("prune events", () -> connections.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM deployment_events WHERE at < ? AND deployment_id NOT IN "
+            return SqlRunner.update(c, "DELETE FROM deployment_events WHERE at < ? AND deployment_id NOT IN "
                     + "(SELECT id FROM deployment_histories WHERE " + meaning.is("", DeploymentStatus.RUNNING)
-                    + ") AND deployment_id NOT IN (" + newestSuccess + ")")) {
-                dialect.setInstant(ps, 1, olderThan);
-                return ps.executeUpdate();
-            }
+                    + ") AND deployment_id NOT IN (" + newestSuccess + ")", ps -> dialect.setInstant(ps, 1, olderThan));
         }));
     }
 
@@ -869,8 +822,7 @@ public final class JdbcHistoryStore implements HistoryStore {
                 sql.append(" AND k.source_type NOT IN (").append(JdbcDialect.placeholders(types.size())).append(")");
             }
             sql.append(")) ORDER BY h.id LIMIT ?").append(dialect.claimLockClause());
-            List<Long> ids = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            List<Long> ids = SqlRunner.query(c, sql.toString(), ps -> {
                 int i = 1;
                 dialect.setBoolean(ps, i++, false);
                 i = dialect.bindNow(ps, i, now);
@@ -878,22 +830,13 @@ public final class JdbcHistoryStore implements HistoryStore {
                     ps.setString(i++, t);
                 }
                 ps.setInt(i, limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        ids.add(rs.getLong(1));
-                    }
-                }
-            }
+            }, rs -> rs.getLong(1));
             if (ids.isEmpty()) {
                 return List.of();
             }
             dialect.lease(c, "deployment_histories", ids, owner, now, leaseDuration.toMillis());
-            return withChecks(c, selectRows(c, "WHERE id IN (" + JdbcDialect.placeholders(ids.size()) + ") ORDER BY id", ps -> {
-                int i = 1;
-                for (Long id : ids) {
-                    ps.setLong(i++, id);
-                }
-            }));
+            return withChecks(c, selectRows(c, "WHERE id IN (" + JdbcDialect.placeholders(ids.size()) + ") ORDER BY id",
+                    ids(ids)));
         }));
     }
 
@@ -903,36 +846,35 @@ public final class JdbcHistoryStore implements HistoryStore {
      * notified (a listener is not woken for a row no tracker ever followed).
      */
     private void endChecklessPastDeadline(Connection c, Instant now) throws SQLException {
-        Map<Long, Instant> due = new java.util.LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT h.id, h.started_at FROM deployment_histories h WHERE "
+        Map<Long, Instant> due = SqlRunner.read(c, "SELECT h.id, h.started_at FROM deployment_histories h WHERE "
                 + meaning.is("h.", DeploymentStatus.RUNNING) + " AND (h.lease_owner IS NULL OR h.lease_until IS NULL OR h.lease_until <= "
-                + dialect.nowExpression() + ") AND NOT EXISTS (SELECT 1 FROM deployment_checks k WHERE k.deployment_id = h.id)")) {
-            dialect.bindNow(ps, 1, now);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Instant started = times.get(rs, "started_at");
-                    if (started != null && !started.plus(checklessTimeout).isAfter(now)) {
-                        due.put(rs.getLong("id"), started.plus(checklessTimeout));
+                + dialect.nowExpression() + ") AND NOT EXISTS (SELECT 1 FROM deployment_checks k WHERE k.deployment_id = h.id)",
+                ps -> dialect.bindNow(ps, 1, now), rs -> {
+                    Map<Long, Instant> out = new LinkedHashMap<>();
+                    while (rs.next()) {
+                        Instant started = times.get(rs, "started_at");
+                        if (started != null && !started.plus(checklessTimeout).isAfter(now)) {
+                            out.put(rs.getLong("id"), started.plus(checklessTimeout));
+                        }
                     }
-                }
-            }
-        }
+                    return out;
+                });
         for (Map.Entry<Long, Instant> e : due.entrySet()) {
             String message = "timed out: it had nothing to follow (no check; written before deploytrack followed this "
                     + "table) and was still running at its deadline, started_at + " + checklessTimeout.toMinutes() + " min";
-            try (PreparedStatement ps = c.prepareStatement("UPDATE deployment_histories SET "
+            int ended = SqlRunner.update(c, "UPDATE deployment_histories SET "
                     + meaning.setStatus(DeploymentStatus.TIMED_OUT) + ", completed_at = ?, total_duration = ?, error_message = ?, updated_at = ?, completion_notified = ?, "
-                    + "lease_owner = NULL, lease_until = NULL WHERE id = ? AND " + meaning.is("", DeploymentStatus.RUNNING))) {
+                    + "lease_owner = NULL, lease_until = NULL WHERE id = ? AND " + meaning.is("", DeploymentStatus.RUNNING), ps -> {
                 times.set(ps, 1, e.getValue());
                 ps.setLong(2, checklessTimeout.toSeconds());
                 ps.setString(3, message);
                 times.set(ps, 4, now);
                 dialect.setBoolean(ps, 5, true);
                 ps.setLong(6, e.getKey());
-                if (ps.executeUpdate() == 1) {
-                    insertEvent(c, DeploymentEvent.of(e.getKey(), now, "expired", null, DeploymentStatus.RUNNING,
-                            DeploymentStatus.TIMED_OUT, null, message));
-                }
+            });
+            if (ended == 1) {
+                insertEvent(c, DeploymentEvent.of(e.getKey(), now, "expired", null, DeploymentStatus.RUNNING,
+                        DeploymentStatus.TIMED_OUT, null, message));
             }
         }
     }
@@ -946,20 +888,15 @@ public final class JdbcHistoryStore implements HistoryStore {
             Set<Long> held = new HashSet<>();
             Instant now = clock.instant();
             for (List<Long> chunk : chunks(ids)) {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE deployment_histories SET lease_until = "
+                held.addAll(SqlRunner.query(c, "UPDATE deployment_histories SET lease_until = "
                         + dialect.nowPlusMillisExpression() + " WHERE lease_owner = ? AND id IN ("
-                        + JdbcDialect.placeholders(chunk.size()) + ") RETURNING id")) {
+                        + JdbcDialect.placeholders(chunk.size()) + ") RETURNING id", ps -> {
                     int i = dialect.bindNowPlusMillis(ps, 1, now, leaseDuration.toMillis());
                     ps.setString(i++, owner);
                     for (Long id : chunk) {
                         ps.setLong(i++, id);
                     }
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            held.add(rs.getLong(1));
-                        }
-                    }
-                }
+                }, rs -> rs.getLong(1)));
             }
             return held;
         }));
@@ -969,23 +906,19 @@ public final class JdbcHistoryStore implements HistoryStore {
     public void release(String owner, Collection<Long> ids) {
         call("release leases", () -> connections.write(c -> {
             if (ids == null) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE deployment_histories SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?")) {
-                    ps.setString(1, owner);
-                    ps.executeUpdate();
-                }
+                SqlRunner.update(c, "UPDATE deployment_histories SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?",
+                        ps -> ps.setString(1, owner));
                 return null;
             }
             for (List<Long> chunk : chunks(ids)) {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE deployment_histories SET lease_owner = NULL, "
-                        + "lease_until = NULL WHERE lease_owner = ? AND id IN (" + JdbcDialect.placeholders(chunk.size()) + ")")) {
+                SqlRunner.update(c, "UPDATE deployment_histories SET lease_owner = NULL, "
+                        + "lease_until = NULL WHERE lease_owner = ? AND id IN (" + JdbcDialect.placeholders(chunk.size()) + ")", ps -> {
                     ps.setString(1, owner);
                     int i = 2;
                     for (Long id : chunk) {
                         ps.setLong(i++, id);
                     }
-                    ps.executeUpdate();
-                }
+                });
             }
             return null;
         }));
@@ -993,18 +926,10 @@ public final class JdbcHistoryStore implements HistoryStore {
 
     @Override
     public Optional<LeaseInfo> lease(long id) {
-        return call("read the lease of deployment " + id, () -> connections.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT lease_owner, lease_until FROM deployment_histories WHERE id = ?")) {
-                ps.setLong(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next() || rs.getString("lease_owner") == null) {
-                        return Optional.empty();
-                    }
-                    return Optional.of(new LeaseInfo(rs.getString("lease_owner"), dialect.getInstant(rs, "lease_until")));
-                }
-            }
-        }));
+        return call("read the lease of deployment " + id, () -> connections.read(c -> SqlRunner.queryOne(c,
+                "SELECT lease_owner, lease_until FROM deployment_histories WHERE id = ?", ps -> ps.setLong(1, id),
+                rs -> rs.getString("lease_owner") == null ? null
+                        : new LeaseInfo(rs.getString("lease_owner"), dialect.getInstant(rs, "lease_until")))));
     }
 
     /** One transaction for all of them. */
@@ -1015,15 +940,14 @@ public final class JdbcHistoryStore implements HistoryStore {
         }
         call("mark " + ids.size() + " deployments notified", () -> connections.write(c -> {
             for (List<Long> chunk : chunks(ids)) {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE deployment_histories SET completion_notified = ?, "
-                        + "lease_owner = NULL, lease_until = NULL WHERE id IN (" + JdbcDialect.placeholders(chunk.size()) + ")")) {
+                SqlRunner.update(c, "UPDATE deployment_histories SET completion_notified = ?, "
+                        + "lease_owner = NULL, lease_until = NULL WHERE id IN (" + JdbcDialect.placeholders(chunk.size()) + ")", ps -> {
                     dialect.setBoolean(ps, 1, true);
                     int i = 2;
                     for (Long id : chunk) {
                         ps.setLong(i++, id);
                     }
-                    ps.executeUpdate();
-                }
+                });
             }
             return null;
         }));
@@ -1032,12 +956,11 @@ public final class JdbcHistoryStore implements HistoryStore {
     @Override
     public void markNotified(long id) {
         call("mark deployment " + id + " notified", () -> connections.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE deployment_histories SET completion_notified = ?, "
-                    + "lease_owner = NULL, lease_until = NULL WHERE id = ?")) {
+            SqlRunner.update(c, "UPDATE deployment_histories SET completion_notified = ?, "
+                    + "lease_owner = NULL, lease_until = NULL WHERE id = ?", ps -> {
                 dialect.setBoolean(ps, 1, true);
                 ps.setLong(2, id);
-                ps.executeUpdate();
-            }
+            });
             return null;
         }));
     }
@@ -1057,9 +980,9 @@ public final class JdbcHistoryStore implements HistoryStore {
     @Override
     public void recordPush(PendingPush p) {
         call("record a pushed observation for deployment " + p.deploymentId(), () -> connections.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO deployment_pushes (deployment_id, check_name, "
+            SqlRunner.update(c, "INSERT INTO deployment_pushes (deployment_id, check_name, "
                     + "via, delivery_id, state, source_status, started_at, finished_at, message, received_at) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
                 Observation o = p.observation();
                 ps.setLong(1, p.deploymentId());
                 ps.setString(2, p.checkName());
@@ -1071,8 +994,7 @@ public final class JdbcHistoryStore implements HistoryStore {
                 dialect.setInstant(ps, 8, o.finishedAt());
                 ps.setString(9, truncate(o.message(), 4000));
                 dialect.setInstant(ps, 10, p.receivedAt());
-                ps.executeUpdate();
-            }
+            });
             return null;
         }));
     }
@@ -1081,27 +1003,20 @@ public final class JdbcHistoryStore implements HistoryStore {
     public List<PendingPush> pendingPushes(String leaseOwner, int limit) {
         // A read, outside a write transaction: usually there is nothing, and the holder asks on every tick. The rows
         // stay until forgetPushes, after what they changed is committed.
-        List<PendingPush> candidates = call("read pushed observations", () -> connections.read(c -> {
-            List<PendingPush> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT p.id, p.deployment_id, p.check_name, p.via, "
-                    + "p.delivery_id, p.state, p.source_status, p.started_at, p.finished_at, p.message, p.received_at "
-                    + "FROM deployment_pushes p JOIN deployment_histories h ON h.id = p.deployment_id "
-                    + "WHERE h.lease_owner = ? ORDER BY p.id LIMIT ?")) {
-                ps.setString(1, leaseOwner);
-                ps.setInt(2, limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        Observation o = new Observation(Observation.State.valueOf(rs.getString("state")),
-                                rs.getString("source_status"), dialect.getInstant(rs, "started_at"),
-                                dialect.getInstant(rs, "finished_at"), rs.getString("message"));
-                        out.add(new PendingPush(rs.getLong("id"), rs.getLong("deployment_id"), rs.getString("check_name"),
-                                rs.getString("via"), rs.getString("delivery_id"), o, dialect.getInstant(rs, "received_at")));
-                    }
-                }
-            }
-            return out;
-        }));
-        return candidates;
+        return call("read pushed observations", () -> connections.read(c -> SqlRunner.query(c,
+                "SELECT p.id, p.deployment_id, p.check_name, p.via, "
+                + "p.delivery_id, p.state, p.source_status, p.started_at, p.finished_at, p.message, p.received_at "
+                + "FROM deployment_pushes p JOIN deployment_histories h ON h.id = p.deployment_id "
+                + "WHERE h.lease_owner = ? ORDER BY p.id LIMIT ?", ps -> {
+                    ps.setString(1, leaseOwner);
+                    ps.setInt(2, limit);
+                }, rs -> {
+                    Observation o = new Observation(Observation.State.valueOf(rs.getString("state")),
+                            rs.getString("source_status"), dialect.getInstant(rs, "started_at"),
+                            dialect.getInstant(rs, "finished_at"), rs.getString("message"));
+                    return new PendingPush(rs.getLong("id"), rs.getLong("deployment_id"), rs.getString("check_name"),
+                            rs.getString("via"), rs.getString("delivery_id"), o, dialect.getInstant(rs, "received_at"));
+                })));
     }
 
     @Override
@@ -1110,14 +1025,8 @@ public final class JdbcHistoryStore implements HistoryStore {
         for (int from = 0; from < all.size(); from += 500) {
             List<Long> chunk = all.subList(from, Math.min(all.size(), from + 500));
             call("forget applied pushed observations", () -> connections.write(c -> {
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM deployment_pushes WHERE id IN ("
-                        + JdbcDialect.placeholders(chunk.size()) + ")")) {
-                    int i = 1;
-                    for (long id : chunk) {
-                        ps.setLong(i++, id);
-                    }
-                    ps.executeUpdate();
-                }
+                SqlRunner.update(c, "DELETE FROM deployment_pushes WHERE id IN ("
+                        + JdbcDialect.placeholders(chunk.size()) + ")", ids(chunk));
                 return null;
             }));
         }
@@ -1142,29 +1051,18 @@ public final class JdbcHistoryStore implements HistoryStore {
         }
         sql.append(" ORDER BY h.id LIMIT ?");
         return call("find running checks for a push", () -> connections.read(c -> {
-            List<Long> ids = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            List<Long> ids = SqlRunner.query(c, sql.toString(), ps -> {
                 int i = 1;
                 for (String a : args) {
                     ps.setString(i++, a);
                 }
                 ps.setInt(i, limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        ids.add(rs.getLong(1));
-                    }
-                }
-            }
+            }, rs -> rs.getLong(1));
             if (ids.isEmpty()) {
                 return List.<Deployment>of();
             }
             List<Deployment> found = withChecks(c, selectRows(c, "WHERE id IN (" + JdbcDialect.placeholders(ids.size()) + ") ORDER BY id",
-                    ps -> {
-                        int i = 1;
-                        for (Long id : ids) {
-                            ps.setLong(i++, id);
-                        }
-                    }));
+                    ids(ids)));
             return found.stream().filter(d -> d.checks().stream()
                     .anyMatch(ch -> !ch.status().isTerminal() && push.selects(d, ch))).toList();
         }));
@@ -1184,22 +1082,19 @@ public final class JdbcHistoryStore implements HistoryStore {
         void bind(PreparedStatement ps, int index) throws SQLException;
     }
 
-    @FunctionalInterface
-    private interface Params {
-        void bind(PreparedStatement ps) throws SQLException;
+    private List<Row> selectRows(Connection c, String whereAndOrder, ParameterSetter params) throws SQLException {
+        return SqlRunner.query(c, "SELECT " + columns + " FROM deployment_histories " + whereAndOrder, params,
+                rs -> new Row(readDeployment(rs), rs.getString("lease_owner")));
     }
 
-    private List<Row> selectRows(Connection c, String whereAndOrder, Params params) throws SQLException {
-        List<Row> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + columns + " FROM deployment_histories " + whereAndOrder)) {
-            params.bind(ps);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new Row(readDeployment(rs), rs.getString("lease_owner")));
-                }
+    /** Binds {@code ids} as the statement's parameters, from the first. */
+    private static ParameterSetter ids(List<Long> ids) {
+        return ps -> {
+            int i = 1;
+            for (Long id : ids) {
+                ps.setLong(i++, id);
             }
-        }
-        return out;
+        };
     }
 
     private Deployment readDeployment(ResultSet rs) throws SQLException {
@@ -1240,19 +1135,15 @@ public final class JdbcHistoryStore implements HistoryStore {
         Map<Long, List<DeploymentCheck>> checks = new HashMap<>();
         List<Long> ids = rows.stream().map(r -> r.deployment.id()).toList();
         for (List<Long> chunk : chunks(ids)) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + CheckRows.COLUMNS + " FROM deployment_checks WHERE "
-                    + "deployment_id IN (" + JdbcDialect.placeholders(chunk.size()) + ") ORDER BY deployment_id, position")) {
-                int i = 1;
-                for (Long id : chunk) {
-                    ps.setLong(i++, id);
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        checks.computeIfAbsent(rs.getLong("deployment_id"), k -> new ArrayList<>())
-                                .add(CheckRows.read(rs, dialect));
-                    }
-                }
-            }
+            SqlRunner.read(c, "SELECT " + CheckRows.COLUMNS + " FROM deployment_checks WHERE "
+                    + "deployment_id IN (" + JdbcDialect.placeholders(chunk.size()) + ") ORDER BY deployment_id, position",
+                    ids(chunk), rs -> {
+                        while (rs.next()) {
+                            checks.computeIfAbsent(rs.getLong("deployment_id"), k -> new ArrayList<>())
+                                    .add(CheckRows.read(rs, dialect));
+                        }
+                        return null;
+                    });
         }
         List<Deployment> out = new ArrayList<>(rows.size());
         for (Row r : rows) {

@@ -19,7 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * SQLite connections: one writer connection per process (writes queue here instead of contending inside SQLite, and
  * those that queue together commit together: {@link GroupedWrites}), and a few reader connections, which WAL lets read while the writer writes. Every connection gets
  * {@code busy_timeout}, {@code synchronous=NORMAL} and {@code foreign_keys=ON}; the file is put in WAL mode once. The
- * writer keeps its prepared statements ({@link StatementCache}); the WAL is checkpointed off the writer's thread
+ * writer keeps its prepared statements ({@link StatementCache}, which {@link SqlRunner} uses); the WAL is checkpointed off the writer's thread
  * ({@link WalCheckpointer}).
  * Before each transaction the file is checked to be the one opened ({@link SqliteFile}).
  */
@@ -107,8 +107,9 @@ public final class SqliteConnections implements Connections {
             writer.close();
             throw e;
         }
-        this.writerStatements = new StatementCache(writer);
-        this.writes = new GroupedWrites(dialect, writerStatements::connection);
+        this.writerStatements = StatementCache.forConnection(writer);
+        Connection theWriter = writer;
+        this.writes = new GroupedWrites(dialect, () -> theWriter);
         this.writeLock = writes.lock();
     }
 
