@@ -1,5 +1,7 @@
 package io.deploytrack.jdbc;
 
+import io.deploytrack.jdbc.internal.SqlRunner;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -70,16 +72,15 @@ public interface JdbcDialect {
         if (ids.isEmpty()) {
             throw new IllegalArgumentException("no ids to lease: expected at least one");
         }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET lease_owner = ?, lease_until = "
-                + nowPlusMillisExpression() + " WHERE id IN (" + placeholders(ids.size()) + ")")) {
+        SqlRunner.update(c, "UPDATE " + table + " SET lease_owner = ?, lease_until = "
+                + nowPlusMillisExpression() + " WHERE id IN (" + placeholders(ids.size()) + ")", ps -> {
             int i = 1;
             ps.setString(i++, owner);
             i = bindNowPlusMillis(ps, i, now, leaseMillis);
             for (Long id : ids) {
                 ps.setLong(i++, id);
             }
-            ps.executeUpdate();
-        }
+        });
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.deploytrack.jdbc;
 
+import io.deploytrack.jdbc.internal.SqlRunner;
 import io.deploytrack.jdbc.internal.StatementCache;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -11,22 +12,25 @@ import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The SQLite writer's statement cache: prepares each SQL once, forgets failed and least recently used statements. */
+/**
+ * The SQLite writer's statement cache as {@link SqlRunner} uses it: prepares each SQL once, clears parameters between
+ * uses, forgets failed and least recently used statements; a connection without a cache prepares every time.
+ */
 class StatementCacheTest {
     @TempDir
     Path dir;
     Connection real;
     final AtomicInteger prepared = new AtomicInteger();
     StatementCache cache;
+    /** The connection the runner is given: the real one, counting the statements prepared on it. */
     Connection c;
 
     @BeforeEach
@@ -35,7 +39,7 @@ class StatementCacheTest {
         try (Statement s = real.createStatement()) {
             s.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
         }
-        Connection counting = (Connection) Proxy.newProxyInstance(getClass().getClassLoader(),
+        c = (Connection) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[]{Connection.class}, (proxy, method, args) -> {
                     if (method.getName().equals("prepareStatement")) {
                         prepared.incrementAndGet();
@@ -46,8 +50,7 @@ class StatementCacheTest {
                         throw e.getCause();
                     }
                 });
-        cache = new StatementCache(counting);
-        c = cache.connection();
+        cache = StatementCache.forConnection(c);
     }
 
     @AfterEach
@@ -56,25 +59,22 @@ class StatementCacheTest {
         real.close();
     }
 
+    private static final String INSERT = "INSERT INTO t (id, v) VALUES (?, ?)";
+
     private void insert(long id, String v) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO t (id, v) VALUES (?, ?)")) {
+        assertThat(SqlRunner.update(c, INSERT, ps -> {
             ps.setLong(1, id);
             ps.setString(2, v);
-            assertThat(ps.executeUpdate()).isEqualTo(1);
-        }
+        })).isEqualTo(1);
     }
 
     private String read(long id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT v FROM t WHERE id = ?")) {
-            ps.setLong(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
+        return SqlRunner.queryOne(c, "SELECT v FROM t WHERE id = ?", ps -> ps.setLong(1, id), rs -> rs.getString(1))
+                .orElse(null);
     }
 
     @Test
-    void eachSqlIsPreparedOnceAndClosingOnlyClearsTheParameters() throws SQLException {
+    void eachSqlIsPreparedOnceAndItsParametersAreClearedBetweenUses() throws SQLException {
         for (int i = 1; i <= 5; i++) {
             insert(i, "v" + i);
         }
@@ -82,11 +82,7 @@ class StatementCacheTest {
         assertThat(read(5)).isEqualTo("v5");
         assertThat(prepared).hasValue(2);
 
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO t (id, v) VALUES (?, ?)")) {
-            ps.setLong(1, 6);
-            assertThat(ps.isClosed()).isFalse();
-            ps.executeUpdate();
-        }
+        SqlRunner.update(c, INSERT, ps -> ps.setLong(1, 6));
         assertThat(read(6)).as("the previous use's value was cleared, not reused").isNull();
         assertThat(prepared).hasValue(2);
     }
@@ -103,64 +99,56 @@ class StatementCacheTest {
     @Test
     void theLeastRecentlyUsedStatementsAreClosedBeyondSixtyFour() throws SQLException {
         for (int i = 0; i < 65; i++) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT v FROM t WHERE id = " + i)) {
-                ps.executeQuery().close();
-            }
+            SqlRunner.query(c, "SELECT v FROM t WHERE id = " + i, SqlRunner.ParameterSetter.NONE, rs -> rs.getString(1));
         }
         assertThat(prepared).hasValue(65);
-        try (PreparedStatement ps = c.prepareStatement("SELECT v FROM t WHERE id = 64")) {
-            ps.executeQuery().close();
-        }
+        SqlRunner.query(c, "SELECT v FROM t WHERE id = 64", SqlRunner.ParameterSetter.NONE, rs -> rs.getString(1));
         assertThat(prepared).as("the newest is kept").hasValue(65);
-        try (PreparedStatement ps = c.prepareStatement("SELECT v FROM t WHERE id = 0")) {
-            ps.executeQuery().close();
-        }
+        SqlRunner.query(c, "SELECT v FROM t WHERE id = 0", SqlRunner.ParameterSetter.NONE, rs -> rs.getString(1));
         assertThat(prepared).as("the oldest was evicted").hasValue(66);
     }
 
     @Test
-    void aBatchLeftUnexecutedDoesNotRunWithTheNextUse() throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO t (id, v) VALUES (?, ?)")) {
+    void aBatchAbandonedHalfwayDoesNotRunWithTheNextUse() throws SQLException {
+        assertThatThrownBy(() -> SqlRunner.batch(c, INSERT, List.of("abandoned", "bad"), (ps, v) -> {
+            if (v.equals("bad")) {
+                throw new IllegalStateException("cannot bind " + v);
+            }
             ps.setLong(1, 1);
-            ps.setString(2, "abandoned");
-            ps.addBatch();
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO t (id, v) VALUES (?, ?)")) {
+            ps.setString(2, v);
+        })).isInstanceOf(IllegalStateException.class);
+        assertThat(SqlRunner.batch(c, INSERT, List.of("kept"), (ps, v) -> {
             ps.setLong(1, 2);
-            ps.setString(2, "kept");
-            ps.addBatch();
-            assertThat(ps.executeBatch()).containsExactly(1);
-        }
+            ps.setString(2, v);
+        })).containsExactly(1);
         assertThat(read(1)).isNull();
         assertThat(read(2)).isEqualTo("kept");
-        assertThat(prepared).hasValue(2);
+        assertThat(prepared).as("the abandoned statement was closed and prepared again").hasValue(3);
     }
 
     @Test
     void aBatchThatFailedIsClosedQuietlyAndPreparedAgain() throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO t (id, v) VALUES (?, ?)")) {
-            for (String v : new String[]{"a", "b"}) {
-                ps.setLong(1, 1);
-                ps.setString(2, v);
-                ps.addBatch();
-            }
-            assertThatThrownBy(ps::executeBatch).isInstanceOf(SQLException.class);
-        }
+        assertThatThrownBy(() -> SqlRunner.batch(c, INSERT, List.of("a", "b"), (ps, v) -> {
+            ps.setLong(1, 1);
+            ps.setString(2, v);
+        })).isInstanceOf(SQLException.class);
         insert(2, "c");
         assertThat(prepared).hasValue(2);
         assertThat(read(2)).isEqualTo("c");
     }
 
     @Test
-    void otherConnectionCallsReachTheRealConnection() throws SQLException {
-        c.setAutoCommit(false);
+    void aBatchOfNothingPreparesNothing() throws SQLException {
+        assertThat(SqlRunner.batch(c, INSERT, List.<String>of(), (ps, v) -> ps.setString(2, v))).isEmpty();
+        assertThat(prepared).hasValue(0);
+    }
+
+    @Test
+    void aConnectionWithoutACachePreparesEveryTime() throws SQLException {
+        cache.clear();
         insert(1, "a");
-        c.rollback();
-        c.setAutoCommit(true);
-        assertThat(read(1)).isNull();
-        try (PreparedStatement ps = c.prepareStatement("SELECT v FROM t WHERE id = ?")) {
-            assertThat(ps.getConnection()).isSameAs(real);
-            assertThat(ps.isWrapperFor(org.sqlite.jdbc3.JDBC3PreparedStatement.class)).isTrue();
-        }
+        insert(2, "b");
+        assertThat(read(2)).isEqualTo("b");
+        assertThat(prepared).hasValue(3);
     }
 }

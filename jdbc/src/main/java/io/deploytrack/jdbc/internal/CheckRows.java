@@ -34,7 +34,7 @@ public final class CheckRows {
     /** Inserts check {@code ch} of deployment {@code deploymentId} at {@code position}. */
     public static void insert(Connection c, Dialect dialect, long deploymentId, int position, DeploymentCheck ch)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+        SqlRunner.update(c, INSERT, ps -> {
             ps.setLong(1, deploymentId);
             ps.setInt(2, position);
             ps.setString(3, ch.name());
@@ -50,8 +50,7 @@ public final class CheckRows {
             ps.setLong(13, ch.timeout().toMillis());
             ps.setLong(14, ch.approvalTimeout().toMillis());
             dialect.setBoolean(ps, 15, ch.stage());
-            ps.executeUpdate();
-        }
+        });
     }
 
     /** Binds {@link #UPDATE} for check {@code ch} of deployment {@code deploymentId}. */

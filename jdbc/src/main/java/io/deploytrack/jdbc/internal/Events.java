@@ -20,10 +20,7 @@ public final class Events {
 
     /** Inserts one event in the caller's transaction. */
     public static void insert(Connection c, Dialect dialect, DeploymentEvent e) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-            bind(ps, dialect, e);
-            ps.executeUpdate();
-        }
+        SqlRunner.update(c, INSERT, ps -> bind(ps, dialect, e));
     }
 
     /** Binds the parameters of {@link #INSERT} for one event (so that a caller may batch several). */

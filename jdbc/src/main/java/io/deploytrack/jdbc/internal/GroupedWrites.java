@@ -2,7 +2,6 @@ package io.deploytrack.jdbc.internal;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -197,8 +196,6 @@ final class GroupedWrites {
 
     private static void execute(Connection c, String sql) throws SQLException {
         // Prepared, so that the writer's statement cache compiles each savepoint statement once.
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            s.execute();
-        }
+        SqlRunner.execute(c, sql);
     }
 }

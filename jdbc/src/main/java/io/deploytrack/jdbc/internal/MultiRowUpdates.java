@@ -5,7 +5,6 @@ import io.deploytrack.core.DeploymentUpdate;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
@@ -84,26 +83,28 @@ public final class MultiRowUpdates {
             int chunkShape = shape;
             int perRow = 2 + columns(shape).size();
             String text = sql.computeIfAbsent(key(0, shape, size), k -> rowsSql(chunkShape, size));
-            try (PreparedStatement ps = c.prepareStatement(text)) {
+            int first = from;
+            int end = to;
+            Set<Long> changed = SqlRunner.read(c, text, ps -> {
                 int i = 1;
-                for (int k = from; k < to; k++) {
-                    i = bindRow(ps, i, updates.get(k), starts.get(k), shape);
+                for (int k = first; k < end; k++) {
+                    i = bindRow(ps, i, updates.get(k), starts.get(k), chunkShape);
                 }
-                for (int pad = (size - (to - from)) * perRow; pad > 0; pad--) {
+                for (int pad = (size - (end - first)) * perRow; pad > 0; pad--) {
                     ps.setNull(i++, Types.NULL);
                 }
                 times.set(ps, i++, now);
                 i = dialect.bindNowPlusMillis(ps, i, now, leaseMillis);
                 ps.setString(i, leaseOwner);
-                Set<Long> changed = new HashSet<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        changed.add(rs.getLong(1));
-                    }
+            }, rs -> {
+                Set<Long> out = new HashSet<>();
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
                 }
-                for (int k = from; k < to; k++) {
-                    matched[k] = changed.contains(updates.get(k).id());
-                }
+                return out;
+            });
+            for (int k = from; k < to; k++) {
+                matched[k] = changed.contains(updates.get(k).id());
             }
             from = to;
         }
@@ -190,9 +191,10 @@ public final class MultiRowUpdates {
             int to = Math.min(events.size(), from + MAX_ROWS);
             int size = size(to - from);
             String text = sql.computeIfAbsent(key(1, 0, size), k -> eventsSql(size));
-            try (PreparedStatement ps = c.prepareStatement(text)) {
+            int first = from;
+            SqlRunner.update(c, text, ps -> {
                 int i = 1;
-                for (int k = from; k < to; k++) {
+                for (int k = first; k < to; k++) {
                     DeploymentEvent e = events.get(k);
                     ps.setLong(i++, e.deploymentId());
                     dialect.setInstant(ps, i++, e.at());
@@ -203,11 +205,10 @@ public final class MultiRowUpdates {
                     ps.setString(i++, e.sourceStatus());
                     ps.setString(i++, Events.truncate(e.message()));
                 }
-                for (int pad = (size - (to - from)) * EVENT_PARAMS; pad > 0; pad--) {
+                for (int pad = (size - (to - first)) * EVENT_PARAMS; pad > 0; pad--) {
                     ps.setNull(i++, Types.NULL);
                 }
-                ps.executeUpdate();
-            }
+            });
         }
     }
 

@@ -5,61 +5,84 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Keeps the prepared statements of a connection that one thread at a time uses (SQLite's writer, under its lock):
- * {@code prepareStatement(sql)} returns the statement prepared for the same SQL before, and closing it only clears
- * its parameters. SQLite compiles a statement in about the time it takes to run a small one, so this makes the
- * store's writes a quarter to a third cheaper. At most {@value #SIZE} statements, the least recently used closed
- * first; a statement that failed is closed and forgotten. The connection and statements handed out are plain
- * delegating classes ({@link CachingConnection}, {@link CachedStatement}), so binding a parameter costs one virtual
- * call more than on the driver's own statement. Not thread-safe. Not public API.
+ * The prepared statements of a connection that one thread at a time uses (SQLite's writer, under its lock), which
+ * {@link SqlRunner} borrows: the statement prepared for the same SQL before, its parameters cleared when it is given
+ * back. SQLite compiles a statement in about the time it takes to run a small one, so this makes the store's writes a
+ * quarter to a third cheaper. At most {@value #SIZE} statements, the least recently used closed first; a statement
+ * whose use failed is closed and forgotten. The runner finds the cache of a connection through {@link #of}: only
+ * connections given to {@link #forConnection} have one. Not thread-safe. Not public API.
  */
 public final class StatementCache {
     static final int SIZE = 64;
+    /** The caches of the connections that have one (one per open SQLite store). */
+    private static final Map<Connection, StatementCache> CACHES = new ConcurrentHashMap<>();
 
     private final Connection connection;
-    private final Map<String, CachedStatement> cache = new LinkedHashMap<>(SIZE * 2, 0.75f, true) {
+    private final Map<String, PreparedStatement> cache = new LinkedHashMap<>(SIZE * 2, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, CachedStatement> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, PreparedStatement> eldest) {
             if (size() > SIZE) {
-                closeQuietly(eldest.getValue().statement);
+                closeQuietly(eldest.getValue());
                 return true;
             }
             return false;
         }
     };
-    private final Connection view;
 
-    /** Caches the statements of {@code connection}, which stays the caller's to close (after {@link #clear()}). */
-    public StatementCache(Connection connection) {
+    private StatementCache(Connection connection) {
         this.connection = connection;
-        this.view = new CachingConnection(this, connection);
     }
 
-    /** The connection to hand to the store's code: the real one, with prepareStatement(sql) cached. */
-    public Connection connection() {
-        return view;
+    /**
+     * Caches the statements the runner prepares on {@code connection}, which stays the caller's to close (after
+     * {@link #clear()}). The caller makes sure one thread at a time uses it.
+     */
+    public static StatementCache forConnection(Connection connection) {
+        StatementCache cache = new StatementCache(connection);
+        CACHES.put(connection, cache);
+        return cache;
     }
 
-    PreparedStatement prepare(String sql) throws SQLException {
-        CachedStatement ps = cache.get(sql);
-        if (ps == null || ps.statement.isClosed()) {
-            ps = new CachedStatement(this, sql, connection.prepareStatement(sql));
+    /** The cache of {@code c}, or null when its statements are not cached. */
+    static StatementCache of(Connection c) {
+        return CACHES.isEmpty() ? null : CACHES.get(c);
+    }
+
+    /** The statement prepared for {@code sql} before, or a new one that the cache keeps. */
+    PreparedStatement borrow(String sql) throws SQLException {
+        PreparedStatement ps = cache.get(sql);
+        if (ps == null || ps.isClosed()) {
+            ps = connection.prepareStatement(sql);
             cache.put(sql, ps);
         }
         return ps;
     }
 
-    /** A call on {@code ps} failed: close it, and prepare its SQL again next time. */
-    void forget(CachedStatement ps) {
-        cache.remove(ps.sql, ps);
-        closeQuietly(ps.statement);
+    /** {@code ps} is done with: its parameters are cleared for the next user (a failure to do so evicts it). */
+    void release(String sql, PreparedStatement ps) throws SQLException {
+        try {
+            ps.clearParameters();
+        } catch (SQLException e) {
+            evict(sql, ps);
+            throw e;
+        }
     }
 
-    /** Closes every cached statement (not the connection). */
+    /** A use of {@code ps} failed: close it, and prepare its SQL again next time. */
+    void evict(String sql, PreparedStatement ps) {
+        cache.remove(sql, ps);
+        closeQuietly(ps);
+    }
+
+    /** Closes every cached statement (not the connection) and stops caching for it. */
     public void clear() {
-        cache.values().forEach(ps -> closeQuietly(ps.statement));
+        CACHES.remove(connection, this);
+        cache.values().forEach(StatementCache::closeQuietly);
         cache.clear();
     }
 
