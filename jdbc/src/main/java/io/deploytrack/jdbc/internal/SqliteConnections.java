@@ -4,9 +4,7 @@ import org.sqlite.SQLiteConfig;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -81,20 +79,19 @@ public final class SqliteConnections implements Connections {
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         config.enforceForeignKeys(true);
         this.writer = open();
-        try (Statement s = writer.createStatement(); ResultSet rs = s.executeQuery(wal ? "PRAGMA journal_mode=WAL" : "PRAGMA journal_mode")) {
-            String mode = rs.next() ? rs.getString(1) : "";
+        try {
+            String mode = SqlRunner.readDirect(writer, wal ? "PRAGMA journal_mode=WAL" : "PRAGMA journal_mode",
+                    rs -> rs.next() ? rs.getString(1) : "");
             if (wal && !"wal".equalsIgnoreCase(mode) && !url.contains(":memory:") && !url.contains("mode=memory")) {
                 throw new SQLException("SQLite refused WAL mode (journal_mode is '" + mode + "') for " + url);
             }
-            try (Statement t = writer.createStatement()) {
-                // The writer's automatic checkpoint (PASSIVE, after a commit that leaves WAL_CHECKPOINT_PAGES or
-                // more frames in the WAL) bounds the WAL at about that plus one transaction, as long as one process
-                // writes and readers do not hold old snapshots; the WalCheckpointer does most of the copying off the
-                // writer's thread, so that checkpoint finds little left. A WAL started over after a whole checkpoint
-                // is cut back to WAL_SIZE_LIMIT (journal_size_limit applies to the WAL when it is reset).
-                t.execute("PRAGMA wal_autocheckpoint=" + WAL_CHECKPOINT_PAGES);
-                t.execute("PRAGMA journal_size_limit=" + WAL_SIZE_LIMIT);
-            }
+            // The writer's automatic checkpoint (PASSIVE, after a commit that leaves WAL_CHECKPOINT_PAGES or
+            // more frames in the WAL) bounds the WAL at about that plus one transaction, as long as one process
+            // writes and readers do not hold old snapshots; the WalCheckpointer does most of the copying off the
+            // writer's thread, so that checkpoint finds little left. A WAL started over after a whole checkpoint
+            // is cut back to WAL_SIZE_LIMIT (journal_size_limit applies to the WAL when it is reset).
+            SqlRunner.executeDirect(writer, "PRAGMA wal_autocheckpoint=" + WAL_CHECKPOINT_PAGES);
+            SqlRunner.executeDirect(writer, "PRAGMA journal_size_limit=" + WAL_SIZE_LIMIT);
         } catch (SQLException e) {
             writer.close();
             throw e;
