@@ -72,14 +72,6 @@ public final class HostColumns {
 
     /** Whether {@code table} has {@code column}. */
     public static boolean hasColumn(Connection c, String table, String column) throws SQLException {
-        return SqlRunner.readDirect(c, "SELECT * FROM " + table + " WHERE 1 = 0", rs -> {
-            var md = rs.getMetaData();
-            for (int i = 1; i <= md.getColumnCount(); i++) {
-                if (md.getColumnName(i).equalsIgnoreCase(column)) {
-                    return true;
-                }
-            }
-            return false;
-        });
+        return SchemaInfo.columns(c, table).contains(column.toLowerCase(Locale.ROOT));
     }
 }

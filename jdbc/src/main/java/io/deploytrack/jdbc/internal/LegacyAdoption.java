@@ -7,13 +7,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -93,10 +90,11 @@ public final class LegacyAdoption {
     public static Optional<Result> adoptIfNeeded(Connection c, Dialect dialect, Clock clock,
                                                  SortedMap<Integer, String> scripts, String environmentColumn,
                                                  String rollbackColumn) throws SQLException {
-        if (!tableExists(c, dialect, HISTORY) || tableExists(c, dialect, "deploytrack_schema_version")) {
+        if (!SchemaInfo.tableExists(c, dialect, HISTORY)
+                || SchemaInfo.tableExists(c, dialect, "deploytrack_schema_version")) {
             return Optional.empty();
         }
-        Set<String> columns = columns(c, HISTORY);
+        Set<String> columns = SchemaInfo.columns(c, HISTORY);
         if (!ENVIRONMENT.equals(environmentColumn)) {
             if (!columns.contains(environmentColumn)) {
                 throw new SQLException("cannot adopt the existing " + HISTORY + " table: the environment is mapped to "
@@ -175,7 +173,7 @@ public final class LegacyAdoption {
 
     /** The unique indexes still pending (none when the database was never adopted or repair created them). */
     public static List<PendingConstraint> pending(Connection c, Dialect dialect) throws SQLException {
-        if (!tableExists(c, dialect, PENDING_TABLE)) {
+        if (!SchemaInfo.tableExists(c, dialect, PENDING_TABLE)) {
             return new ArrayList<>();
         }
         return SqlRunner.readDirect(c, "SELECT name, definition, reason FROM " + PENDING_TABLE + " ORDER BY name", rs -> {
@@ -237,7 +235,7 @@ public final class LegacyAdoption {
             }
         } else if ((m = CREATE_UNIQUE_INDEX.matcher(sql)).matches()) {
             String name = m.group(1);
-            if (!indexExists(c, name)) {
+            if (!SchemaInfo.indexExists(c, HISTORY, name)) {
                 String failure = tryExecute(c, sql);
                 if (failure != null) {
                     pending.add(new PendingConstraint(name, sql, failure));
@@ -246,7 +244,7 @@ public final class LegacyAdoption {
                 }
             }
         } else if ((m = CREATE_INDEX.matcher(sql)).matches()) {
-            if (!indexExists(c, m.group(2))) {
+            if (!SchemaInfo.indexExists(c, HISTORY, m.group(2))) {
                 indexes.add(m.group(2));
             }
             execute(c, m.group(1) != null ? sql : "CREATE INDEX IF NOT EXISTS " + m.group(2) + m.group(3));
@@ -308,35 +306,6 @@ public final class LegacyAdoption {
 
     private static void execute(Connection c, String sql) throws SQLException {
         SqlRunner.executeDirect(c, sql);
-    }
-
-    public static boolean tableExists(Connection c, Dialect dialect, String table) throws SQLException {
-        String sql = "sqlite".equals(dialect.name())
-                ? "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
-                : "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?";
-        return SqlRunner.read(c, sql, ps -> ps.setString(1, table), ResultSet::next);
-    }
-
-    private static boolean indexExists(Connection c, String index) throws SQLException {
-        try (ResultSet rs = c.getMetaData().getIndexInfo(null, null, HISTORY, false, false)) {
-            while (rs.next()) {
-                if (index.equalsIgnoreCase(rs.getString("INDEX_NAME"))) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    private static Set<String> columns(Connection c, String table) throws SQLException {
-        return SqlRunner.readDirect(c, "SELECT * FROM " + table + " WHERE 1 = 0", rs -> {
-            Set<String> out = new LinkedHashSet<>();
-            ResultSetMetaData md = rs.getMetaData();
-            for (int i = 1; i <= md.getColumnCount(); i++) {
-                out.add(md.getColumnName(i).toLowerCase(Locale.ROOT));
-            }
-            return out;
-        });
     }
 
     /** Splits a column list at commas outside parentheses. */

@@ -25,7 +25,7 @@ public final class SettingsTable {
     /** The stored settings; none when the table does not exist yet. */
     public static AdoptionSettings read(Connection c, Dialect dialect) throws SQLException {
         AdoptionSettings s = AdoptionSettings.none();
-        if (!LegacyAdoption.tableExists(c, dialect, TABLE)) {
+        if (!SchemaInfo.tableExists(c, dialect, TABLE)) {
             return s;
         }
         List<Map.Entry<String, String>> stored = SqlRunner.readDirect(c, "SELECT name, value FROM " + TABLE
