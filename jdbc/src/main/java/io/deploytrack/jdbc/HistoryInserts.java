@@ -113,14 +113,14 @@ final class HistoryInserts {
     }
 
     /** Whether the table has both unique indexes that make {@code INSERT ... ON CONFLICT DO NOTHING} idempotent. */
-    static boolean uniqueIndexes(Connection c) throws SQLException {
+    private static boolean uniqueIndexes(Connection c) throws SQLException {
         return SqlRunner.read(c, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND "
                 + "tbl_name = 'deployment_histories' AND name IN ('ux_deployment_histories_idempotency_key', "
                 + "'ux_deployment_histories_one_running')", ParameterSetter.NONE, rs -> rs.next() && rs.getInt(1) == 2);
     }
 
     /** The row with the same idempotency key or, failing that, the running row with the same identity. */
-    Optional<CreateResult> existing(Connection c, Deployment d) throws SQLException {
+    private Optional<CreateResult> existing(Connection c, Deployment d) throws SQLException {
         Optional<Row> existing = Optional.empty();
         if (d.idempotencyKey() != null) {
             existing = rows.selectRows(c, "WHERE idempotency_key = ?", ps -> ps.setString(1, d.idempotencyKey()))

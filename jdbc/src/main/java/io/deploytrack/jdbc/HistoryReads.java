@@ -81,12 +81,11 @@ final class HistoryReads {
     }
 
     Optional<Deployment> latestSuccess(String owner, String repo, String environment, Deployment before,
-                                              String excludingCommit) {
+                                       String excludingCommit) {
         return successes(owner, repo, environment, before, excludingCommit, 1).stream().findFirst();
     }
 
-    List<Deployment> successesBefore(String owner, String repo, String environment, Deployment before,
-                                            int limit) {
+    List<Deployment> successesBefore(String owner, String repo, String environment, Deployment before, int limit) {
         return successes(owner, repo, environment, before, null, limit);
     }
 

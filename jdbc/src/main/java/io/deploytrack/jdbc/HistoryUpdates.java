@@ -53,8 +53,7 @@ final class HistoryUpdates {
     }
 
     /** Group commit: every update of the batch in one write transaction ({@code BEGIN IMMEDIATE} on SQLite). */
-    List<UpdateOutcome> updateUnderLease(String leaseOwner, Duration leaseDuration,
-                                                List<DeploymentUpdate> updates) {
+    List<UpdateOutcome> updateUnderLease(String leaseOwner, Duration leaseDuration, List<DeploymentUpdate> updates) {
         Objects.requireNonNull(leaseOwner, "leaseOwner");
         updates.forEach(DeploymentUpdate::requireLegalTransition);
         if (updates.isEmpty()) {
