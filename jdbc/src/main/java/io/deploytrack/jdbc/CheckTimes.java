@@ -1,12 +1,7 @@
 package io.deploytrack.jdbc;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,18 +13,6 @@ import java.util.Set;
  */
 final class CheckTimes {
     private CheckTimes() {
-    }
-
-    /** The rows whose end came from a push: their {@code completed} event says {@code ended by push via ...}. */
-    static Set<Long> endedByPush(Connection c) throws SQLException {
-        Set<Long> out = new HashSet<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT DISTINCT deployment_id FROM "
-                + "deployment_events WHERE type = 'completed' AND message LIKE '%ended by push via %'")) {
-            while (rs.next()) {
-                out.add(rs.getLong(1));
-            }
-        }
-        return out;
     }
 
     /** A {@link Problem.Kind#COMPLETED_BEFORE_START} for every check that ended before it started. */

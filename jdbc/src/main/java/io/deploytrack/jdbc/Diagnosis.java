@@ -2,16 +2,14 @@ package io.deploytrack.jdbc;
 
 import io.deploytrack.core.CheckRef;
 import io.deploytrack.core.DeploymentStatus;
+import io.deploytrack.jdbc.internal.DiagnosisTables;
 import io.deploytrack.jdbc.internal.Dialect;
-import io.deploytrack.jdbc.internal.HostMeaning;
+import io.deploytrack.jdbc.internal.DuplicateFinder;
 import io.deploytrack.jdbc.internal.HostTimes;
-import io.deploytrack.jdbc.internal.KeyValues;
 import io.deploytrack.jdbc.internal.LegacyAdoption;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -26,7 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * What {@link StoreMaintenance#diagnose()} found, read straight from the tables (so that it covers rows the store's
@@ -177,10 +174,18 @@ public final class Diagnosis {
             throws SQLException {
         Diagnosis d = new Diagnosis(now);
         d.naiveZone = times.isPlain() ? null : times.zone();
-        for (LegacyAdoption.PendingConstraint p : LegacyAdoption.pending(c, dialect)) {
+        d.settings = settings;
+        DiagnosisTables t = DiagnosisTables.read(c, dialect, settings, StageColumns.statusColumns(settings), times);
+        for (LegacyAdoption.PendingConstraint p : t.pending()) {
             d.pending.add(new PendingIndex(p.name(), p.reason()));
         }
-        d.read(c, dialect, settings, times);
+        d.rows.putAll(t.rows());
+        d.checks.putAll(t.checks());
+        d.eventCounts.putAll(t.eventCounts());
+        d.successEvents.putAll(t.successEvents());
+        d.endedByPush = Set.copyOf(t.endedByPush());
+        d.stageColumns.putAll(t.stageColumns());
+        d.unreadable.putAll(t.unreadable());
         d.analyse();
         return d;
     }
@@ -306,116 +311,6 @@ public final class Diagnosis {
         return latest;
     }
 
-    // ---------------------------------------------------------------- reading
-
-    private void read(Connection c, Dialect dialect, AdoptionSettings settings, HostTimes times) throws SQLException {
-        StringBuilder extra = new StringBuilder();
-        settings.attributeColumns().values().forEach(col -> extra.append(", ").append(col));
-        List<String> stageStatus = StageColumns.statusColumns(settings);
-        stageStatus.forEach(col -> extra.append(", ").append(col));
-        this.settings = settings;
-        HostMeaning meaning = HostMeaning.of(settings); // the precise status, the host's rollback column
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id, github_owner, github_repo, "
-                + settings.environmentColumnOrDefault() + " AS environment, github_commit_sha, is_rollback, "
-                + meaning.selectRollback("") + ", idempotency_key, " + meaning.selectStatus("") + ", started_at, deployed_at, completed_at, total_duration, lease_owner, lease_until, "
-                + "attributes" + extra + " FROM deployment_histories ORDER BY id")) {
-            while (rs.next()) {
-                long id = rs.getLong("id");
-                long rb = rs.getLong("rollback_of");
-                Long rollbackOf = rs.wasNull() ? null : rb;
-                Map<String, String> attributes = new LinkedHashMap<>();
-                try {
-                    attributes.putAll(KeyValues.decode(rs.getString("attributes")));
-                } catch (RuntimeException e) {
-                    // attributes a host wrote in its own way: not needed to diagnose the row
-                }
-                for (Map.Entry<String, String> e : settings.attributeColumns().entrySet()) {
-                    String v = rs.getString(e.getValue());
-                    if (v != null && !v.isBlank()) {
-                        attributes.put(e.getKey(), v.strip());
-                    }
-                }
-                rows.put(id, new Row(id, rs.getString("github_owner"), rs.getString("github_repo"),
-                        rs.getString("environment"), rs.getString("github_commit_sha"), rs.getBoolean("is_rollback"),
-                        rollbackOf, rs.getString("idempotency_key"), rs.getString("status"),
-                        time(times, rs, id, "started_at"), time(times, rs, id, "deployed_at"),
-                        time(times, rs, id, "completed_at"), seconds(rs.getObject("total_duration")),
-                        rs.getString("lease_owner"), dialectTime(dialect, rs, id, "lease_until"), attributes));
-                Map<String, String> stages = new HashMap<>();
-                for (String col : stageStatus) {
-                    String v = rs.getString(col);
-                    if (v != null) {
-                        stages.put(col, v);
-                    }
-                }
-                if (!stages.isEmpty()) {
-                    stageColumns.put(id, stages);
-                }
-            }
-        }
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id, deployment_id, position, name, "
-                + "source_type, source_ref, status, started_at, completed_at, deadline_at, last_source_status "
-                + "FROM deployment_checks ORDER BY deployment_id, position, id")) {
-            while (rs.next()) {
-                long dep = rs.getLong("deployment_id");
-                checks.computeIfAbsent(dep, k -> new ArrayList<>()).add(new Check(rs.getLong("id"), dep,
-                        rs.getInt("position"), rs.getString("name"), rs.getString("source_type"),
-                        rs.getString("source_ref"), rs.getString("status"), dialectTime(dialect, rs, dep, "started_at"),
-                        dialectTime(dialect, rs, dep, "completed_at"), dialectTime(dialect, rs, dep, "deadline_at"),
-                        rs.getString("last_source_status")));
-            }
-        }
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT deployment_id, COUNT(*) FROM deployment_events GROUP BY deployment_id")) {
-            while (rs.next()) {
-                eventCounts.put(rs.getLong(1), rs.getInt(2));
-            }
-        }
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT deployment_id, at FROM "
-                + "deployment_events WHERE type = 'completed' AND to_status = 'success' ORDER BY id")) {
-            while (rs.next()) {
-                long dep = rs.getLong(1);
-                Instant at = dialectTime(dialect, rs, dep, "at");
-                if (at != null) {
-                    successEvents.put(dep, at);
-                }
-            }
-        }
-        endedByPush = CheckTimes.endedByPush(c);
-    }
-
-    private Instant time(HostTimes times, ResultSet rs, long id, String column) throws SQLException {
-        try {
-            return times.get(rs, column);
-        } catch (RuntimeException | SQLException e) {
-            unreadable.computeIfAbsent(id, k -> new ArrayList<>()).add(column + "='" + rs.getString(column) + "'");
-            return null;
-        }
-    }
-
-    private Instant dialectTime(Dialect dialect, ResultSet rs, long id, String column) throws SQLException {
-        try {
-            return dialect.getInstant(rs, column);
-        } catch (RuntimeException e) {
-            unreadable.computeIfAbsent(id, k -> new ArrayList<>()).add(column + "='" + rs.getString(column) + "'");
-            return null;
-        }
-    }
-
-    private static Long seconds(Object v) {
-        if (v == null) {
-            return null;
-        }
-        if (v instanceof Number n) {
-            return Math.round(n.doubleValue());
-        }
-        try {
-            return Math.round(Double.parseDouble(v.toString().strip()));
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
     // ---------------------------------------------------------------- analysis
 
     private void analyse() {
@@ -499,10 +394,5 @@ public final class Diagnosis {
                     + " is not enforced yet (existing rows break it: " + Texts.cut(p.reason(), 160) + ")"));
         }
         problems.sort(Comparator.comparing(Problem::kind).thenComparing(p -> p.ids().isEmpty() ? 0 : p.ids().get(0)));
-    }
-
-    /** An idempotency key as it names an attempt: earlier versions keyed Kubernetes rollouts {@code k8s:...}. */
-    static String attemptKey(String key) {
-        return key.startsWith("k8s:") ? "kubernetes:" + key.substring("k8s:".length()) : key;
     }
 }

@@ -10,6 +10,7 @@ import io.deploytrack.jdbc.internal.HostMeaning;
 import io.deploytrack.jdbc.internal.HostTimes;
 import io.deploytrack.jdbc.internal.LegacyAdoption;
 import io.deploytrack.jdbc.internal.RowChanges;
+import io.deploytrack.jdbc.internal.SqlRunner;
 import io.deploytrack.jdbc.internal.SqlWork;
 
 import java.sql.Connection;
@@ -163,13 +164,12 @@ final class RepairRun {
                 RowChanges.exec(c, "UPDATE deployment_checks SET deployment_id = ?, position = ?, name = ? WHERE id = ?",
                         m.keeper(), (long) position++, name, k.id());
                 if (keeperTerminal && "running".equals(k.status())) {
-                    try (PreparedStatement ps = c.prepareStatement("UPDATE deployment_checks SET status = 'cancelled', "
-                            + "completed_at = ?, message = ? WHERE id = ?")) {
-                        dialect.setInstant(ps, 1, now);
-                        ps.setString(2, "not followed further: merged into #" + m.keeper() + " as a duplicate of it");
-                        ps.setLong(3, k.id());
-                        ps.executeUpdate();
-                    }
+                    SqlRunner.update(c, "UPDATE deployment_checks SET status = 'cancelled', "
+                            + "completed_at = ?, message = ? WHERE id = ?", ps -> {
+                                dialect.setInstant(ps, 1, now);
+                                ps.setString(2, "not followed further: merged into #" + m.keeper() + " as a duplicate of it");
+                                ps.setLong(3, k.id());
+                            });
                 }
             }
             RowChanges.mergeInto(c, m.keeper(), other, settings.attributeColumns(), meaning.rollbackColumn());
@@ -195,25 +195,23 @@ final class RepairRun {
         Diagnosis.Row r = d.rows().get(id);
         Instant started = res.startedAt() != null ? res.startedAt() : r.startedAt();
         Long total = started == null ? null : Math.max(0, RepairPlan.seconds(started, res.completedAt()));
-        int changed;
-        try (PreparedStatement ps = c.prepareStatement("UPDATE deployment_histories SET status = ?, started_at = ?, "
+        int changed = SqlRunner.update(c, "UPDATE deployment_histories SET status = ?, started_at = ?, "
                 + "deployed_at = ?, completed_at = ?, total_duration = ?, error_stage = ?, error_message = ?, "
                 + "updated_at = ?, completion_notified = ?, lease_owner = NULL, lease_until = NULL WHERE id = ? AND "
-                + meaning.status("") + " = ? AND (lease_owner IS NULL OR lease_until IS NULL OR lease_until <= ?)")) {
-            ps.setString(1, res.status().word());
-            times.set(ps, 2, started);
-            times.set(ps, 3, res.status() == DeploymentStatus.SUCCESS ? res.completedAt() : null);
-            times.set(ps, 4, res.completedAt());
-            setSeconds(ps, 5, total);
-            ps.setString(6, res.errorStage());
-            ps.setString(7, res.message());
-            times.set(ps, 8, now);
-            dialect.setBoolean(ps, 9, !notify);
-            ps.setLong(10, id);
-            ps.setString(11, r.status());
-            dialect.setInstant(ps, 12, now);
-            changed = ps.executeUpdate();
-        }
+                + meaning.status("") + " = ? AND (lease_owner IS NULL OR lease_until IS NULL OR lease_until <= ?)", ps -> {
+                    ps.setString(1, res.status().word());
+                    times.set(ps, 2, started);
+                    times.set(ps, 3, res.status() == DeploymentStatus.SUCCESS ? res.completedAt() : null);
+                    times.set(ps, 4, res.completedAt());
+                    setSeconds(ps, 5, total);
+                    ps.setString(6, res.errorStage());
+                    ps.setString(7, res.message());
+                    times.set(ps, 8, now);
+                    dialect.setBoolean(ps, 9, !notify);
+                    ps.setLong(10, id);
+                    ps.setString(11, r.status());
+                    dialect.setInstant(ps, 12, now);
+                });
         if (changed != 1) {
             return Outcome.left("row " + id + ": changed while repair ran (a tracker took it over); not resolved");
         }
@@ -222,16 +220,15 @@ final class RepairRun {
                 continue; // a check named by the row's columns: asked, not stored
             }
             StaleResolutions.CheckOutcome o = e.getValue();
-            try (PreparedStatement ps = c.prepareStatement("UPDATE deployment_checks SET status = ?, completed_at = ?, "
-                    + "last_source_status = ?, awaiting_approval = ?, message = ? WHERE id = ? AND status = 'running'")) {
-                ps.setString(1, o.status().word());
-                dialect.setInstant(ps, 2, o.completedAt());
-                ps.setString(3, o.sourceStatus());
-                dialect.setBoolean(ps, 4, false);
-                ps.setString(5, o.message());
-                ps.setLong(6, e.getKey());
-                ps.executeUpdate();
-            }
+            SqlRunner.update(c, "UPDATE deployment_checks SET status = ?, completed_at = ?, "
+                    + "last_source_status = ?, awaiting_approval = ?, message = ? WHERE id = ? AND status = 'running'", ps -> {
+                        ps.setString(1, o.status().word());
+                        dialect.setInstant(ps, 2, o.completedAt());
+                        ps.setString(3, o.sourceStatus());
+                        dialect.setBoolean(ps, 4, false);
+                        ps.setString(5, o.message());
+                        ps.setLong(6, e.getKey());
+                    });
         }
         // the host's words in status, its stage names and stage columns: the tracker's code path (HostMeaning)
         meaning.writeRow(c, id, res.status(), res.errorStage(), res.checks().values().stream().map(o ->
@@ -272,27 +269,27 @@ final class RepairRun {
         Instant end = o.finishedAt();
         Long total = start == null ? null : Math.max(0, RepairPlan.seconds(start, end));
         Instant deployed = status == DeploymentStatus.SUCCESS ? end : null;
-        try (PreparedStatement ps = c.prepareStatement("UPDATE deployment_histories SET status = ?, started_at = ?, "
+        int changed = SqlRunner.update(c, "UPDATE deployment_histories SET status = ?, started_at = ?, "
                 + "completed_at = ?, deployed_at = ?, total_duration = ?, updated_at = ?"
                 + (statusChanges ? ", error_stage = ?, error_message = ?" : "") + " WHERE id = ? AND " + meaning.status("")
-                + " = ?")) {
-            int i = 1;
-            ps.setString(i++, status.word());
-            times.set(ps, i++, start);
-            times.set(ps, i++, end);
-            times.set(ps, i++, deployed);
-            setSeconds(ps, i++, total);
-            times.set(ps, i++, now);
-            if (statusChanges) {
-                ps.setString(i++, status == DeploymentStatus.SUCCESS ? null : a.ref().type());
-                ps.setString(i++, status == DeploymentStatus.SUCCESS ? null : o.message() != null ? o.message()
-                        : a.ref().type() + " says " + o.sourceStatus());
-            }
-            ps.setLong(i++, a.id());
-            ps.setString(i, r.status());
-            if (ps.executeUpdate() != 1) {
-                return Outcome.left("row " + a.id() + ": changed while repair ran; not given " + named + "'s times");
-            }
+                + " = ?", ps -> {
+                    int i = 1;
+                    ps.setString(i++, status.word());
+                    times.set(ps, i++, start);
+                    times.set(ps, i++, end);
+                    times.set(ps, i++, deployed);
+                    setSeconds(ps, i++, total);
+                    times.set(ps, i++, now);
+                    if (statusChanges) {
+                        ps.setString(i++, status == DeploymentStatus.SUCCESS ? null : a.ref().type());
+                        ps.setString(i++, status == DeploymentStatus.SUCCESS ? null : o.message() != null ? o.message()
+                                : a.ref().type() + " says " + o.sourceStatus());
+                    }
+                    ps.setLong(i++, a.id());
+                    ps.setString(i, r.status());
+                });
+        if (changed != 1) {
+            return Outcome.left("row " + a.id() + ": changed while repair ran; not given " + named + "'s times");
         }
         // the host's word in status and the precise one beside it, its stage name in error_stage and the stage columns
         // of the check the row's columns name, as a resolution writes them
@@ -317,15 +314,14 @@ final class RepairRun {
                 any |= RowChanges.setTimeIf(c, times, f.id(), ch.column(), was, (Instant) ch.value());
                 continue;
             }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE deployment_histories SET " + ch.column() + " = ? WHERE id = ? AND "
-                    + ch.column() + (ch.expected() == null ? " IS NULL" : " = ?"))) {
-                bind(ps, 1, ch.value());
-                ps.setLong(2, f.id());
-                if (ch.expected() != null) {
-                    bind(ps, 3, ch.expected());
-                }
-                any |= ps.executeUpdate() == 1;
-            }
+            any |= SqlRunner.update(c, "UPDATE deployment_histories SET " + ch.column() + " = ? WHERE id = ? AND "
+                    + ch.column() + (ch.expected() == null ? " IS NULL" : " = ?"), ps -> {
+                        bind(ps, 1, ch.value());
+                        ps.setLong(2, f.id());
+                        if (ch.expected() != null) {
+                            bind(ps, 3, ch.expected());
+                        }
+                    }) == 1;
         }
         if (!any) {
             return new Outcome(List.of(), List.of());

@@ -5,10 +5,8 @@ import io.deploytrack.core.Insights;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -60,8 +58,7 @@ public final class DeliveryQueries {
     /** The facts of (owner, repo, environment) over {@code [from, to)}, read on {@code c}. */
     public DeliveryFacts facts(Connection c, String owner, String repo, String environment, Instant from, Instant to)
             throws SQLException {
-        List<DeliveryFacts.Shipped> shipped = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(facts)) {
+        List<DeliveryFacts.Shipped> shipped = SqlRunner.query(c, facts, ps -> {
             int i = 1;
             dialect.setBoolean(ps, i++, true);
             // attributes are k=v pairs joined by '&' (KeyValues): the pair alone, first, last or in the middle
@@ -73,26 +70,16 @@ public final class DeliveryQueries {
             i = target(ps, i, owner, repo, environment);
             times.set(ps, i++, to);
             times.set(ps, i, from);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    shipped.add(new DeliveryFacts.Shipped(rs.getLong("id"), rs.getString("sha"), rs.getInt("rb") == 1,
-                            rs.getInt("fix") == 1, times.get(rs, "started_at"), times.get(rs, "deployed_at"),
-                            rs.getString("prev_sha"), times.get(rs, "prev_deployed_at"), rs.getInt("prev_rb") == 1,
-                            times.get(rs, "next_deployed_at"), rs.getInt("next_fix") == 1,
-                            times.get(rs, "rolled_back_at")));
-                }
-            }
-        }
-        int failedAttempts;
-        try (PreparedStatement ps = c.prepareStatement(failed)) {
+        }, rs -> new DeliveryFacts.Shipped(rs.getLong("id"), rs.getString("sha"), rs.getInt("rb") == 1,
+                rs.getInt("fix") == 1, times.get(rs, "started_at"), times.get(rs, "deployed_at"),
+                rs.getString("prev_sha"), times.get(rs, "prev_deployed_at"), rs.getInt("prev_rb") == 1,
+                times.get(rs, "next_deployed_at"), rs.getInt("next_fix") == 1,
+                times.get(rs, "rolled_back_at")));
+        int failedAttempts = SqlRunner.queryOne(c, failed, ps -> {
             int i = target(ps, 1, owner, repo, environment);
             times.set(ps, i++, from);
             times.set(ps, i, to);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                failedAttempts = rs.getInt(1);
-            }
-        }
+        }, rs -> rs.getInt(1)).orElseThrow();
         return new DeliveryFacts(from, to, shipped, failedAttempts);
     }
 

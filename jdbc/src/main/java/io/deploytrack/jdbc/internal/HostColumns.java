@@ -3,10 +3,7 @@ package io.deploytrack.jdbc.internal;
 import io.deploytrack.jdbc.AdoptionSettings;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,7 +32,7 @@ public final class HostColumns {
         filled.addAll(s.columnDefaults().keySet());
         List<String> out = new ArrayList<>();
         if ("sqlite".equals(dialect.name())) {
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("PRAGMA table_info(deployment_histories)")) {
+            SqlRunner.readDirect(c, "PRAGMA table_info(deployment_histories)", rs -> {
                 while (rs.next()) {
                     String name = rs.getString("name").toLowerCase(Locale.ROOT);
                     if (rs.getInt("notnull") == 1 && rs.getString("dflt_value") == null && rs.getInt("pk") == 0
@@ -43,20 +40,20 @@ public final class HostColumns {
                         out.add(name);
                     }
                 }
-            }
+                return out;
+            });
         } else {
-            try (PreparedStatement ps = c.prepareStatement("SELECT column_name FROM information_schema.columns WHERE "
+            SqlRunner.readDirect(c, "SELECT column_name FROM information_schema.columns WHERE "
                     + "table_schema = current_schema() AND table_name = 'deployment_histories' AND is_nullable = 'NO' "
-                    + "AND column_default IS NULL AND is_identity = 'NO' ORDER BY ordinal_position")) {
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        String name = rs.getString(1).toLowerCase(Locale.ROOT);
-                        if (!filled.contains(name)) {
-                            out.add(name);
+                    + "AND column_default IS NULL AND is_identity = 'NO' ORDER BY ordinal_position", rs -> {
+                        while (rs.next()) {
+                            String name = rs.getString(1).toLowerCase(Locale.ROOT);
+                            if (!filled.contains(name)) {
+                                out.add(name);
+                            }
                         }
-                    }
-                }
-            }
+                        return out;
+                    });
         }
         return out;
     }
@@ -75,14 +72,6 @@ public final class HostColumns {
 
     /** Whether {@code table} has {@code column}. */
     public static boolean hasColumn(Connection c, String table, String column) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT * FROM " + table + " WHERE 1 = 0")) {
-            var md = rs.getMetaData();
-            for (int i = 1; i <= md.getColumnCount(); i++) {
-                if (md.getColumnName(i).equalsIgnoreCase(column)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return SchemaInfo.columns(c, table).contains(column.toLowerCase(Locale.ROOT));
     }
 }

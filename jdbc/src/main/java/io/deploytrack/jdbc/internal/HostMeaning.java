@@ -236,15 +236,14 @@ public final class HostMeaning {
         if (sets.isEmpty()) {
             return 0;
         }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE deployment_histories SET " + String.join(", ", sets)
-                + " WHERE id = ?")) {
-            int i = 1;
-            for (Object v : values) {
-                bindValue(ps, i++, v);
-            }
-            ps.setLong(i, id);
-            return ps.executeUpdate();
-        }
+        return SqlRunner.update(c, "UPDATE deployment_histories SET " + String.join(", ", sets)
+                + " WHERE id = ?", ps -> {
+                    int i = 1;
+                    for (Object v : values) {
+                        bindValue(ps, i++, v);
+                    }
+                    ps.setLong(i, id);
+                });
     }
 
     /** The host words that read as another status (e.g. {@code started} for running), each once. */

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -45,15 +44,9 @@ public final class HostTimes {
     /** Looks at the table (its column type, or the text of a stored start time) to choose the encoding. */
     public static HostTimes detect(Connection c, Dialect dialect, ZoneId zone) throws SQLException {
         if (!"sqlite".equals(dialect.name())) {
-            String type = null;
-            try (PreparedStatement ps = c.prepareStatement("SELECT data_type FROM information_schema.columns WHERE "
-                    + "table_schema = current_schema() AND table_name = 'deployment_histories' AND column_name = 'started_at'")) {
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        type = rs.getString(1);
-                    }
-                }
-            }
+            String type = SqlRunner.readDirect(c, "SELECT data_type FROM information_schema.columns WHERE "
+                    + "table_schema = current_schema() AND table_name = 'deployment_histories' AND column_name = 'started_at'",
+                    rs -> rs.next() ? rs.getString(1) : null);
             if (type != null && type.startsWith("timestamp without")) {
                 ZoneId z = zone == null ? ZoneOffset.UTC : zone;
                 return new HostTimes(dialect, z, null, true, "timestamp without time zone, local time in " + z.getId());
@@ -63,13 +56,8 @@ public final class HostTimes {
         if (zone == null) {
             return plain(dialect);
         }
-        String sample = null;
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT started_at FROM deployment_histories "
-                + "WHERE started_at IS NOT NULL ORDER BY id LIMIT 1")) {
-            if (rs.next()) {
-                sample = rs.getString(1);
-            }
-        }
+        String sample = SqlRunner.readDirect(c, "SELECT started_at FROM deployment_histories "
+                + "WHERE started_at IS NOT NULL ORDER BY id LIMIT 1", rs -> rs.next() ? rs.getString(1) : null);
         String pattern = "yyyy-MM-dd HH:mm:ss.SSSSSS";
         if (sample != null) {
             Matcher m = NAIVE.matcher(sample.strip());

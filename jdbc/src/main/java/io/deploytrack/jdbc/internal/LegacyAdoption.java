@@ -7,15 +7,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -95,10 +90,11 @@ public final class LegacyAdoption {
     public static Optional<Result> adoptIfNeeded(Connection c, Dialect dialect, Clock clock,
                                                  SortedMap<Integer, String> scripts, String environmentColumn,
                                                  String rollbackColumn) throws SQLException {
-        if (!tableExists(c, dialect, HISTORY) || tableExists(c, dialect, "deploytrack_schema_version")) {
+        if (!SchemaInfo.tableExists(c, dialect, HISTORY)
+                || SchemaInfo.tableExists(c, dialect, "deploytrack_schema_version")) {
             return Optional.empty();
         }
-        Set<String> columns = columns(c, HISTORY);
+        Set<String> columns = SchemaInfo.columns(c, HISTORY);
         if (!ENVIRONMENT.equals(environmentColumn)) {
             if (!columns.contains(environmentColumn)) {
                 throw new SQLException("cannot adopt the existing " + HISTORY + " table: the environment is mapped to "
@@ -138,35 +134,30 @@ public final class LegacyAdoption {
         }
         Instant now = clock.instant();
         for (String column : stamped) {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE " + HISTORY + " SET " + column + " = ? WHERE "
-                    + column + " IS NULL")) {
-                dialect.setInstant(ps, 1, now);
-                ps.executeUpdate();
-            }
+            SqlRunner.update(c, "UPDATE " + HISTORY + " SET " + column + " = ? WHERE "
+                    + column + " IS NULL", ps -> dialect.setInstant(ps, 1, now));
         }
         execute(c, "CREATE TABLE IF NOT EXISTS deploytrack_schema_version (version INTEGER PRIMARY KEY, "
                 + "description VARCHAR(200) NOT NULL, applied_at VARCHAR(40) NOT NULL)");
         for (Map.Entry<Integer, String> e : scripts.headMap(version + 1).entrySet()) {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO deploytrack_schema_version (version, description, applied_at) VALUES (?, ?, ?)")) {
-                ps.setInt(1, e.getKey());
-                ps.setString(2, e.getValue() + " (adopted an existing table)");
-                ps.setString(3, Times.format(now));
-                ps.executeUpdate();
-            }
+            SqlRunner.update(c,
+                    "INSERT INTO deploytrack_schema_version (version, description, applied_at) VALUES (?, ?, ?)", ps -> {
+                        ps.setInt(1, e.getKey());
+                        ps.setString(2, e.getValue() + " (adopted an existing table)");
+                        ps.setString(3, Times.format(now));
+                    });
         }
         if (!pending.isEmpty()) {
             execute(c, "CREATE TABLE IF NOT EXISTS " + PENDING_TABLE + " (name VARCHAR(200) PRIMARY KEY, "
                     + "definition TEXT NOT NULL, reason TEXT, recorded_at VARCHAR(40) NOT NULL)");
             for (PendingConstraint p : pending) {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + PENDING_TABLE
-                        + " (name, definition, reason, recorded_at) VALUES (?, ?, ?, ?)")) {
-                    ps.setString(1, p.name());
-                    ps.setString(2, p.definition());
-                    ps.setString(3, p.reason());
-                    ps.setString(4, Times.format(now));
-                    ps.executeUpdate();
-                }
+                SqlRunner.update(c, "INSERT INTO " + PENDING_TABLE
+                        + " (name, definition, reason, recorded_at) VALUES (?, ?, ?, ?)", ps -> {
+                            ps.setString(1, p.name());
+                            ps.setString(2, p.definition());
+                            ps.setString(3, p.reason());
+                            ps.setString(4, Times.format(now));
+                        });
             }
             LOG.warn("deploytrack_legacy_adopted table={} schema_version={} added_columns={} pending_constraints={}: "
                             + "rows already in the table break these unique constraints (duplicates recorded before "
@@ -182,17 +173,16 @@ public final class LegacyAdoption {
 
     /** The unique indexes still pending (none when the database was never adopted or repair created them). */
     public static List<PendingConstraint> pending(Connection c, Dialect dialect) throws SQLException {
-        List<PendingConstraint> out = new ArrayList<>();
-        if (!tableExists(c, dialect, PENDING_TABLE)) {
-            return out;
+        if (!SchemaInfo.tableExists(c, dialect, PENDING_TABLE)) {
+            return new ArrayList<>();
         }
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT name, definition, reason FROM " + PENDING_TABLE + " ORDER BY name")) {
+        return SqlRunner.readDirect(c, "SELECT name, definition, reason FROM " + PENDING_TABLE + " ORDER BY name", rs -> {
+            List<PendingConstraint> out = new ArrayList<>();
             while (rs.next()) {
                 out.add(new PendingConstraint(rs.getString(1), rs.getString(2), rs.getString(3)));
             }
-        }
-        return out;
+            return out;
+        });
     }
 
     /**
@@ -206,17 +196,13 @@ public final class LegacyAdoption {
         for (PendingConstraint p : pending(c, dialect)) {
             String failure = tryExecute(c, p.definition());
             if (failure == null) {
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + PENDING_TABLE + " WHERE name = ?")) {
-                    ps.setString(1, p.name());
-                    ps.executeUpdate();
-                }
+                SqlRunner.update(c, "DELETE FROM " + PENDING_TABLE + " WHERE name = ?", ps -> ps.setString(1, p.name()));
                 LOG.info("deploytrack_pending_constraint_created name={}", p.name());
             } else {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE " + PENDING_TABLE + " SET reason = ? WHERE name = ?")) {
+                SqlRunner.update(c, "UPDATE " + PENDING_TABLE + " SET reason = ? WHERE name = ?", ps -> {
                     ps.setString(1, failure);
                     ps.setString(2, p.name());
-                    ps.executeUpdate();
-                }
+                });
                 still.add(new PendingConstraint(p.name(), p.definition(), failure));
             }
         }
@@ -249,7 +235,7 @@ public final class LegacyAdoption {
             }
         } else if ((m = CREATE_UNIQUE_INDEX.matcher(sql)).matches()) {
             String name = m.group(1);
-            if (!indexExists(c, name)) {
+            if (!SchemaInfo.indexExists(c, HISTORY, name)) {
                 String failure = tryExecute(c, sql);
                 if (failure != null) {
                     pending.add(new PendingConstraint(name, sql, failure));
@@ -258,7 +244,7 @@ public final class LegacyAdoption {
                 }
             }
         } else if ((m = CREATE_INDEX.matcher(sql)).matches()) {
-            if (!indexExists(c, m.group(2))) {
+            if (!SchemaInfo.indexExists(c, HISTORY, m.group(2))) {
                 indexes.add(m.group(2));
             }
             execute(c, m.group(1) != null ? sql : "CREATE INDEX IF NOT EXISTS " + m.group(2) + m.group(3));
@@ -319,43 +305,7 @@ public final class LegacyAdoption {
     }
 
     private static void execute(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
-    public static boolean tableExists(Connection c, Dialect dialect, String table) throws SQLException {
-        String sql = "sqlite".equals(dialect.name())
-                ? "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
-                : "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
-    }
-
-    private static boolean indexExists(Connection c, String index) throws SQLException {
-        try (ResultSet rs = c.getMetaData().getIndexInfo(null, null, HISTORY, false, false)) {
-            while (rs.next()) {
-                if (index.equalsIgnoreCase(rs.getString("INDEX_NAME"))) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    private static Set<String> columns(Connection c, String table) throws SQLException {
-        Set<String> out = new LinkedHashSet<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM " + table + " WHERE 1 = 0")) {
-            ResultSetMetaData md = rs.getMetaData();
-            for (int i = 1; i <= md.getColumnCount(); i++) {
-                out.add(md.getColumnName(i).toLowerCase(Locale.ROOT));
-            }
-        }
-        return out;
+        SqlRunner.executeDirect(c, sql);
     }
 
     /** Splits a column list at commas outside parentheses. */

@@ -6,10 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,10 +86,8 @@ public final class Migrations {
             // A deployment_histories table with no version table (an early version, a host's own code) is adopted first.
             Optional<LegacyAdoption.Result> adopted = LegacyAdoption.adoptIfNeeded(c, dialect, clock, scripts,
                     settings.environmentColumnOrDefault(), settings.rollbackOfColumnOrDefault());
-            try (Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE IF NOT EXISTS deploytrack_schema_version (version INTEGER PRIMARY KEY, "
-                        + "description VARCHAR(200) NOT NULL, applied_at VARCHAR(40) NOT NULL)");
-            }
+            SqlRunner.executeDirect(c, "CREATE TABLE IF NOT EXISTS deploytrack_schema_version (version INTEGER PRIMARY KEY, "
+                    + "description VARCHAR(200) NOT NULL, applied_at VARCHAR(40) NOT NULL)");
             int current = currentVersion(c);
             java.util.Set<Integer> applied = appliedVersions(c);
             if (current > latestVersion()) {
@@ -108,20 +103,19 @@ public final class Migrations {
                 String script = read(dialect.migrationsFolder() + "/" + e.getValue())
                         .replace("${rollback_of}", settings.rollbackOfColumnOrDefault());
                 for (String sql : statements(script)) {
-                    try (Statement s = c.createStatement()) {
-                        s.execute(sql);
+                    try {
+                        SqlRunner.executeDirect(c, sql);
                     } catch (SQLException ex) {
                         throw new SQLException("migration " + e.getValue() + " failed at: " + firstLine(sql) + ": "
                                 + ex.getMessage(), ex);
                     }
                 }
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO deploytrack_schema_version (version, description, applied_at) VALUES (?, ?, ?)")) {
-                    ps.setInt(1, e.getKey());
-                    ps.setString(2, e.getValue());
-                    ps.setString(3, Times.format(clock.instant()));
-                    ps.executeUpdate();
-                }
+                SqlRunner.update(c,
+                        "INSERT INTO deploytrack_schema_version (version, description, applied_at) VALUES (?, ?, ?)", ps -> {
+                            ps.setInt(1, e.getKey());
+                            ps.setString(2, e.getValue());
+                            ps.setString(3, Times.format(clock.instant()));
+                        });
                 current = Math.max(current, e.getKey());
             }
             if (record) {
@@ -155,22 +149,19 @@ public final class Migrations {
     }
 
     private static java.util.Set<Integer> appliedVersions(Connection c) throws SQLException {
-        java.util.Set<Integer> out = new java.util.HashSet<>();
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT version FROM deploytrack_schema_version")) {
+        return SqlRunner.readDirect(c, "SELECT version FROM deploytrack_schema_version", rs -> {
+            java.util.Set<Integer> out = new java.util.HashSet<>();
             while (rs.next()) {
                 out.add(rs.getInt(1));
             }
-        }
-        return out;
+            return out;
+        });
     }
 
     /** The version recorded in the database (0 when none). */
     public static int currentVersion(Connection c) throws SQLException {
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM deploytrack_schema_version")) {
-            return rs.next() ? rs.getInt(1) : 0;
-        }
+        return SqlRunner.readDirect(c, "SELECT COALESCE(MAX(version), 0) FROM deploytrack_schema_version",
+                rs -> rs.next() ? rs.getInt(1) : 0);
     }
 
     private static String read(String resource) throws SQLException {

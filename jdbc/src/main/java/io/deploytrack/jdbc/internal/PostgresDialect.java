@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -56,9 +55,7 @@ public final class PostgresDialect implements Dialect {
         c.setAutoCommit(false);
         // Must be the transaction's first statement; it lasts for this transaction only, so a pooled connection
         // goes back to the pool with its own settings.
-        try (Statement s = c.createStatement()) {
-            s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-        }
+        SqlRunner.executeDirect(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
     }
 
     @Override
@@ -144,10 +141,7 @@ public final class PostgresDialect implements Dialect {
     @Override
     public void lockForMigration(Connection c) throws SQLException {
         // Released at commit or rollback: a crashed migrator never leaves it held.
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-            ps.setLong(1, MIGRATION_LOCK);
-            ps.executeQuery().close();
-        }
+        SqlRunner.read(c, "SELECT pg_advisory_xact_lock(?)", ps -> ps.setLong(1, MIGRATION_LOCK), rs -> null);
     }
 
     /** Whether leases are measured by the server's clock. */

@@ -1,8 +1,6 @@
 package io.deploytrack.jdbc.internal;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Map;
@@ -19,7 +17,7 @@ public final class RowChanges {
 
     /** Runs one statement with {@code Long}, {@code String} or null arguments; returns the rows changed. */
     public static int exec(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        return SqlRunner.update(c, sql, ps -> {
             for (int i = 0; i < args.length; i++) {
                 if (args[i] instanceof Long l) {
                     ps.setLong(i + 1, l);
@@ -27,8 +25,7 @@ public final class RowChanges {
                     ps.setString(i + 1, (String) args[i]);
                 }
             }
-            return ps.executeUpdate();
-        }
+        });
     }
 
     /**
@@ -55,18 +52,14 @@ public final class RowChanges {
     /** Sets a time column of a row to {@code value} only while it holds {@code expected} as {@code times} reads it. */
     public static boolean setTimeIf(Connection c, HostTimes times, long id, String column, Instant expected, Instant value)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + column + " FROM deployment_histories WHERE id = ?")) {
-            ps.setLong(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next() || !expected.equals(times.get(rs, column))) {
-                    return false;
-                }
-            }
+        boolean holds = SqlRunner.read(c, "SELECT " + column + " FROM deployment_histories WHERE id = ?",
+                ps -> ps.setLong(1, id), rs -> rs.next() && expected.equals(times.get(rs, column)));
+        if (!holds) {
+            return false;
         }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE deployment_histories SET " + column + " = ? WHERE id = ?")) {
+        return SqlRunner.update(c, "UPDATE deployment_histories SET " + column + " = ? WHERE id = ?", ps -> {
             times.set(ps, 1, value);
             ps.setLong(2, id);
-            return ps.executeUpdate() == 1;
-        }
+        }) == 1;
     }
 }

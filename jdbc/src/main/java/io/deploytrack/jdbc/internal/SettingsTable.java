@@ -5,10 +5,9 @@ import io.deploytrack.jdbc.AdoptionSettings;
 import io.deploytrack.jdbc.StatusWords;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** The adoption settings as rows of {@code deploytrack_settings} (name, value). Not public API. */
@@ -26,30 +25,35 @@ public final class SettingsTable {
     /** The stored settings; none when the table does not exist yet. */
     public static AdoptionSettings read(Connection c, Dialect dialect) throws SQLException {
         AdoptionSettings s = AdoptionSettings.none();
-        if (!LegacyAdoption.tableExists(c, dialect, TABLE)) {
+        if (!SchemaInfo.tableExists(c, dialect, TABLE)) {
             return s;
         }
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT name, value FROM " + TABLE
-                + " ORDER BY name")) {
-            while (rs.next()) {
-                String name = rs.getString(1);
-                String value = rs.getString(2);
-                try {
-                    if (name.equals(ZONE)) {
-                        s = s.withZone(AdoptionSettings.parseZone(value));
-                    } else if (name.startsWith(MAP)) {
-                        s = s.withMapping(name.substring(MAP.length()), value);
-                    } else if (name.startsWith(DEFAULT)) {
-                        s = s.withDefault(name.substring(DEFAULT.length()), value);
-                    } else if (name.startsWith(STATUS)) {
-                        s = s.withStatusWord(name.substring(STATUS.length()), value);
-                    } else if (name.startsWith(STAGE)) {
-                        s = s.withStageName(name.substring(STAGE.length()), value);
+        List<Map.Entry<String, String>> stored = SqlRunner.readDirect(c, "SELECT name, value FROM " + TABLE
+                + " ORDER BY name", rs -> {
+                    List<Map.Entry<String, String>> out = new ArrayList<>();
+                    while (rs.next()) {
+                        out.add(Map.entry(rs.getString(1), rs.getString(2))); // both NOT NULL
                     }
-                } catch (IllegalArgumentException e) {
-                    throw new SQLException("the stored adoption setting " + name + "='" + value + "' in " + TABLE
-                            + " is not usable: " + e.getMessage() + "; run 'deploytrack adopt' again with a correct value", e);
+                    return out;
+                });
+        for (Map.Entry<String, String> setting : stored) {
+            String name = setting.getKey();
+            String value = setting.getValue();
+            try {
+                if (name.equals(ZONE)) {
+                    s = s.withZone(AdoptionSettings.parseZone(value));
+                } else if (name.startsWith(MAP)) {
+                    s = s.withMapping(name.substring(MAP.length()), value);
+                } else if (name.startsWith(DEFAULT)) {
+                    s = s.withDefault(name.substring(DEFAULT.length()), value);
+                } else if (name.startsWith(STATUS)) {
+                    s = s.withStatusWord(name.substring(STATUS.length()), value);
+                } else if (name.startsWith(STAGE)) {
+                    s = s.withStageName(name.substring(STAGE.length()), value);
                 }
+            } catch (IllegalArgumentException e) {
+                throw new SQLException("the stored adoption setting " + name + "='" + value + "' in " + TABLE
+                        + " is not usable: " + e.getMessage() + "; run 'deploytrack adopt' again with a correct value", e);
             }
         }
         try {
@@ -62,10 +66,8 @@ public final class SettingsTable {
 
     /** Replaces the stored settings with {@code s}, inside the caller's write transaction. */
     public static void write(Connection c, AdoptionSettings s) throws SQLException {
-        try (Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (name VARCHAR(200) PRIMARY KEY, value TEXT NOT NULL)");
-            st.execute("DELETE FROM " + TABLE);
-        }
+        SqlRunner.executeDirect(c, "CREATE TABLE IF NOT EXISTS " + TABLE + " (name VARCHAR(200) PRIMARY KEY, value TEXT NOT NULL)");
+        SqlRunner.executeDirect(c, "DELETE FROM " + TABLE);
         if (s.zone() != null) {
             put(c, ZONE, s.zone().getId());
         }
@@ -100,10 +102,9 @@ public final class SettingsTable {
     }
 
     private static void put(Connection c, String name, String value) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + TABLE + " (name, value) VALUES (?, ?)")) {
+        SqlRunner.update(c, "INSERT INTO " + TABLE + " (name, value) VALUES (?, ?)", ps -> {
             ps.setString(1, name);
             ps.setString(2, value);
-            ps.executeUpdate();
-        }
+        });
     }
 }

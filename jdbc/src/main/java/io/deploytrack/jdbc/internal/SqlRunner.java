@@ -83,6 +83,17 @@ public final class SqlRunner {
         }
     }
 
+    /**
+     * Reads the result of SQL without parameters from a plain, never cached statement: pragmas, and what reads the
+     * schema itself (a table's columns, the schema version) while migrations change it, which a statement prepared
+     * before the change would describe as it was.
+     */
+    public static <T> T readDirect(Connection c, String sql, ResultReader<T> reader) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return reader.read(rs);
+        }
+    }
+
     /** Every row of the result, mapped. */
     public static <T> List<T> query(Connection c, String sql, ParameterSetter setter, RowMapper<T> mapper)
             throws SQLException {

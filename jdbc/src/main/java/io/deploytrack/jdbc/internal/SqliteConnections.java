@@ -80,8 +80,8 @@ public final class SqliteConnections implements Connections {
         config.enforceForeignKeys(true);
         this.writer = open();
         try {
-            String mode = SqlRunner.read(writer, wal ? "PRAGMA journal_mode=WAL" : "PRAGMA journal_mode",
-                    SqlRunner.ParameterSetter.NONE, rs -> rs.next() ? rs.getString(1) : "");
+            String mode = SqlRunner.readDirect(writer, wal ? "PRAGMA journal_mode=WAL" : "PRAGMA journal_mode",
+                    rs -> rs.next() ? rs.getString(1) : "");
             if (wal && !"wal".equalsIgnoreCase(mode) && !url.contains(":memory:") && !url.contains("mode=memory")) {
                 throw new SQLException("SQLite refused WAL mode (journal_mode is '" + mode + "') for " + url);
             }

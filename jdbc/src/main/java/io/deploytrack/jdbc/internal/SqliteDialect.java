@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 
 /**
@@ -27,29 +26,23 @@ public final class SqliteDialect implements Dialect {
 
     @Override
     public void beginWrite(Connection c) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("BEGIN IMMEDIATE");
-        }
+        SqlRunner.executeDirect(c, "BEGIN IMMEDIATE");
     }
 
     @Override
     public void beginRead(Connection c) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("BEGIN");
-        }
+        SqlRunner.executeDirect(c, "BEGIN");
     }
 
     @Override
     public void commit(Connection c) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("COMMIT");
-        }
+        SqlRunner.executeDirect(c, "COMMIT");
     }
 
     @Override
     public void rollbackQuietly(Connection c) {
-        try (Statement s = c.createStatement()) {
-            s.execute("ROLLBACK");
+        try {
+            SqlRunner.executeDirect(c, "ROLLBACK");
         } catch (SQLException ignored) {
             // no transaction was open (BEGIN itself failed); nothing to undo
         }

@@ -7,9 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.RejectedExecutionException;
@@ -186,11 +184,10 @@ final class WalCheckpointer implements AutoCloseable {
                 return false;
             }
             // One row: busy (1 when it could not finish), frames in the WAL, frames checkpointed.
-            try (Statement s = connection.createStatement()) {
-                s.execute("PRAGMA busy_timeout=" + busyTimeoutMillis);
-                try (ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(" + mode + ")")) {
-                    return rs.next() && rs.getInt(1) == 0;
-                }
+            try {
+                SqlRunner.executeDirect(connection, "PRAGMA busy_timeout=" + busyTimeoutMillis);
+                return SqlRunner.readDirect(connection, "PRAGMA wal_checkpoint(" + mode + ")",
+                        rs -> rs.next() && rs.getInt(1) == 0);
             } catch (SQLException e) {
                 return false;
             }

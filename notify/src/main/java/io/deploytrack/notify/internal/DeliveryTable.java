@@ -2,19 +2,19 @@ package io.deploytrack.notify.internal;
 
 import io.deploytrack.core.DeploymentStatus;
 import io.deploytrack.jdbc.JdbcDialect;
+import io.deploytrack.jdbc.StoreTransaction;
 import io.deploytrack.jdbc.StoreTransactions;
 import io.deploytrack.notify.Delivery;
 import io.deploytrack.notify.DeliveryStatus;
 import io.deploytrack.notify.NotificationFilter;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The SQL of the delivery log ({@code deployment_notifications}) and of each channel's read position in the event log
@@ -52,48 +52,37 @@ public final class DeliveryTable {
      * on, not the whole history). Returns the channels' read positions.
      */
     public Map<String, Long> register(List<String> channels, Instant now) {
-        return tx.write("register notification channels", (c, d) -> {
-            Map<String, Long> out = new java.util.HashMap<>();
+        return tx.write("register notification channels", t -> {
+            Map<String, Long> out = new HashMap<>();
             for (String channel : channels) {
-                out.put(channel, position(c, d, channel, now));
+                out.put(channel, position(t, channel, now));
             }
             return out;
         });
     }
 
-    private long position(Connection c, JdbcDialect d, String channel, Instant now) throws SQLException {
+    private static long position(StoreTransaction t, String channel, Instant now) throws SQLException {
+        JdbcDialect d = t.dialect();
         String lock = d.name().equals("postgresql") ? " FOR UPDATE" : "";
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT scanned_to FROM deployment_notification_channels WHERE channel = ?" + lock)) {
-            ps.setString(1, channel);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    return rs.getLong(1);
-                }
-            }
+        String read = "SELECT scanned_to FROM deployment_notification_channels WHERE channel = ?" + lock;
+        Optional<Long> known = t.queryOne(read, ps -> ps.setString(1, channel), rs -> rs.getLong(1));
+        if (known.isPresent()) {
+            return known.get();
         }
-        long end;
-        try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(id), 0) FROM deployment_events");
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            end = rs.getLong(1);
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO deployment_notification_channels (channel, "
-                + "scanned_to, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
-            ps.setString(1, channel);
-            ps.setLong(2, end);
-            d.setInstant(ps, 3, now);
-            ps.executeUpdate();
-        }
+        long end = eventsEnd(t);
+        t.update("INSERT INTO deployment_notification_channels (channel, "
+                + "scanned_to, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", ps -> {
+                    ps.setString(1, channel);
+                    ps.setLong(2, end);
+                    d.setInstant(ps, 3, now);
+                });
         // another instance may have registered it first: read what won
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT scanned_to FROM deployment_notification_channels WHERE channel = ?" + lock)) {
-            ps.setString(1, channel);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return t.queryOne(read, ps -> ps.setString(1, channel), rs -> rs.getLong(1)).orElseThrow();
+    }
+
+    private static long eventsEnd(StoreTransaction t) throws SQLException {
+        return t.queryOne("SELECT COALESCE(MAX(id), 0) FROM deployment_events", StoreTransaction.Parameters.NONE,
+                rs -> rs.getLong(1)).orElseThrow();
     }
 
     /**
@@ -102,34 +91,24 @@ public final class DeliveryTable {
      * {@code settledTo} is negative. Returns the newest event id read: the end of the log when the scan reached it.
      */
     public long enqueue(String channel, NotificationFilter filter, Instant now, long settledTo) {
-        return tx.write("queue notifications of channel " + channel, (c, d) -> {
-            long from = position(c, d, channel, now);
-            long end;
-            try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(id), 0) FROM deployment_events");
-                 ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                end = rs.getLong(1);
-            }
-            List<LoggedEvent> events = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT e.id, e.deployment_id, e.type, e.to_status, e.at, "
+        return tx.write("queue notifications of channel " + channel, t -> {
+            JdbcDialect d = t.dialect();
+            long from = position(t, channel, now);
+            long end = eventsEnd(t);
+            List<LoggedEvent> events = t.query("SELECT e.id, e.deployment_id, e.type, e.to_status, e.at, "
                     + "e.message, h.github_owner, h.github_repo, h.environment FROM deployment_events e JOIN "
                     + "deployment_histories h ON h.id = e.deployment_id WHERE e.id > ? AND e.type IN ("
                     + JdbcDialect.placeholders(DELIVERED_TYPES.size()) + ") AND NOT EXISTS (SELECT 1 FROM deployment_notifications n "
-                    + "WHERE n.channel = ? AND n.event_id = e.id) ORDER BY e.id LIMIT " + SCAN_BATCH)) {
-                int i = 1;
-                ps.setLong(i++, from);
-                for (String t : DELIVERED_TYPES) {
-                    ps.setString(i++, t);
-                }
-                ps.setString(i, channel);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        events.add(new LoggedEvent(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
-                                d.getInstant(rs, "at"), rs.getString(6), rs.getString(7), rs.getString(8),
-                                rs.getString(9)));
-                    }
-                }
-            }
+                    + "WHERE n.channel = ? AND n.event_id = e.id) ORDER BY e.id LIMIT " + SCAN_BATCH, ps -> {
+                        int i = 1;
+                        ps.setLong(i++, from);
+                        for (String type : DELIVERED_TYPES) {
+                            ps.setString(i++, type);
+                        }
+                        ps.setString(i, channel);
+                    }, rs -> new LoggedEvent(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
+                            d.getInstant(rs, "at"), rs.getString(6), rs.getString(7), rs.getString(8),
+                            rs.getString(9)));
             long newest = from;
             for (LoggedEvent e : events) {
                 newest = Math.max(newest, e.id);
@@ -138,22 +117,21 @@ public final class DeliveryTable {
                         || !filter.accepts(status, e.owner, e.repo, e.environment)) {
                     continue;
                 }
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO deployment_notifications (channel, "
+                t.update("INSERT INTO deployment_notifications (channel, "
                         + "event_id, deployment_id, event_type, event_status, event_at, event_message, status, attempts, "
                         + "next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?) "
-                        + "ON CONFLICT DO NOTHING")) {
-                    ps.setString(1, channel);
-                    ps.setLong(2, e.id);
-                    ps.setLong(3, e.deploymentId);
-                    ps.setString(4, e.type);
-                    ps.setString(5, status.word());
-                    d.setInstant(ps, 6, e.at);
-                    ps.setString(7, e.type.equals("marked") ? e.message : null);
-                    d.setInstant(ps, 8, now);
-                    d.setInstant(ps, 9, now);
-                    d.setInstant(ps, 10, now);
-                    ps.executeUpdate();
-                }
+                        + "ON CONFLICT DO NOTHING", ps -> {
+                            ps.setString(1, channel);
+                            ps.setLong(2, e.id);
+                            ps.setLong(3, e.deploymentId);
+                            ps.setString(4, e.type);
+                            ps.setString(5, status.word());
+                            d.setInstant(ps, 6, e.at);
+                            ps.setString(7, e.type.equals("marked") ? e.message : null);
+                            d.setInstant(ps, 8, now);
+                            d.setInstant(ps, 9, now);
+                            d.setInstant(ps, 10, now);
+                        });
             }
             if (events.size() < SCAN_BATCH) {
                 // everything up to the end read before the scan has been seen
@@ -161,13 +139,12 @@ public final class DeliveryTable {
             }
             long moveTo = settledTo < 0 ? newest : Math.min(settledTo, newest);
             if (moveTo > from) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE deployment_notification_channels SET scanned_to = ? WHERE channel = ? AND scanned_to < ?")) {
-                    ps.setLong(1, moveTo);
-                    ps.setString(2, channel);
-                    ps.setLong(3, moveTo);
-                    ps.executeUpdate();
-                }
+                t.update("UPDATE deployment_notification_channels SET scanned_to = ? WHERE channel = ? AND scanned_to < ?",
+                        ps -> {
+                            ps.setLong(1, moveTo);
+                            ps.setString(2, channel);
+                            ps.setLong(3, moveTo);
+                        });
             }
             return newest;
         });
@@ -182,50 +159,40 @@ public final class DeliveryTable {
         if (channels.isEmpty()) {
             return List.of();
         }
-        return tx.write("claim notifications", (c, d) -> {
-            List<Long> ids = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT n.id FROM deployment_notifications n WHERE "
+        return tx.write("claim notifications", t -> {
+            JdbcDialect d = t.dialect();
+            List<Long> ids = t.query("SELECT n.id FROM deployment_notifications n WHERE "
                     + "n.status = 'pending' AND n.channel IN (" + JdbcDialect.placeholders(channels.size()) + ") AND "
                     + "n.next_attempt_at <= ? AND (n.lease_owner IS NULL OR n.lease_until IS NULL OR n.lease_until <= "
                     + d.nowExpression() + ") AND NOT EXISTS (SELECT 1 FROM deployment_notifications p WHERE "
                     + "p.channel = n.channel AND p.deployment_id = n.deployment_id AND p.event_id < n.event_id AND "
                     + "p.status = 'pending') ORDER BY n.id LIMIT ?"
-                    + (d.name().equals("postgresql") ? " FOR UPDATE OF n SKIP LOCKED" : ""))) {
-                int i = 1;
-                for (String ch : channels) {
-                    ps.setString(i++, ch);
-                }
-                d.setInstant(ps, i++, now);
-                i = d.bindNow(ps, i, now);
-                ps.setInt(i, limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        ids.add(rs.getLong(1));
-                    }
-                }
-            }
+                    + (d.name().equals("postgresql") ? " FOR UPDATE OF n SKIP LOCKED" : ""), ps -> {
+                        int i = 1;
+                        for (String ch : channels) {
+                            ps.setString(i++, ch);
+                        }
+                        d.setInstant(ps, i++, now);
+                        i = d.bindNow(ps, i, now);
+                        ps.setInt(i, limit);
+                    }, rs -> rs.getLong(1));
             if (ids.isEmpty()) {
                 return List.of();
             }
-            d.lease(c, "deployment_notifications", ids, owner, now, leaseMillis);
-            List<Claimed> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM deployment_notifications WHERE "
-                    + "id IN (" + JdbcDialect.placeholders(ids.size()) + ") ORDER BY id")) {
-                int i = 1;
-                for (Long id : ids) {
-                    ps.setLong(i++, id);
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
+            t.lease("deployment_notifications", ids, owner, now, leaseMillis);
+            return t.query("SELECT " + COLUMNS + " FROM deployment_notifications WHERE "
+                    + "id IN (" + JdbcDialect.placeholders(ids.size()) + ") ORDER BY id", ps -> {
+                        int i = 1;
+                        for (Long id : ids) {
+                            ps.setLong(i++, id);
+                        }
+                    }, rs -> {
                         String st = rs.getString("event_status");
-                        out.add(new Claimed(rs.getLong("id"), rs.getString("channel"), rs.getLong("event_id"),
+                        return new Claimed(rs.getLong("id"), rs.getString("channel"), rs.getLong("event_id"),
                                 rs.getLong("deployment_id"), rs.getString("event_type"),
                                 st == null ? null : DeploymentStatus.fromWord(st), d.getInstant(rs, "event_at"),
-                                rs.getString("event_message"), rs.getInt("attempts")));
-                    }
-                }
-            }
-            return out;
+                                rs.getString("event_message"), rs.getInt("attempts"));
+                    });
         });
     }
 
@@ -236,24 +203,25 @@ public final class DeliveryTable {
      */
     public boolean record(long id, String owner, DeliveryStatus status, Instant nextAttemptAt, String error,
                           Instant now, long deploymentId, Map<String, String> attributes) {
-        return tx.write("record notification " + id, (c, d) -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE deployment_notifications SET status = ?, "
+        return tx.write("record notification " + id, t -> {
+            JdbcDialect d = t.dialect();
+            int changed = t.update("UPDATE deployment_notifications SET status = ?, "
                     + "attempts = attempts + 1, next_attempt_at = ?, last_error = COALESCE(?, last_error), "
                     + "delivered_at = ?, lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE id = ? AND "
-                    + "lease_owner = ?")) {
-                ps.setString(1, status.word());
-                d.setInstant(ps, 2, nextAttemptAt);
-                ps.setString(3, error == null ? null : truncate(error, 2000));
-                d.setInstant(ps, 4, status == DeliveryStatus.DELIVERED ? now : null);
-                d.setInstant(ps, 5, now);
-                ps.setLong(6, id);
-                ps.setString(7, owner);
-                if (ps.executeUpdate() != 1) {
-                    return false;
-                }
+                    + "lease_owner = ?", ps -> {
+                        ps.setString(1, status.word());
+                        d.setInstant(ps, 2, nextAttemptAt);
+                        ps.setString(3, error == null ? null : truncate(error, 2000));
+                        d.setInstant(ps, 4, status == DeliveryStatus.DELIVERED ? now : null);
+                        d.setInstant(ps, 5, now);
+                        ps.setLong(6, id);
+                        ps.setString(7, owner);
+                    });
+            if (changed != 1) {
+                return false;
             }
             for (Map.Entry<String, String> a : attributes.entrySet()) {
-                tx.putAttribute(c, deploymentId, a.getKey(), a.getValue());
+                t.putAttribute(deploymentId, a.getKey(), a.getValue());
             }
             return true;
         });
@@ -261,18 +229,13 @@ public final class DeliveryTable {
 
     /** Gives up the leases {@code owner} still holds (at close), so other instances take them at once. */
     public void release(String owner) {
-        tx.write("release notification leases", (c, d) -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE deployment_notifications SET lease_owner = NULL, "
-                    + "lease_until = NULL WHERE lease_owner = ? AND status = 'pending'")) {
-                ps.setString(1, owner);
-                return ps.executeUpdate();
-            }
-        });
+        tx.write("release notification leases", t -> t.update("UPDATE deployment_notifications SET lease_owner = NULL, "
+                + "lease_until = NULL WHERE lease_owner = ? AND status = 'pending'", ps -> ps.setString(1, owner)));
     }
 
     /** Deliveries, newest first, optionally of one status, one deployment. */
     public List<Delivery> list(DeliveryStatus status, Long deploymentId, int limit) {
-        return tx.read("list notifications", (c, d) -> {
+        return tx.read("list notifications", t -> {
             StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM deployment_notifications WHERE 1 = 1");
             if (status != null) {
                 sql.append(" AND status = ?");
@@ -281,7 +244,7 @@ public final class DeliveryTable {
                 sql.append(" AND deployment_id = ?");
             }
             sql.append(" ORDER BY id DESC LIMIT ?");
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            return t.query(sql.toString(), ps -> {
                 int i = 1;
                 if (status != null) {
                     ps.setString(i++, status.word());
@@ -290,8 +253,7 @@ public final class DeliveryTable {
                     ps.setLong(i++, deploymentId);
                 }
                 ps.setInt(i, limit);
-                return readDeliveries(ps, d);
-            }
+            }, rs -> delivery(rs, t.dialect()));
         });
     }
 
@@ -300,19 +262,14 @@ public final class DeliveryTable {
         if (deploymentIds.isEmpty()) {
             return 0;
         }
-        return tx.read("count pending notifications", (c, d) -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM deployment_notifications WHERE "
-                    + "status = 'pending' AND deployment_id IN (" + JdbcDialect.placeholders(deploymentIds.size()) + ")")) {
-                int i = 1;
-                for (Long id : deploymentIds) {
-                    ps.setLong(i++, id);
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getInt(1);
-                }
-            }
-        });
+        return tx.read("count pending notifications", t -> t.queryOne("SELECT COUNT(*) FROM deployment_notifications "
+                + "WHERE status = 'pending' AND deployment_id IN (" + JdbcDialect.placeholders(deploymentIds.size()) + ")",
+                ps -> {
+                    int i = 1;
+                    for (Long id : deploymentIds) {
+                        ps.setLong(i++, id);
+                    }
+                }, rs -> rs.getInt(1)).orElseThrow());
     }
 
     /** The newest event id of these deployments of the delivered types (0 when none). */
@@ -320,23 +277,17 @@ public final class DeliveryTable {
         if (deploymentIds.isEmpty()) {
             return 0;
         }
-        return tx.read("read the newest event", (c, d) -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(id), 0) FROM deployment_events WHERE "
-                    + "deployment_id IN (" + JdbcDialect.placeholders(deploymentIds.size()) + ") AND type IN ("
-                    + JdbcDialect.placeholders(DELIVERED_TYPES.size()) + ")")) {
-                int i = 1;
-                for (Long id : deploymentIds) {
-                    ps.setLong(i++, id);
-                }
-                for (String t : DELIVERED_TYPES) {
-                    ps.setString(i++, t);
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(1);
-                }
-            }
-        });
+        return tx.read("read the newest event", t -> t.queryOne("SELECT COALESCE(MAX(id), 0) FROM deployment_events WHERE "
+                + "deployment_id IN (" + JdbcDialect.placeholders(deploymentIds.size()) + ") AND type IN ("
+                + JdbcDialect.placeholders(DELIVERED_TYPES.size()) + ")", ps -> {
+                    int i = 1;
+                    for (Long id : deploymentIds) {
+                        ps.setLong(i++, id);
+                    }
+                    for (String type : DELIVERED_TYPES) {
+                        ps.setString(i++, type);
+                    }
+                }, rs -> rs.getLong(1)).orElseThrow());
     }
 
     /**
@@ -344,55 +295,47 @@ public final class DeliveryTable {
      * deployment, in one transaction. {@code id} null: every failed delivery. Returns the deliveries queued.
      */
     public List<Delivery> redeliver(Long id, Instant now, String requestedBy) {
-        return tx.write("queue notifications again", (c, d) -> {
-            List<Delivery> targets;
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM deployment_notifications WHERE "
-                    + (id == null ? "status = 'failed'" : "id = ?") + " ORDER BY id")) {
-                if (id != null) {
-                    ps.setLong(1, id);
-                }
-                targets = readDeliveries(ps, d);
-            }
-            for (Delivery t : targets) {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE deployment_notifications SET status = 'pending', "
+        return tx.write("queue notifications again", t -> {
+            JdbcDialect d = t.dialect();
+            List<Delivery> targets = t.query("SELECT " + COLUMNS + " FROM deployment_notifications WHERE "
+                    + (id == null ? "status = 'failed'" : "id = ?") + " ORDER BY id", ps -> {
+                        if (id != null) {
+                            ps.setLong(1, id);
+                        }
+                    }, rs -> delivery(rs, d));
+            for (Delivery target : targets) {
+                t.update("UPDATE deployment_notifications SET status = 'pending', "
                         + "attempts = 0, next_attempt_at = ?, lease_owner = NULL, lease_until = NULL, updated_at = ? "
-                        + "WHERE id = ?")) {
-                    d.setInstant(ps, 1, now);
-                    d.setInstant(ps, 2, now);
-                    ps.setLong(3, t.id());
-                    ps.executeUpdate();
-                }
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO deployment_events (deployment_id, at, type, "
+                        + "WHERE id = ?", ps -> {
+                            d.setInstant(ps, 1, now);
+                            d.setInstant(ps, 2, now);
+                            ps.setLong(3, target.id());
+                        });
+                t.update("INSERT INTO deployment_events (deployment_id, at, type, "
                         + "check_name, from_status, to_status, source_status, message) VALUES (?, ?, ?, NULL, NULL, NULL, "
-                        + "NULL, ?)")) {
-                    ps.setLong(1, t.deploymentId());
-                    d.setInstant(ps, 2, now);
-                    ps.setString(3, REDELIVERY_EVENT);
-                    ps.setString(4, "notification #" + t.id() + " (channel " + t.channel() + ", event " + t.eventId()
-                            + ") queued again by " + requestedBy + "; it was " + t.status().word() + " after "
-                            + t.attempts() + (t.attempts() == 1 ? " attempt" : " attempts")
-                            + (t.lastError() == null ? "" : ", last error: " + truncate(t.lastError(), 300)));
-                    ps.executeUpdate();
-                }
+                        + "NULL, ?)", ps -> {
+                            ps.setLong(1, target.deploymentId());
+                            d.setInstant(ps, 2, now);
+                            ps.setString(3, REDELIVERY_EVENT);
+                            ps.setString(4, "notification #" + target.id() + " (channel " + target.channel() + ", event "
+                                    + target.eventId() + ") queued again by " + requestedBy + "; it was "
+                                    + target.status().word() + " after " + target.attempts()
+                                    + (target.attempts() == 1 ? " attempt" : " attempts")
+                                    + (target.lastError() == null ? "" : ", last error: " + truncate(target.lastError(), 300)));
+                        });
             }
             return targets;
         });
     }
 
-    private static List<Delivery> readDeliveries(PreparedStatement ps, JdbcDialect d) throws SQLException {
-        List<Delivery> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                String st = rs.getString("event_status");
-                out.add(new Delivery(rs.getLong("id"), rs.getString("channel"), rs.getLong("event_id"),
-                        rs.getLong("deployment_id"), rs.getString("event_type"),
-                        st == null ? null : DeploymentStatus.fromWord(st), d.getInstant(rs, "event_at"),
-                        DeliveryStatus.fromWord(rs.getString("status")), rs.getInt("attempts"),
-                        d.getInstant(rs, "next_attempt_at"), rs.getString("last_error"),
-                        d.getInstant(rs, "delivered_at"), d.getInstant(rs, "created_at")));
-            }
-        }
-        return out;
+    private static Delivery delivery(ResultSet rs, JdbcDialect d) throws SQLException {
+        String st = rs.getString("event_status");
+        return new Delivery(rs.getLong("id"), rs.getString("channel"), rs.getLong("event_id"),
+                rs.getLong("deployment_id"), rs.getString("event_type"),
+                st == null ? null : DeploymentStatus.fromWord(st), d.getInstant(rs, "event_at"),
+                DeliveryStatus.fromWord(rs.getString("status")), rs.getInt("attempts"),
+                d.getInstant(rs, "next_attempt_at"), rs.getString("last_error"),
+                d.getInstant(rs, "delivered_at"), d.getInstant(rs, "created_at"));
     }
 
     static String truncate(String s, int max) {

@@ -1,4 +1,6 @@
-package io.deploytrack.jdbc;
+package io.deploytrack.jdbc.internal;
+
+import io.deploytrack.jdbc.Diagnosis;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -12,8 +14,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-/** Finds the rows of {@link Diagnosis} that record one deployment. */
-final class DuplicateFinder {
+/** Finds the rows of a {@link Diagnosis} that record one deployment. Not public API. */
+public final class DuplicateFinder {
     private static final int MIN_SHA_PREFIX = 7;
 
     private DuplicateFinder() {
@@ -25,7 +27,7 @@ final class DuplicateFinder {
      * short form), started within 2 minutes of each other, unless one had ended before the other started (a
      * deliberate redeploy) or their idempotency keys differ (two attempts the source told apart).
      */
-    static List<Diagnosis.DuplicateGroup> find(Map<Long, Diagnosis.Row> rows) {
+    public static List<Diagnosis.DuplicateGroup> find(Map<Long, Diagnosis.Row> rows) {
         List<Diagnosis.DuplicateGroup> duplicateGroups = new ArrayList<>();
         Map<Long, Long> parent = new HashMap<>();
         Map<Long, Set<String>> reasons = new HashMap<>();
@@ -33,7 +35,7 @@ final class DuplicateFinder {
         Map<String, List<Diagnosis.Row>> byIdentity = new HashMap<>();
         for (Diagnosis.Row r : rows.values()) {
             if (r.idempotencyKey() != null) {
-                byKey.computeIfAbsent(Diagnosis.attemptKey(r.idempotencyKey()), k -> new ArrayList<>()).add(r);
+                byKey.computeIfAbsent(attemptKey(r.idempotencyKey()), k -> new ArrayList<>()).add(r);
             }
             if (r.startedAt() != null) {
                 byIdentity.computeIfAbsent(String.join("\u0000", r.owner(), r.repo(), String.valueOf(r.environment()),
@@ -66,7 +68,7 @@ final class DuplicateFinder {
                     Instant ended = possibleCompletion(a);
                     boolean redeploy = ended != null && !ended.isAfter(b.startedAt());
                     boolean otherAttempt = a.idempotencyKey() != null && b.idempotencyKey() != null
-                            && !Diagnosis.attemptKey(a.idempotencyKey()).equals(Diagnosis.attemptKey(b.idempotencyKey()));
+                            && !attemptKey(a.idempotencyKey()).equals(attemptKey(b.idempotencyKey()));
                     if (!redeploy && !otherAttempt) {
                         union(parent, a.id(), b.id());
                         String why = "the same project, environment, " + same + " and rollback flag, started within 2 minutes";
@@ -94,7 +96,7 @@ final class DuplicateFinder {
     }
 
     /** The row's completion, unless it is before the row's own start. */
-    static Instant possibleCompletion(Diagnosis.Row r) {
+    public static Instant possibleCompletion(Diagnosis.Row r) {
         return r.completedAt() == null || (r.startedAt() != null && r.completedAt().isBefore(r.startedAt()))
                 ? null : r.completedAt();
     }
@@ -116,6 +118,11 @@ final class DuplicateFinder {
         String longer = x.length() <= y.length() ? y : x;
         return shorter.length() >= MIN_SHA_PREFIX && shorter.length() < 40 && longer.startsWith(shorter)
                 ? "commit (one SHA a prefix of the other)" : null;
+    }
+
+    /** An idempotency key as it names an attempt: earlier versions keyed Kubernetes rollouts {@code k8s:...}. */
+    static String attemptKey(String key) {
+        return key.startsWith("k8s:") ? "kubernetes:" + key.substring("k8s:".length()) : key;
     }
 
     private static void union(Map<Long, Long> parent, long a, long b) {
