@@ -3,7 +3,7 @@ package io.deploytrack.core;
 import io.deploytrack.core.testkit.ManualClock;
 import io.deploytrack.core.testkit.ManualScheduler;
 import io.deploytrack.core.testkit.ScriptedPollingSource;
-import io.deploytrack.core.testkit.ScriptedSource;
+import io.deploytrack.core.testkit.ScriptedWatchingSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -478,7 +478,7 @@ public abstract class HistoryStoreContract {
 
     @Test
     void sixtyFourThreadsTrackingTheSameRequestMakeOneRow() throws Exception {
-        ScriptedSource source = new ScriptedSource();
+        ScriptedWatchingSource source = new ScriptedWatchingSource();
         DeploymentTracker tracker = started(trackerBuilder(store, scheduler).source(source));
         DeploymentRequest req = request("web", "abc1234");
         CheckRef ref = source.ref("web-1");
@@ -519,7 +519,7 @@ public abstract class HistoryStoreContract {
 
     @Test
     void aSecondTrackerResumesWhatTheFirstLeftRunning() {
-        ScriptedSource source = new ScriptedSource();
+        ScriptedWatchingSource source = new ScriptedWatchingSource();
         DeploymentTracker first = started(trackerBuilder(store, scheduler).source(source));
         List<Long> ids = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -579,7 +579,7 @@ public abstract class HistoryStoreContract {
 
     @Test
     void waitingForApprovalCountsAgainstTheApprovalDeadline() {
-        ScriptedSource source = new ScriptedSource();
+        ScriptedWatchingSource source = new ScriptedWatchingSource();
         DeploymentTracker tracker = started(trackerBuilder(store, scheduler).source(source)
                 .defaultTimeout(Duration.ofMinutes(5)).defaultApprovalTimeout(Duration.ofHours(1)));
         CheckRef ref = source.ref("approval");
@@ -603,7 +603,7 @@ public abstract class HistoryStoreContract {
 
     @Test
     void aThrowingListenerNeverStopsTrackingAndOnCompletedFiresOnce() {
-        ScriptedSource source = new ScriptedSource();
+        ScriptedWatchingSource source = new ScriptedWatchingSource();
         AtomicInteger completed = new AtomicInteger();
         AtomicInteger changes = new AtomicInteger();
         DeploymentListener throwing = new DeploymentListener() {
@@ -641,7 +641,7 @@ public abstract class HistoryStoreContract {
 
     @Test
     void sourceTimesMakeTheDurationExact() {
-        ScriptedSource source = new ScriptedSource();
+        ScriptedWatchingSource source = new ScriptedWatchingSource();
         DeploymentTracker tracker = started(trackerBuilder(store, scheduler).source(source));
         CheckRef ref = source.ref("timed");
         Instant sourceStart = clock.instant().minusSeconds(3);
@@ -694,7 +694,7 @@ public abstract class HistoryStoreContract {
 
     @Test
     void anExpiredLeaseIsTakenOverAndTheDeploymentEndsOnce() {
-        ScriptedSource source = new ScriptedSource();
+        ScriptedWatchingSource source = new ScriptedWatchingSource();
         AtomicInteger completions = new AtomicInteger();
         DeploymentListener counting = new DeploymentListener() {
             @Override
@@ -745,7 +745,7 @@ public abstract class HistoryStoreContract {
 
     @Test
     void unknownSourceTypesAndBadChecksWriteNothing() {
-        DeploymentTracker tracker = started(trackerBuilder(store, scheduler).source(new ScriptedSource()));
+        DeploymentTracker tracker = started(trackerBuilder(store, scheduler).source(new ScriptedWatchingSource()));
         assertThatThrownBy(() -> tracker.track(request("web", "abc1234"), CheckRef.of("nope", "id", "1")))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("'nope'").hasMessageContaining("scripted");
         assertThatThrownBy(() -> tracker.track(request("web", "abc1234"), List.of()))

@@ -13,7 +13,7 @@ import io.deploytrack.core.SourceException;
 import io.deploytrack.core.testkit.ManualClock;
 import io.deploytrack.core.testkit.ManualScheduler;
 import io.deploytrack.core.testkit.ScriptedPollingSource;
-import io.deploytrack.core.testkit.ScriptedSource;
+import io.deploytrack.core.testkit.ScriptedWatchingSource;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
@@ -113,7 +113,7 @@ class DeploytrackMicrometerTest {
     @Test
     void aFailedDeploymentIsCountedUnderItsOwnStatus() {
         HistoryStore store = micrometer.instrument(new InMemoryHistoryStore(clock));
-        ScriptedSource source = new ScriptedSource("kubernetes");
+        ScriptedWatchingSource source = new ScriptedWatchingSource("kubernetes");
         CheckRef ref = source.ref("shop/web");
         DeploymentTracker tracker = tracker(store, source, "a");
         DeploymentHandle h = tracker.track(DeploymentRequest.builder("acme", "web", "abcdef1").build(), ref);

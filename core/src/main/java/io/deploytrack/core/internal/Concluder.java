@@ -28,17 +28,17 @@ import java.util.Optional;
 final class Concluder {
     private final HistoryStore store;
     private final TrackerTime time;
-    private final Notifier notifier;
+    private final ListenerDispatch dispatch;
     private final InFlight inFlight;
     private final String instanceId;
     private final GroupCommit commits;
 
-    Concluder(HistoryStore store, TrackerTime time, GroupCommit commits, Notifier notifier, InFlight inFlight,
+    Concluder(HistoryStore store, TrackerTime time, GroupCommit commits, ListenerDispatch dispatch, InFlight inFlight,
               String instanceId) {
         this.store = store;
         this.time = time;
         this.commits = commits;
-        this.notifier = notifier;
+        this.dispatch = dispatch;
         this.inFlight = inFlight;
         this.instanceId = instanceId;
     }
@@ -114,8 +114,8 @@ final class Concluder {
                 t.stopFollowing();
                 inFlight.remove(t);
                 logEnd(result, outcome, Duration.between(result.startedAt(), result.completedAt()));
-                notifier.statusChanged(t, result, finished);
-                notifier.completed(t, result);
+                dispatch.statusChanged(t, result, finished);
+                dispatch.completed(t, result);
             }
 
             @Override
@@ -153,7 +153,7 @@ final class Concluder {
         t.stopFollowing(finished.name());
         t.current = d.withChecks(checks).withStartedAt(depStart);
         Deployment snapshot = t.current;
-        submitChange(t, u, () -> notifier.statusChanged(t, snapshot, finished));
+        submitChange(t, u, () -> dispatch.statusChanged(t, snapshot, finished));
     }
 
     /**
@@ -190,9 +190,9 @@ final class Concluder {
         Optional<Deployment> stored = store.find(t.id);
         if (stored.isPresent() && stored.get().isTerminal()) {
             t.current = stored.get();
-            notifier.adopted(t, stored.get());
+            dispatch.adopted(t, stored.get());
         } else if (stored.isEmpty()) {
-            notifier.failed(t, new DeploymentNotFoundException(t.id));
+            dispatch.failed(t, new DeploymentNotFoundException(t.id));
         }
         // Still running but not ours any more (lease lost): whoever holds it now ends it, and LeaseLoop sees the end.
     }
