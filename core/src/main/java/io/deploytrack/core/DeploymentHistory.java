@@ -27,10 +27,20 @@ public final class DeploymentHistory {
 
     /** A history over {@code store}, on the system clock. */
     public static DeploymentHistory of(HistoryStore store) {
-        return new DeploymentHistory(store, Clock.systemUTC());
+        return of(store, Clock.systemUTC());
     }
 
     /** A history over {@code store}; {@code clock} stamps manual marks. */
+    public static DeploymentHistory of(HistoryStore store, Clock clock) {
+        return new DeploymentHistory(store, clock);
+    }
+
+    /**
+     * A history over {@code store}; {@code clock} stamps manual marks.
+     *
+     * @deprecated use {@link #of(HistoryStore, Clock)}; kept while jdbc's tests still call it
+     */
+    @Deprecated(forRemoval = true)
     public DeploymentHistory(HistoryStore store, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");

@@ -39,12 +39,26 @@ public final class InMemoryHistoryStore implements HistoryStore {
     private long nextPushId = 1;
 
     /** A store on the system clock. */
+    public static InMemoryHistoryStore of() {
+        return new InMemoryHistoryStore(Clock.systemUTC());
+    }
+
+    /** A store whose leases follow {@code clock}. */
+    public static InMemoryHistoryStore of(Clock clock) {
+        return new InMemoryHistoryStore(clock);
+    }
+
+    /**
+     * A store on the system clock.
+     *
+     * @deprecated use {@link #of()}; kept while tests of other branches still call it
+     */
+    @Deprecated(forRemoval = true)
     public InMemoryHistoryStore() {
         this(Clock.systemUTC());
     }
 
-    /** A store whose leases follow {@code clock}. */
-    public InMemoryHistoryStore(Clock clock) {
+    private InMemoryHistoryStore(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 

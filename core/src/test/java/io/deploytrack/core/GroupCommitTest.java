@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GroupCommitTest {
     private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
     private final ManualScheduler scheduler = new ManualScheduler(clock);
-    private final InMemoryHistoryStore memory = new InMemoryHistoryStore(clock);
+    private final InMemoryHistoryStore memory = InMemoryHistoryStore.of(clock);
     private final RecordingStore store = new RecordingStore(memory);
     private final ScriptedWatchingSource source = new ScriptedWatchingSource();
     private final Map<Long, AtomicInteger> completed = new ConcurrentHashMap<>();

@@ -249,7 +249,7 @@ public abstract class HistoryStoreContract {
 
     @Test
     void rollbackTargetFollowsTheRule() {
-        DeploymentHistory history = new DeploymentHistory(store, clock);
+        DeploymentHistory history = DeploymentHistory.of(store, clock);
         assertThatThrownBy(() -> history.rollbackTarget("acme", "web", "production"))
                 .isInstanceOf(NoRollbackTargetException.class).hasMessageContaining("no successful deployment");
         Deployment a = success("web", "aaaaaaa");
@@ -271,7 +271,7 @@ public abstract class HistoryStoreContract {
 
     @Test
     void rollbackTargetNeverOffersAVersionARollbackLeft() {
-        DeploymentHistory history = new DeploymentHistory(store, clock);
+        DeploymentHistory history = DeploymentHistory.of(store, clock);
         Deployment v1 = success("web", "1111111");
         Deployment v2 = success("web", "2222222");
         Deployment v3 = success("web", "3333333");
@@ -304,7 +304,7 @@ public abstract class HistoryStoreContract {
         Deployment v2 = success("web", "2222222");
         Deployment v3 = success("web", "3333333");
         Deployment back = rollbackTo("web", "9999999", v3); // an older build this table never saw
-        RollbackTarget t = new DeploymentHistory(store, clock).rollbackTarget("acme", "web", "production");
+        RollbackTarget t = DeploymentHistory.of(store, clock).rollbackTarget("acme", "web", "production");
         assertThat(t.current().id()).isEqualTo(back.id());
         assertThat(t.target().id()).isEqualTo(v2.id());
         assertThat(t.skipped()).extracting(s -> s.deployment().id()).containsExactly(v3.id());
@@ -331,7 +331,7 @@ public abstract class HistoryStoreContract {
         Deployment y = store.create(draft("web", "2222222", null), "me", Duration.ofSeconds(30)).deployment();
         complete(y, DeploymentStatus.SUCCESS, same);
         complete(x, DeploymentStatus.SUCCESS, same);
-        RollbackTarget t = new DeploymentHistory(store, clock).rollbackTarget("acme", "web", "production");
+        RollbackTarget t = DeploymentHistory.of(store, clock).rollbackTarget("acme", "web", "production");
         assertThat(t.current().id()).isEqualTo(Math.max(x.id(), y.id()));
         assertThat(t.target().id()).isEqualTo(Math.min(x.id(), y.id()));
     }
@@ -723,7 +723,7 @@ public abstract class HistoryStoreContract {
 
     @Test
     void manualMarksFollowTheRulesAndAreLogged() {
-        DeploymentHistory history = new DeploymentHistory(store, clock);
+        DeploymentHistory history = DeploymentHistory.of(store, clock);
         Deployment d = store.create(draft("web", "abc1234", null), "me", Duration.ofSeconds(30)).deployment();
         Deployment marked = history.mark(d.id(), DeploymentStatus.CANCELLED, "stopped by ops", null);
         assertThat(marked.status()).isEqualTo(DeploymentStatus.CANCELLED);

@@ -24,7 +24,7 @@ class MultiCheckTrackingTest {
 
     private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
     private final ManualScheduler scheduler = new ManualScheduler(clock);
-    private final InMemoryHistoryStore store = new InMemoryHistoryStore(clock);
+    private final InMemoryHistoryStore store = InMemoryHistoryStore.of(clock);
     private final ScriptedPollingSource polled = new ScriptedPollingSource();
     private final ScriptedWatchingSource watched = new ScriptedWatchingSource();
     private final List<String> heard = new CopyOnWriteArrayList<>();

@@ -35,7 +35,7 @@ class SlowListenerTest {
 
     @Test
     void aBlockedListenerHoldsUpNeitherAnotherDeploymentNorClose() throws Exception {
-        InMemoryHistoryStore store = new InMemoryHistoryStore(clock);
+        InMemoryHistoryStore store = InMemoryHistoryStore.of(clock);
         ScriptedWatchingSource source = new ScriptedWatchingSource();
         DeploymentTracker tracker = DeploymentTracker.builder(store).clock(clock).scheduler(scheduler).executor(workers)
                 .discoverSources(false).source(source).instanceId("slow").listener(new DeploymentListener() {

@@ -37,7 +37,7 @@ class NotificationMetricsTest {
             ScriptedWatchingSource source = new ScriptedWatchingSource();
             try (Notifier notifier = Notifier.builder(store)
                     .channel(SlackChannel.builder(slack.url("/services/T0/B0/x").uri()).name("ops-slack").build())
-                    .listener(new NotificationMetrics(registry)).build();
+                    .listener(NotificationMetrics.of(registry)).build();
                  DeploymentTracker tracker = DeploymentTracker.builder(store).discoverSources(false).source(source)
                          .build().start()) {
                 notifier.ensureRegistered();

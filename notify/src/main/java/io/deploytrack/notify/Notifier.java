@@ -140,7 +140,7 @@ public final class Notifier implements AutoCloseable {
 
     /** The delivery log of this notifier's database. */
     public NotificationLog log() {
-        return new NotificationLog(store);
+        return NotificationLog.of(store);
     }
 
     private void tick() {

@@ -246,7 +246,7 @@ public final class WebhookReceiver {
     }
 
     private static WebhookResponse answered(int status, String word, String detail, String ids) {
-        return new WebhookResponse(status, "{\"status\":" + WebhookResponse.quote(word) + ",\"detail\":"
+        return WebhookResponse.of(status, "{\"status\":" + WebhookResponse.quote(word) + ",\"detail\":"
                 + WebhookResponse.quote(detail) + ",\"deployments\":[" + ids + "]}");
     }
 

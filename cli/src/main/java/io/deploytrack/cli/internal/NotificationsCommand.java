@@ -43,7 +43,7 @@ final class NotificationsCommand extends BaseCommand {
         }
         List<Delivery> rows;
         try (Database db = openExisting()) {
-            rows = new NotificationLog(db.store()).list(filter, limit);
+            rows = NotificationLog.of(db.store()).list(filter, limit);
         }
         PrintWriter out = out();
         if (json) {
@@ -108,7 +108,7 @@ final class NotificationsCommand extends BaseCommand {
             }
             PrintWriter out = out();
             try (Database db = openExisting()) {
-                NotificationLog log = new NotificationLog(db.store());
+                NotificationLog log = NotificationLog.of(db.store());
                 if (failed) {
                     List<Delivery> queued = log.redeliverFailed("deploytrack notifications redeliver --failed");
                     out.println(queued.isEmpty() ? "no failed notifications" : "queued again: " + queued.size()

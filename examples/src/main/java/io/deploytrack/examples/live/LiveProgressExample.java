@@ -24,7 +24,7 @@ public final class LiveProgressExample {
         ScriptedWatchingSource source = new ScriptedWatchingSource();
         try (DeploymentFeed feed = new DeploymentFeed(Executors.newSingleThreadExecutor(), 256, Clock.systemUTC());
              SseServer sse = new SseServer(feed, "127.0.0.1", port);
-             DeploymentTracker tracker = DeploymentTracker.builder(new InMemoryHistoryStore()).source(source)
+             DeploymentTracker tracker = DeploymentTracker.builder(InMemoryHistoryStore.of()).source(source)
                      .listener(feed).build().start()) {
             System.out.println("events at " + sse.eventsUri() + " (curl -N " + sse.eventsUri() + ")");
             for (int i = 1; i <= 3; i++) {

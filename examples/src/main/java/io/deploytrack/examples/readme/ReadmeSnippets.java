@@ -121,7 +121,7 @@ public final class ReadmeSnippets {
      */
     public static Deployment kubernetes(String sha, DeploymentRequest request) {
         // snippet-start: kubernetes
-        KubernetesStatusSource kubernetes = new KubernetesStatusSource(new KubernetesClientBuilder().build());
+        KubernetesStatusSource kubernetes = KubernetesStatusSource.of(new KubernetesClientBuilder().build());
         DeploymentTracker tracker = DeploymentTracker.builder(JdbcHistoryStore.sqlite(Path.of("deploytrack.db")))
                 .source(kubernetes).build().start();
         // Update the image and track the rollout that update started, in one asynchronous call:

@@ -27,7 +27,7 @@ class SseServerTest {
         ScriptedWatchingSource source = new ScriptedWatchingSource();
         try (DeploymentFeed feed = new DeploymentFeed(Executors.newSingleThreadExecutor(), 64, Clock.systemUTC());
              SseServer sse = new SseServer(feed, "127.0.0.1", 0);
-             DeploymentTracker tracker = DeploymentTracker.builder(new InMemoryHistoryStore()).source(source)
+             DeploymentTracker tracker = DeploymentTracker.builder(InMemoryHistoryStore.of()).source(source)
                      .listener(feed).build().start()) {
             HttpResponse<Stream<String>> resp = HttpClient.newHttpClient().sendAsync(
                     HttpRequest.newBuilder(sse.eventsUri()).build(), HttpResponse.BodyHandlers.ofLines()).get(10, TimeUnit.SECONDS);
