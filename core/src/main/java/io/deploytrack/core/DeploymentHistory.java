@@ -214,7 +214,7 @@ public final class DeploymentHistory {
                 status == DeploymentStatus.SUCCESS ? when : null, when,
                 status == DeploymentStatus.SUCCESS ? null : "manual",
                 status == DeploymentStatus.SUCCESS ? null : reason, checks,
-                List.of(DeploymentEvent.of(id, clock.instant(), "marked", null, d.status(), status, null, reason)), true));
+                List.of(DeploymentEvent.of(id, clock.instant(), DeploymentEvent.Type.MARKED, null, d.status(), status, null, reason)), true));
         if (!ok) {
             Deployment now = store.find(id).orElseThrow(() -> new DeploymentNotFoundException(id));
             throw new IllegalTransitionException(now.status(), status, true);

@@ -82,7 +82,7 @@ public final class InMemoryHistoryStore implements HistoryStore {
         Deployment stored = draft.withId(id);
         rows.put(id, stored);
         leases.put(id, new LeaseInfo(leaseOwner, clock.instant().plus(leaseDuration)));
-        appendEventLocked(DeploymentEvent.of(id, stored.startedAt(), "started", null, null, DeploymentStatus.RUNNING,
+        appendEventLocked(DeploymentEvent.of(id, stored.startedAt(), DeploymentEvent.Type.STARTED, null, null, DeploymentStatus.RUNNING,
                 null, null));
         return new CreateResult(stored, true, leaseOwner);
     }

@@ -176,10 +176,10 @@ final class CheckProgress implements ObservationSink {
             events.add(StageEvents.started(t.id, nc, now));
         }
         if (statusChanged) {
-            events.add(DeploymentEvent.of(t.id, now, "source_status", checkName, null, null, o.sourceStatus(), o.message()));
+            events.add(DeploymentEvent.of(t.id, now, DeploymentEvent.Type.SOURCE_STATUS, checkName, null, null, o.sourceStatus(), o.message()));
         }
         if (progressChanged) {
-            events.add(DeploymentEvent.of(t.id, now, "progress", checkName, null, null, o.sourceStatus(), o.progress()));
+            events.add(DeploymentEvent.of(t.id, now, DeploymentEvent.Type.PROGRESS, checkName, null, null, o.sourceStatus(), o.progress()));
         }
         // Written by the group commit; the next observation already builds on this state, listeners hear of it once
         // it is written.

@@ -88,7 +88,7 @@ final class Concluder {
         // notify. A row we no longer hold is left to its holder, which ends and notifies it. The group commit writes
         // the end only while this instance holds the lease, extending it in the same transaction.
         List<DeploymentEvent> events = StageEvents.ended(t.id, before, finished, now);
-        events.add(DeploymentEvent.of(t.id, now, "completed", finished.name(), DeploymentStatus.RUNNING, outcome,
+        events.add(DeploymentEvent.of(t.id, now, DeploymentEvent.Type.COMPLETED, finished.name(), DeploymentStatus.RUNNING, outcome,
                 finished.lastSourceStatus(), PushRouter.withEndingPath(d, finished, t.endingVia, errorMessage)));
         DeploymentUpdate end = new DeploymentUpdate(t.id, DeploymentStatus.RUNNING, outcome,
                 start.equals(d.startedAt()) ? null : start, deployed, completed, errorStage, errorMessage, written,
@@ -146,7 +146,7 @@ final class Concluder {
             }
         }
         List<DeploymentEvent> events = StageEvents.ended(t.id, before, finished, now);
-        events.add(DeploymentEvent.of(t.id, now, "check_completed", finished.name(), null, null,
+        events.add(DeploymentEvent.of(t.id, now, DeploymentEvent.Type.CHECK_COMPLETED, finished.name(), null, null,
                 finished.lastSourceStatus(), finished.status().word()));
         DeploymentUpdate u = new DeploymentUpdate(t.id, DeploymentStatus.RUNNING, null,
                 depStart.equals(d.startedAt()) ? null : depStart, null, null, null, null, written, events);

@@ -154,7 +154,7 @@ final class LeaseLoop implements Runnable {
                 } else {
                     KeyValueLog.event(Log.TRACKER, Level.INFO, "deployment_resumed", "deployment_id", t.id, "project",
                             t.current.project(), "instance", settings.instanceId(), "pushes", mine.size());
-                    progress.note(DeploymentEvent.of(t.id, time.now(), "resumed", null, null, null, null,
+                    progress.note(DeploymentEvent.of(t.id, time.now(), DeploymentEvent.Type.RESUMED, null, null, null, null,
                             "followed by " + settings.instanceId()));
                     followers.start(t, true, mine, pollNotBefore);
                 }

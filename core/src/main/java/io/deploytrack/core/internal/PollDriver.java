@@ -301,7 +301,7 @@ final class PollDriver {
                     "deployment_id", e.tracked.id, "check", e.checkName, "source", source.type(), "attempt", attempt,
                     "retry_in_ms", delay.toMillis(), "error", describe(cause));
             if (attempt == 1) {
-                sink.note(DeploymentEvent.of(e.tracked.id, now, "poll_error", e.checkName, null, null,
+                sink.note(DeploymentEvent.of(e.tracked.id, now, DeploymentEvent.Type.POLL_ERROR, e.checkName, null, null,
                         null, describe(cause) + "; retrying in " + delay.toMillis() + " ms"));
             }
         } finally {

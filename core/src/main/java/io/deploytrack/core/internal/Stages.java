@@ -78,7 +78,7 @@ final class Stages {
             t.current = t.current.withChecks(Concluder.replace(t.current.checks(), nc));
             snapshot = t.current;
             DeploymentUpdate u = new DeploymentUpdate(id, DeploymentStatus.RUNNING, null, null, null, null, null, null,
-                    List.of(nc), List.of(DeploymentEvent.of(id, now, "stage_attached", name, null, null, null,
+                    List.of(nc), List.of(DeploymentEvent.of(id, now, DeploymentEvent.Type.STAGE_ATTACHED, name, null, null, null,
                             ref.toString())));
             concluder.submitChange(t, u, () -> dispatch.statusChanged(t, snapshot, nc));
             followers.start(t, false);
