@@ -60,7 +60,7 @@ class KubernetesTrackTest {
         List<String> args = new java.util.ArrayList<>(List.of("--db", dir.resolve("history.db").toString(), "kubernetes", "track",
                 "--namespace", NS, "--name", name, "--project", "acme/" + name, "--commit", sha));
         args.addAll(List.of(more));
-        return new Cli().source(new KubernetesStatusSource(client)).run(args.toArray(String[]::new));
+        return new Cli().source(KubernetesStatusSource.of(client)).run(args.toArray(String[]::new));
     }
 
     Deployment stored(String repo) {
@@ -121,7 +121,7 @@ class KubernetesTrackTest {
     @Timeout(60)
     void theDeprecatedSpellingsStillWorkWithAWarningAndFindARowKeyedTheOldWay() throws Exception {
         deployment("web", 2, 2, "True", "NewReplicaSetAvailable");
-        KubernetesStatusSource source = new KubernetesStatusSource(client);
+        KubernetesStatusSource source = KubernetesStatusSource.of(client);
         io.deploytrack.core.CheckRef ref = source.currentRef(io.deploytrack.kubernetes.WorkloadKind.DEPLOYMENT, NS, "web");
         long recordedEarlier;
         // A row recorded by an earlier version, under the "k8s:" key it derived.

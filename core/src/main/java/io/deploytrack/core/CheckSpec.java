@@ -39,14 +39,15 @@ public record CheckSpec(String name, CheckRef ref, Duration timeout, Duration ap
         }
     }
 
-    /** A check that is not a declared stage. */
-    public CheckSpec(String name, CheckRef ref, Duration timeout, Duration approvalTimeout, String pushedBy) {
-        this(name, ref, timeout, approvalTimeout, pushedBy, false);
+    /** A check that is not a declared stage; {@code pushedBy} as in the record's description. */
+    public static CheckSpec of(String name, CheckRef ref, Duration timeout, Duration approvalTimeout,
+                               String pushedBy) {
+        return new CheckSpec(name, ref, timeout, approvalTimeout, pushedBy, false);
     }
 
-    /** A check without a push path. */
-    public CheckSpec(String name, CheckRef ref, Duration timeout, Duration approvalTimeout) {
-        this(name, ref, timeout, approvalTimeout, null);
+    /** A check without a push path; null durations take the tracker's defaults. */
+    public static CheckSpec of(String name, CheckRef ref, Duration timeout, Duration approvalTimeout) {
+        return of(name, ref, timeout, approvalTimeout, null);
     }
 
     /**
@@ -80,12 +81,12 @@ public record CheckSpec(String name, CheckRef ref, Duration timeout, Duration ap
 
     /** A check named after the ref's type, with the tracker's default deadlines. */
     public static CheckSpec of(CheckRef ref) {
-        return new CheckSpec(null, ref, null, null);
+        return CheckSpec.of(null, ref, null, null);
     }
 
     /** A named check with the tracker's default deadlines. */
     public static CheckSpec of(String name, CheckRef ref) {
-        return new CheckSpec(name, ref, null, null);
+        return CheckSpec.of(name, ref, null, null);
     }
 
     /** A copy with a rollout deadline. */

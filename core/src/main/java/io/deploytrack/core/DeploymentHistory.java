@@ -27,10 +27,20 @@ public final class DeploymentHistory {
 
     /** A history over {@code store}, on the system clock. */
     public static DeploymentHistory of(HistoryStore store) {
-        return new DeploymentHistory(store, Clock.systemUTC());
+        return of(store, Clock.systemUTC());
     }
 
     /** A history over {@code store}; {@code clock} stamps manual marks. */
+    public static DeploymentHistory of(HistoryStore store, Clock clock) {
+        return new DeploymentHistory(store, clock);
+    }
+
+    /**
+     * A history over {@code store}; {@code clock} stamps manual marks.
+     *
+     * @deprecated use {@link #of(HistoryStore, Clock)}; kept while jdbc's tests still call it
+     */
+    @Deprecated(forRemoval = true)
     public DeploymentHistory(HistoryStore store, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -204,7 +214,7 @@ public final class DeploymentHistory {
                 status == DeploymentStatus.SUCCESS ? when : null, when,
                 status == DeploymentStatus.SUCCESS ? null : "manual",
                 status == DeploymentStatus.SUCCESS ? null : reason, checks,
-                List.of(DeploymentEvent.of(id, clock.instant(), "marked", null, d.status(), status, null, reason)), true));
+                List.of(DeploymentEvent.of(id, clock.instant(), DeploymentEvent.Type.MARKED, null, d.status(), status, null, reason)), true));
         if (!ok) {
             Deployment now = store.find(id).orElseThrow(() -> new DeploymentNotFoundException(id));
             throw new IllegalTransitionException(now.status(), status, true);

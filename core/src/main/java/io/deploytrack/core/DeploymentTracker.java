@@ -51,7 +51,7 @@ public final class DeploymentTracker implements AutoCloseable {
                 ps.connect(this::push);
             }
         }
-        this.history = new DeploymentHistory(b.store, b.clock);
+        this.history = DeploymentHistory.of(b.store, b.clock);
         this.progress = ProgressEstimator.of(b.store, b.clock);
     }
 

@@ -39,12 +39,26 @@ public final class InMemoryHistoryStore implements HistoryStore {
     private long nextPushId = 1;
 
     /** A store on the system clock. */
+    public static InMemoryHistoryStore of() {
+        return new InMemoryHistoryStore(Clock.systemUTC());
+    }
+
+    /** A store whose leases follow {@code clock}. */
+    public static InMemoryHistoryStore of(Clock clock) {
+        return new InMemoryHistoryStore(clock);
+    }
+
+    /**
+     * A store on the system clock.
+     *
+     * @deprecated use {@link #of()}; kept while tests of other branches still call it
+     */
+    @Deprecated(forRemoval = true)
     public InMemoryHistoryStore() {
         this(Clock.systemUTC());
     }
 
-    /** A store whose leases follow {@code clock}. */
-    public InMemoryHistoryStore(Clock clock) {
+    private InMemoryHistoryStore(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -68,7 +82,7 @@ public final class InMemoryHistoryStore implements HistoryStore {
         Deployment stored = draft.withId(id);
         rows.put(id, stored);
         leases.put(id, new LeaseInfo(leaseOwner, clock.instant().plus(leaseDuration)));
-        appendEventLocked(DeploymentEvent.of(id, stored.startedAt(), "started", null, null, DeploymentStatus.RUNNING,
+        appendEventLocked(DeploymentEvent.of(id, stored.startedAt(), DeploymentEvent.Type.STARTED, null, null, DeploymentStatus.RUNNING,
                 null, null));
         return new CreateResult(stored, true, leaseOwner);
     }

@@ -21,7 +21,7 @@ public record RollbackTarget(Deployment current, Deployment target, List<Skipped
     }
 
     /** A target that skipped nothing. */
-    public RollbackTarget(Deployment current, Deployment target) {
-        this(current, target, List.of());
+    public static RollbackTarget of(Deployment current, Deployment target) {
+        return new RollbackTarget(current, target, List.of());
     }
 }

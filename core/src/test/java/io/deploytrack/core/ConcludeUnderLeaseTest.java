@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ConcludeUnderLeaseTest {
     private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
-    private final InMemoryHistoryStore store = new InMemoryHistoryStore(clock);
+    private final InMemoryHistoryStore store = InMemoryHistoryStore.of(clock);
     private final List<DeploymentTracker> trackers = new ArrayList<>();
 
     /** Answers each poll with a future the test completes. */

@@ -2,7 +2,7 @@ package io.deploytrack.core;
 
 import io.deploytrack.core.testkit.ManualClock;
 import io.deploytrack.core.testkit.ManualScheduler;
-import io.deploytrack.core.testkit.ScriptedSource;
+import io.deploytrack.core.testkit.ScriptedWatchingSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,9 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GroupCommitTest {
     private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
     private final ManualScheduler scheduler = new ManualScheduler(clock);
-    private final InMemoryHistoryStore memory = new InMemoryHistoryStore(clock);
+    private final InMemoryHistoryStore memory = InMemoryHistoryStore.of(clock);
     private final RecordingStore store = new RecordingStore(memory);
-    private final ScriptedSource source = new ScriptedSource();
+    private final ScriptedWatchingSource source = new ScriptedWatchingSource();
     private final Map<Long, AtomicInteger> completed = new ConcurrentHashMap<>();
     private final List<String> order = new CopyOnWriteArrayList<>();
     private DeploymentTracker tracker;

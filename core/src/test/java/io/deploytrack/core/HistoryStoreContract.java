@@ -3,7 +3,7 @@ package io.deploytrack.core;
 import io.deploytrack.core.testkit.ManualClock;
 import io.deploytrack.core.testkit.ManualScheduler;
 import io.deploytrack.core.testkit.ScriptedPollingSource;
-import io.deploytrack.core.testkit.ScriptedSource;
+import io.deploytrack.core.testkit.ScriptedWatchingSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -249,7 +249,7 @@ public abstract class HistoryStoreContract {
 
     @Test
     void rollbackTargetFollowsTheRule() {
-        DeploymentHistory history = new DeploymentHistory(store, clock);
+        DeploymentHistory history = DeploymentHistory.of(store, clock);
         assertThatThrownBy(() -> history.rollbackTarget("acme", "web", "production"))
                 .isInstanceOf(NoRollbackTargetException.class).hasMessageContaining("no successful deployment");
         Deployment a = success("web", "aaaaaaa");
@@ -271,7 +271,7 @@ public abstract class HistoryStoreContract {
 
     @Test
     void rollbackTargetNeverOffersAVersionARollbackLeft() {
-        DeploymentHistory history = new DeploymentHistory(store, clock);
+        DeploymentHistory history = DeploymentHistory.of(store, clock);
         Deployment v1 = success("web", "1111111");
         Deployment v2 = success("web", "2222222");
         Deployment v3 = success("web", "3333333");
@@ -304,7 +304,7 @@ public abstract class HistoryStoreContract {
         Deployment v2 = success("web", "2222222");
         Deployment v3 = success("web", "3333333");
         Deployment back = rollbackTo("web", "9999999", v3); // an older build this table never saw
-        RollbackTarget t = new DeploymentHistory(store, clock).rollbackTarget("acme", "web", "production");
+        RollbackTarget t = DeploymentHistory.of(store, clock).rollbackTarget("acme", "web", "production");
         assertThat(t.current().id()).isEqualTo(back.id());
         assertThat(t.target().id()).isEqualTo(v2.id());
         assertThat(t.skipped()).extracting(s -> s.deployment().id()).containsExactly(v3.id());
@@ -331,7 +331,7 @@ public abstract class HistoryStoreContract {
         Deployment y = store.create(draft("web", "2222222", null), "me", Duration.ofSeconds(30)).deployment();
         complete(y, DeploymentStatus.SUCCESS, same);
         complete(x, DeploymentStatus.SUCCESS, same);
-        RollbackTarget t = new DeploymentHistory(store, clock).rollbackTarget("acme", "web", "production");
+        RollbackTarget t = DeploymentHistory.of(store, clock).rollbackTarget("acme", "web", "production");
         assertThat(t.current().id()).isEqualTo(Math.max(x.id(), y.id()));
         assertThat(t.target().id()).isEqualTo(Math.min(x.id(), y.id()));
     }
@@ -478,7 +478,7 @@ public abstract class HistoryStoreContract {
 
     @Test
     void sixtyFourThreadsTrackingTheSameRequestMakeOneRow() throws Exception {
-        ScriptedSource source = new ScriptedSource();
+        ScriptedWatchingSource source = new ScriptedWatchingSource();
         DeploymentTracker tracker = started(trackerBuilder(store, scheduler).source(source));
         DeploymentRequest req = request("web", "abc1234");
         CheckRef ref = source.ref("web-1");
@@ -519,7 +519,7 @@ public abstract class HistoryStoreContract {
 
     @Test
     void aSecondTrackerResumesWhatTheFirstLeftRunning() {
-        ScriptedSource source = new ScriptedSource();
+        ScriptedWatchingSource source = new ScriptedWatchingSource();
         DeploymentTracker first = started(trackerBuilder(store, scheduler).source(source));
         List<Long> ids = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -579,7 +579,7 @@ public abstract class HistoryStoreContract {
 
     @Test
     void waitingForApprovalCountsAgainstTheApprovalDeadline() {
-        ScriptedSource source = new ScriptedSource();
+        ScriptedWatchingSource source = new ScriptedWatchingSource();
         DeploymentTracker tracker = started(trackerBuilder(store, scheduler).source(source)
                 .defaultTimeout(Duration.ofMinutes(5)).defaultApprovalTimeout(Duration.ofHours(1)));
         CheckRef ref = source.ref("approval");
@@ -603,7 +603,7 @@ public abstract class HistoryStoreContract {
 
     @Test
     void aThrowingListenerNeverStopsTrackingAndOnCompletedFiresOnce() {
-        ScriptedSource source = new ScriptedSource();
+        ScriptedWatchingSource source = new ScriptedWatchingSource();
         AtomicInteger completed = new AtomicInteger();
         AtomicInteger changes = new AtomicInteger();
         DeploymentListener throwing = new DeploymentListener() {
@@ -641,7 +641,7 @@ public abstract class HistoryStoreContract {
 
     @Test
     void sourceTimesMakeTheDurationExact() {
-        ScriptedSource source = new ScriptedSource();
+        ScriptedWatchingSource source = new ScriptedWatchingSource();
         DeploymentTracker tracker = started(trackerBuilder(store, scheduler).source(source));
         CheckRef ref = source.ref("timed");
         Instant sourceStart = clock.instant().minusSeconds(3);
@@ -694,7 +694,7 @@ public abstract class HistoryStoreContract {
 
     @Test
     void anExpiredLeaseIsTakenOverAndTheDeploymentEndsOnce() {
-        ScriptedSource source = new ScriptedSource();
+        ScriptedWatchingSource source = new ScriptedWatchingSource();
         AtomicInteger completions = new AtomicInteger();
         DeploymentListener counting = new DeploymentListener() {
             @Override
@@ -723,7 +723,7 @@ public abstract class HistoryStoreContract {
 
     @Test
     void manualMarksFollowTheRulesAndAreLogged() {
-        DeploymentHistory history = new DeploymentHistory(store, clock);
+        DeploymentHistory history = DeploymentHistory.of(store, clock);
         Deployment d = store.create(draft("web", "abc1234", null), "me", Duration.ofSeconds(30)).deployment();
         Deployment marked = history.mark(d.id(), DeploymentStatus.CANCELLED, "stopped by ops", null);
         assertThat(marked.status()).isEqualTo(DeploymentStatus.CANCELLED);
@@ -745,7 +745,7 @@ public abstract class HistoryStoreContract {
 
     @Test
     void unknownSourceTypesAndBadChecksWriteNothing() {
-        DeploymentTracker tracker = started(trackerBuilder(store, scheduler).source(new ScriptedSource()));
+        DeploymentTracker tracker = started(trackerBuilder(store, scheduler).source(new ScriptedWatchingSource()));
         assertThatThrownBy(() -> tracker.track(request("web", "abc1234"), CheckRef.of("nope", "id", "1")))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("'nope'").hasMessageContaining("scripted");
         assertThatThrownBy(() -> tracker.track(request("web", "abc1234"), List.of()))

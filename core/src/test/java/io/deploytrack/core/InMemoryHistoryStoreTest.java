@@ -9,7 +9,7 @@ class InMemoryHistoryStoreTest extends HistoryStoreContract {
     @Override
     protected HistoryStore openStore(Clock clock) {
         if (shared == null) {
-            shared = new InMemoryHistoryStore(clock);
+            shared = InMemoryHistoryStore.of(clock);
         }
         return shared;
     }

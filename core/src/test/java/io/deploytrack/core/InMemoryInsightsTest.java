@@ -6,6 +6,6 @@ import java.time.Clock;
 class InMemoryInsightsTest extends InsightsContract {
     @Override
     protected HistoryStore openStore(Clock clock) {
-        return new InMemoryHistoryStore(clock);
+        return InMemoryHistoryStore.of(clock);
     }
 }

@@ -60,7 +60,7 @@ public abstract class InsightsContract {
     void writeTheHistory() {
         Clock clock = Clock.fixed(TO, ZoneOffset.UTC);
         store = openStore(clock);
-        history = new DeploymentHistory(store, clock);
+        history = DeploymentHistory.of(store, clock);
         write(store);
     }
 

@@ -3,7 +3,7 @@ package io.deploytrack.core;
 import io.deploytrack.core.testkit.ManualClock;
 import io.deploytrack.core.testkit.ManualScheduler;
 import io.deploytrack.core.testkit.ScriptedPollingSource;
-import io.deploytrack.core.testkit.ScriptedSource;
+import io.deploytrack.core.testkit.ScriptedWatchingSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,9 +24,9 @@ class MultiCheckTrackingTest {
 
     private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
     private final ManualScheduler scheduler = new ManualScheduler(clock);
-    private final InMemoryHistoryStore store = new InMemoryHistoryStore(clock);
+    private final InMemoryHistoryStore store = InMemoryHistoryStore.of(clock);
     private final ScriptedPollingSource polled = new ScriptedPollingSource();
-    private final ScriptedSource watched = new ScriptedSource();
+    private final ScriptedWatchingSource watched = new ScriptedWatchingSource();
     private final List<String> heard = new CopyOnWriteArrayList<>();
     private DeploymentTracker tracker;
 

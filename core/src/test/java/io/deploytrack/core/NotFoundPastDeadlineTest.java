@@ -24,7 +24,7 @@ class NotFoundPastDeadlineTest {
 
     private final ManualClock clock = new ManualClock(NOW);
     private final ManualScheduler scheduler = new ManualScheduler(clock);
-    private final InMemoryHistoryStore store = new InMemoryHistoryStore(clock);
+    private final InMemoryHistoryStore store = InMemoryHistoryStore.of(clock);
     private final ScriptedPollingSource source = new ScriptedPollingSource("scripted-poll", Duration.ofSeconds(10));
     private DeploymentTracker tracker;
 

@@ -23,7 +23,7 @@ class PollUnderLeaseTest {
     private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
     private final ManualScheduler scheduler = new ManualScheduler(clock);
     private final ManualScheduler workers = new ManualScheduler(clock);
-    private final InMemoryHistoryStore store = new InMemoryHistoryStore(clock);
+    private final InMemoryHistoryStore store = InMemoryHistoryStore.of(clock);
     private DeploymentTracker tracker;
 
     @AfterEach

@@ -24,7 +24,7 @@ class ProgressEstimatorTest {
 
     private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
     private final ManualScheduler scheduler = new ManualScheduler(clock);
-    private final InMemoryHistoryStore store = new InMemoryHistoryStore(clock);
+    private final InMemoryHistoryStore store = InMemoryHistoryStore.of(clock);
     private final ScriptedPollingSource source = new ScriptedPollingSource();
     private final DeploymentTracker tracker = DeploymentTracker.builder(store).clock(clock).scheduler(scheduler)
             .executor(scheduler).discoverSources(false).source(source).instanceId("progress").pollInterval(POLL)

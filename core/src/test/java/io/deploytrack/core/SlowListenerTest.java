@@ -2,7 +2,7 @@ package io.deploytrack.core;
 
 import io.deploytrack.core.testkit.ManualClock;
 import io.deploytrack.core.testkit.ManualScheduler;
-import io.deploytrack.core.testkit.ScriptedSource;
+import io.deploytrack.core.testkit.ScriptedWatchingSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,8 +35,8 @@ class SlowListenerTest {
 
     @Test
     void aBlockedListenerHoldsUpNeitherAnotherDeploymentNorClose() throws Exception {
-        InMemoryHistoryStore store = new InMemoryHistoryStore(clock);
-        ScriptedSource source = new ScriptedSource();
+        InMemoryHistoryStore store = InMemoryHistoryStore.of(clock);
+        ScriptedWatchingSource source = new ScriptedWatchingSource();
         DeploymentTracker tracker = DeploymentTracker.builder(store).clock(clock).scheduler(scheduler).executor(workers)
                 .discoverSources(false).source(source).instanceId("slow").listener(new DeploymentListener() {
                     @Override

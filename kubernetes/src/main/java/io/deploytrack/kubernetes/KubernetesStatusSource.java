@@ -40,7 +40,7 @@ import java.util.Objects;
  * {@code timed_out} by it.
  *
  * <pre>{@code
- * KubernetesStatusSource kubernetes = new KubernetesStatusSource(client);
+ * KubernetesStatusSource kubernetes = KubernetesStatusSource.of(client);
  * DeploymentTracker tracker = DeploymentTracker.builder(store).source(kubernetes).build().start();
  * // update an image and track the rollout (KubernetesDeployments changes the cluster, the tracker follows):
  * DeploymentHandle h = KubernetesDeployments.of(kubernetes, tracker).updateImageAndTrack(request,
@@ -72,9 +72,10 @@ public final class KubernetesStatusSource implements WatchingSource, AutoCloseab
      * caller keeps ownership of the client.
      *
      * @param client the client, not null
+     * @return the source
      */
-    public KubernetesStatusSource(KubernetesClient client) {
-        this(builder(client));
+    public static KubernetesStatusSource of(KubernetesClient client) {
+        return builder(client).build();
     }
 
     private KubernetesStatusSource(Builder b) {
@@ -101,7 +102,7 @@ public final class KubernetesStatusSource implements WatchingSource, AutoCloseab
      * @return the source
      * @throws KubernetesClientException when no configuration can be built
      */
-    public static KubernetesStatusSource fromDefaultConfig() {
+    public static KubernetesStatusSource fromEnvironment() {
         return new Builder(new KubernetesClientBuilder().build(), true).build();
     }
 
@@ -246,7 +247,7 @@ public final class KubernetesStatusSource implements WatchingSource, AutoCloseab
         return RolloutFollow.start(client, target(ref), sink, clock);
     }
 
-    /** Closes the client if this source created it ({@link #fromDefaultConfig()}); otherwise does nothing. */
+    /** Closes the client if this source created it ({@link #fromEnvironment()}); otherwise does nothing. */
     @Override
     public void close() {
         if (ownsClient) {

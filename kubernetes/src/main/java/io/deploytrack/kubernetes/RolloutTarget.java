@@ -76,9 +76,10 @@ public record RolloutTarget(WorkloadKind kind, String namespace, String name, lo
      * @param namespace  the namespace
      * @param name       the workload name
      * @param generation the generation of our update
+     * @return the target
      */
-    public RolloutTarget(WorkloadKind kind, String namespace, String name, long generation) {
-        this(kind, namespace, name, generation, Map.of());
+    public static RolloutTarget of(WorkloadKind kind, String namespace, String name, long generation) {
+        return new RolloutTarget(kind, namespace, name, generation, Map.of());
     }
 
     private static String requireName(String what, String value) {

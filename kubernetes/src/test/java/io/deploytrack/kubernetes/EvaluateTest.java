@@ -101,7 +101,7 @@ class EvaluateTest {
                 .withNewSpec().withNewUpdateStrategy().withType("RollingUpdate").endUpdateStrategy().endSpec()
                 .withNewStatus().withObservedGeneration(2L).endStatus()
                 .build();
-        RolloutVerdict verdict = KubernetesRollouts.evaluate(s, new RolloutTarget(WorkloadKind.STATEFULSET, "shop", "db", 3));
+        RolloutVerdict verdict = KubernetesRollouts.evaluate(s, RolloutTarget.of(WorkloadKind.STATEFULSET, "shop", "db", 3));
         assertThat(verdict).isEqualTo(new RolloutVerdict(Outcome.PROGRESSING,
                 "Waiting for statefulset spec update to be observed..."));
         assertThat(verdict.isTerminal()).isFalse();
@@ -114,7 +114,7 @@ class EvaluateTest {
                 .withNewSpec().withNewUpdateStrategy().withType("OnDelete").endUpdateStrategy().endSpec()
                 .withNewStatus().withObservedGeneration(3L).endStatus()
                 .build();
-        assertThat(KubernetesRollouts.evaluate(s, new RolloutTarget(WorkloadKind.STATEFULSET, "shop", "db", 3)))
+        assertThat(KubernetesRollouts.evaluate(s, RolloutTarget.of(WorkloadKind.STATEFULSET, "shop", "db", 3)))
                 .isEqualTo(new RolloutVerdict(Outcome.FAILED,
                         "rollout status is only available for RollingUpdate strategy type"));
     }
@@ -125,7 +125,7 @@ class EvaluateTest {
                 .withNewMetadata().withNamespace("shop").withName("agent").withGeneration(2L).endMetadata()
                 .withNewSpec().withNewUpdateStrategy().withType("RollingUpdate").endUpdateStrategy().endSpec()
                 .build();
-        assertThat(KubernetesRollouts.evaluate(ds, new RolloutTarget(WorkloadKind.DAEMONSET, "shop", "agent", 2)))
+        assertThat(KubernetesRollouts.evaluate(ds, RolloutTarget.of(WorkloadKind.DAEMONSET, "shop", "agent", 2)))
                 .isEqualTo(new RolloutVerdict(Outcome.PROGRESSING, "Waiting for daemon set spec update to be observed..."));
     }
 

@@ -368,13 +368,13 @@ class KubernetesRolloutsTest {
     @Test
     void evaluateRefusesAnotherWorkload() {
         createDeployment("web", 1, "web:1");
-        RolloutTarget other = new RolloutTarget(WorkloadKind.DEPLOYMENT, NS, "api", 1);
+        RolloutTarget other = RolloutTarget.of(WorkloadKind.DEPLOYMENT, NS, "api", 1);
         assertThatThrownBy(() -> KubernetesRollouts.evaluate(latest("web"), other))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("object deployment shop/web is not the workload of the target deployment shop/api");
         HasMetadata sts = client.apps().statefulSets().inNamespace(NS).resource(statefulSet("web", "RollingUpdate"))
                 .create();
-        assertThatThrownBy(() -> KubernetesRollouts.evaluate(sts, new RolloutTarget(WorkloadKind.DEPLOYMENT, NS,
+        assertThatThrownBy(() -> KubernetesRollouts.evaluate(sts, RolloutTarget.of(WorkloadKind.DEPLOYMENT, NS,
                 "web", 1))).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -52,7 +52,7 @@ class KubernetesStatusSourceGoneTest {
 
     @BeforeEach
     void setUp() {
-        store = new InMemoryHistoryStore();
+        store = InMemoryHistoryStore.of();
     }
 
     @AfterEach
@@ -132,9 +132,9 @@ class KubernetesStatusSourceGoneTest {
                 .always();
         server.expect().get().withPath(watchPath("web", "1003")).andUpgradeToWebSocket().open().done().always();
 
-        startTracker(new KubernetesStatusSource(client));
+        startTracker(KubernetesStatusSource.of(client));
         DeploymentHandle h = tracker.track(request("5c63748"),
-                KubernetesStatusSource.ref(new RolloutTarget(WorkloadKind.DEPLOYMENT, NS, "web", 2)));
+                KubernetesStatusSource.ref(RolloutTarget.of(WorkloadKind.DEPLOYMENT, NS, "web", 2)));
 
         Deployment d = h.completion().get(10, TimeUnit.SECONDS);
         assertThat(d.status()).isEqualTo(DeploymentStatus.SUCCESS);
@@ -159,7 +159,7 @@ class KubernetesStatusSourceGoneTest {
         // Not verified at track time: the follow itself meets the refusal.
         startTracker(KubernetesStatusSource.builder(client).verifyOnTrack(false).build());
         DeploymentHandle h = tracker.track(request("6d74859"),
-                KubernetesStatusSource.ref(new RolloutTarget(WorkloadKind.DEPLOYMENT, NS, "locked", 2)));
+                KubernetesStatusSource.ref(RolloutTarget.of(WorkloadKind.DEPLOYMENT, NS, "locked", 2)));
 
         Deployment d = h.completion().get(10, TimeUnit.SECONDS);
         assertThat(d.status()).isEqualTo(DeploymentStatus.FAILED);

@@ -74,7 +74,7 @@ class KubernetesStatusSourceTest {
         client.apps().daemonSets().inNamespace(NS).delete();
         drainRecordedRequests();
         store = JdbcHistoryStore.sqlite(dir.resolve("deploytrack.db"));
-        source = new KubernetesStatusSource(client);
+        source = KubernetesStatusSource.of(client);
         tracker = tracker(store, source);
     }
 
@@ -392,7 +392,7 @@ class KubernetesStatusSourceTest {
     @Test
     void anOnDeleteWorkloadIsRefusedAtTrackTimeAndNothingIsRecorded() throws Exception {
         client.apps().statefulSets().inNamespace(NS).resource(statefulSet("db", "OnDelete")).create();
-        CheckRef ref = KubernetesStatusSource.ref(new RolloutTarget(WorkloadKind.STATEFULSET, NS, "db", 1));
+        CheckRef ref = KubernetesStatusSource.ref(RolloutTarget.of(WorkloadKind.STATEFULSET, NS, "db", 1));
 
         assertThatThrownBy(() -> tracker.track(request("1829304"), CheckSpec.of(ref)))
                 .isInstanceOf(InvalidRequestException.class)
@@ -423,11 +423,11 @@ class KubernetesStatusSourceTest {
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("unknown workload kind \"cronjob\"");
         assertThatThrownBy(() -> tracker.track(request("2930415"), KubernetesStatusSource.ref(
-                new RolloutTarget(WorkloadKind.DEPLOYMENT, NS, "nope", 1))))
+                RolloutTarget.of(WorkloadKind.DEPLOYMENT, NS, "nope", 1))))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessage("deployment \"nope\" not found in namespace \"shop\": expected an existing workload");
         assertThatThrownBy(() -> tracker.track(request("2930415"), KubernetesStatusSource.ref(
-                new RolloutTarget(WorkloadKind.DEPLOYMENT, NS, "web", 7))))
+                RolloutTarget.of(WorkloadKind.DEPLOYMENT, NS, "web", 7))))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("deployment shop/web is at generation 1, below the reference's generation 7");
         assertThatThrownBy(() -> KubernetesStatusSource.target(CheckRef.of("ncp", "projectId", "7")))
@@ -473,7 +473,7 @@ class KubernetesStatusSourceTest {
         // Another process: a new store on the same file, a new source, a new tracker.
         store = JdbcHistoryStore.sqlite(dir.resolve("deploytrack.db"));
         assertThat(store.find(h.id()).orElseThrow().status()).isEqualTo(DeploymentStatus.RUNNING);
-        source = new KubernetesStatusSource(client);
+        source = KubernetesStatusSource.of(client);
         tracker = tracker(store, source);
         assertThat(tracker.inFlight()).as("resumed from the stored reference").isEqualTo(1);
         var completion = tracker.awaitCompletion(h.id());

@@ -49,7 +49,7 @@ class RolloutTargetTest {
 
     @Test
     void fieldsWithoutImagesRoundTrip() {
-        RolloutTarget target = new RolloutTarget(WorkloadKind.DAEMONSET, "kube-system", "agent", 1);
+        RolloutTarget target = RolloutTarget.of(WorkloadKind.DAEMONSET, "kube-system", "agent", 1);
         assertThat(target.toFields()).hasSize(4);
         assertThat(RolloutTarget.fromFields(target.toFields())).isEqualTo(target);
         assertThat(target.expectedImages()).isEmpty();
@@ -58,17 +58,17 @@ class RolloutTargetTest {
     @Test
     void otherKeysAreIgnored() {
         Map<String, String> fields = new LinkedHashMap<>(
-                new RolloutTarget(WorkloadKind.DEPLOYMENT, "ns", "web", 3).toFields());
+                RolloutTarget.of(WorkloadKind.DEPLOYMENT, "ns", "web", 3).toFields());
         fields.put("deadline", "PT5M");
         assertThat(RolloutTarget.fromFields(fields))
-                .isEqualTo(new RolloutTarget(WorkloadKind.DEPLOYMENT, "ns", "web", 3));
+                .isEqualTo(RolloutTarget.of(WorkloadKind.DEPLOYMENT, "ns", "web", 3));
     }
 
     @ParameterizedTest(name = "without {0}")
     @ValueSource(strings = {"kind", "namespace", "name", "generation"})
     void missingFieldsAreNamed(String key) {
         Map<String, String> fields = new HashMap<>(
-                new RolloutTarget(WorkloadKind.DEPLOYMENT, "ns", "web", 3).toFields());
+                RolloutTarget.of(WorkloadKind.DEPLOYMENT, "ns", "web", 3).toFields());
         fields.remove(key);
         assertThatThrownBy(() -> RolloutTarget.fromFields(fields))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -97,12 +97,12 @@ class RolloutTargetTest {
 
     @Test
     void constructorChecksEveryPart() {
-        assertThatThrownBy(() -> new RolloutTarget(null, "ns", "web", 1)).hasMessageContaining("kind");
-        assertThatThrownBy(() -> new RolloutTarget(WorkloadKind.DEPLOYMENT, " ", "web", 1))
+        assertThatThrownBy(() -> RolloutTarget.of(null, "ns", "web", 1)).hasMessageContaining("kind");
+        assertThatThrownBy(() -> RolloutTarget.of(WorkloadKind.DEPLOYMENT, " ", "web", 1))
                 .hasMessage("namespace must be a non-blank name without surrounding spaces, got \" \"");
-        assertThatThrownBy(() -> new RolloutTarget(WorkloadKind.DEPLOYMENT, "ns", null, 1))
+        assertThatThrownBy(() -> RolloutTarget.of(WorkloadKind.DEPLOYMENT, "ns", null, 1))
                 .hasMessage("name must be a non-blank name without surrounding spaces, got null");
-        assertThatThrownBy(() -> new RolloutTarget(WorkloadKind.DEPLOYMENT, "ns", "web", -4))
+        assertThatThrownBy(() -> RolloutTarget.of(WorkloadKind.DEPLOYMENT, "ns", "web", -4))
                 .hasMessageContaining("got -4 for deployment ns/web");
         assertThatThrownBy(() -> new RolloutTarget(WorkloadKind.DEPLOYMENT, "ns", "web", 1, Map.of("", "nginx")))
                 .hasMessageContaining("container name");

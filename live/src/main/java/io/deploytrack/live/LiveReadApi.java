@@ -144,7 +144,7 @@ public final class LiveReadApi {
     }
 
     private ObjectNode target(String owner, String repo, String env) {
-        RollbackTarget t = new DeploymentHistory(store, clock).rollbackTarget(owner, repo, env);
+        RollbackTarget t = DeploymentHistory.of(store, clock).rollbackTarget(owner, repo, env);
         ObjectNode o = MAPPER.createObjectNode().put("project", owner + "/" + repo).put("environment", env);
         o.set("current", row(t.current()));
         o.set("target", row(t.target()));
@@ -187,7 +187,7 @@ public final class LiveReadApi {
 
     /** The delivery panel: DORA's figures of one project and environment over {@value #INSIGHTS_DAYS} days. */
     private ObjectNode insights(String owner, String repo, String environment) {
-        Insights i = new DeploymentHistory(store, clock).insights(owner, repo, environment,
+        Insights i = DeploymentHistory.of(store, clock).insights(owner, repo, environment,
                 Duration.ofDays(INSIGHTS_DAYS));
         ObjectNode o = MAPPER.createObjectNode().put("project", owner + "/" + repo).put("environment", environment)
                 .put("days", INSIGHTS_DAYS).put("deployments", i.deployments()).put("rollbacks", i.rollbacks())

@@ -38,7 +38,7 @@ class LiveHubTest {
 
     final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
     final ManualScheduler scheduler = new ManualScheduler(clock);
-    final InMemoryHistoryStore store = new InMemoryHistoryStore(clock);
+    final InMemoryHistoryStore store = InMemoryHistoryStore.of(clock);
     final ScriptedPollingSource source = new ScriptedPollingSource();
     final DeploymentTracker tracker = DeploymentTracker.builder(store).clock(clock).scheduler(scheduler)
             .executor(scheduler).discoverSources(false).source(source).instanceId("live").pollInterval(POLL)

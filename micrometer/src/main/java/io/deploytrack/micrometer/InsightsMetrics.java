@@ -64,7 +64,7 @@ public final class InsightsMetrics implements MeterBinder, AutoCloseable {
     private ScheduledFuture<?> scheduled;
 
     private InsightsMetrics(Builder b) {
-        this.history = new DeploymentHistory(b.store, b.clock);
+        this.history = DeploymentHistory.of(b.store, b.clock);
         this.targets = List.copyOf(b.targets);
         this.window = b.window;
         this.refresh = b.refresh;

@@ -10,16 +10,23 @@ import java.util.Objects;
  * Counts notification deliveries of {@code deploytrack-notify}: {@code deploytrack.notifications.failed} when a
  * delivery is given up on (its last attempt failed) and {@code deploytrack.notifications.delivered} when it reached its
  * receiver, both tagged with the channel's name. Attempts that will be retried are not counted. Register it with
- * {@code Notifier.builder(store).listener(new NotificationMetrics(registry))}; it needs {@code deploytrack-notify} on
+ * {@code Notifier.builder(store).listener(NotificationMetrics.of(registry))}; it needs {@code deploytrack-notify} on
  * the classpath (an optional dependency of this module).
  */
 public final class NotificationMetrics implements DeliveryListener {
     private final MeterRegistry registry;
 
     /**
+     * Counters in {@code registry}.
+     *
      * @param registry where the counters are registered
+     * @return the listener
      */
-    public NotificationMetrics(MeterRegistry registry) {
+    public static NotificationMetrics of(MeterRegistry registry) {
+        return new NotificationMetrics(registry);
+    }
+
+    private NotificationMetrics(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
     }
 

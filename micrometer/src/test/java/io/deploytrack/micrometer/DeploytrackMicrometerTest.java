@@ -13,7 +13,7 @@ import io.deploytrack.core.SourceException;
 import io.deploytrack.core.testkit.ManualClock;
 import io.deploytrack.core.testkit.ManualScheduler;
 import io.deploytrack.core.testkit.ScriptedPollingSource;
-import io.deploytrack.core.testkit.ScriptedSource;
+import io.deploytrack.core.testkit.ScriptedWatchingSource;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
@@ -61,7 +61,7 @@ class DeploytrackMicrometerTest {
 
     @Test
     void aCompletedDeploymentIsCountedTimedAndObservedWithLowCardinalityTags() {
-        HistoryStore store = micrometer.instrument(new InMemoryHistoryStore(clock));
+        HistoryStore store = micrometer.instrument(InMemoryHistoryStore.of(clock));
         ScriptedPollingSource source = new ScriptedPollingSource("ncp", null);
         CheckRef ref = source.ref("8001");
         source.script(ref, SourceException.transientFailure("503 from the gateway", null, null),
@@ -112,8 +112,8 @@ class DeploytrackMicrometerTest {
 
     @Test
     void aFailedDeploymentIsCountedUnderItsOwnStatus() {
-        HistoryStore store = micrometer.instrument(new InMemoryHistoryStore(clock));
-        ScriptedSource source = new ScriptedSource("kubernetes");
+        HistoryStore store = micrometer.instrument(InMemoryHistoryStore.of(clock));
+        ScriptedWatchingSource source = new ScriptedWatchingSource("kubernetes");
         CheckRef ref = source.ref("shop/web");
         DeploymentTracker tracker = tracker(store, source, "a");
         DeploymentHandle h = tracker.track(DeploymentRequest.builder("acme", "web", "abcdef1").build(), ref);
@@ -133,7 +133,7 @@ class DeploytrackMicrometerTest {
 
     @Test
     void gaugesCountRunningStaleAndHeldLeases() {
-        InMemoryHistoryStore raw = new InMemoryHistoryStore(clock);
+        InMemoryHistoryStore raw = InMemoryHistoryStore.of(clock);
         HistoryStore store = micrometer.instrument(raw);
         ScriptedPollingSource source = new ScriptedPollingSource("ncp", null);
         CheckRef stuck = source.ref("1");
@@ -143,9 +143,9 @@ class DeploytrackMicrometerTest {
         DeploymentTracker a = tracker(store, source, "a");
         micrometer.gauges(store, a).bindTo(meters);
         a.track(DeploymentRequest.builder("acme", "web", "abc1234").build(),
-                new CheckSpec("ncp", stuck, Duration.ofMinutes(1), null));
+                CheckSpec.of("ncp", stuck, Duration.ofMinutes(1), null));
         a.track(DeploymentRequest.builder("acme", "api", "abc1234").build(),
-                new CheckSpec("ncp", fine, Duration.ofHours(1), null));
+                CheckSpec.of("ncp", fine, Duration.ofHours(1), null));
         scheduler.runPending();
 
         assertThat(gauge(DeploytrackMeterNames.DEPLOYMENTS_RUNNING)).isEqualTo(2.0);
@@ -161,7 +161,7 @@ class DeploytrackMicrometerTest {
 
     @Test
     void anUnreadableStoreMakesTheStoreGaugesUnknownNotZero(@TempDir Path dir) {
-        DeploymentTracker a = tracker(new InMemoryHistoryStore(clock), new ScriptedPollingSource("ncp", null), "a");
+        DeploymentTracker a = tracker(InMemoryHistoryStore.of(clock), new ScriptedPollingSource("ncp", null), "a");
         JdbcHistoryStore closed = JdbcHistoryStore.sqlite(dir.resolve("deploytrack.db"));
         micrometer.gauges(closed, a).bindTo(meters);
         assertThat(gauge(DeploytrackMeterNames.DEPLOYMENTS_RUNNING)).isZero();
@@ -173,7 +173,7 @@ class DeploytrackMicrometerTest {
     @Test
     void withoutRegistriesNothingIsWrapped() {
         DeploytrackMicrometer none = DeploytrackMicrometer.builder().build();
-        InMemoryHistoryStore store = new InMemoryHistoryStore(clock);
+        InMemoryHistoryStore store = InMemoryHistoryStore.of(clock);
         ScriptedPollingSource source = new ScriptedPollingSource();
         assertThat(none.instrument(store)).isSameAs(store);
         assertThat(none.instrument(source)).isSameAs(source);

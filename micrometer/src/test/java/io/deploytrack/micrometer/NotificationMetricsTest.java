@@ -6,7 +6,7 @@ import io.deploytrack.core.Deployment;
 import io.deploytrack.core.DeploymentRequest;
 import io.deploytrack.core.DeploymentTracker;
 import io.deploytrack.core.Observation;
-import io.deploytrack.core.testkit.ScriptedSource;
+import io.deploytrack.core.testkit.ScriptedWatchingSource;
 import io.deploytrack.jdbc.JdbcHistoryStore;
 import io.deploytrack.notify.Notifier;
 import io.deploytrack.notify.SlackChannel;
@@ -34,10 +34,10 @@ class NotificationMetricsTest {
             slack.enqueue(new MockResponse().setBody("ok"));
             slack.enqueue(new MockResponse().setResponseCode(400).setBody("invalid_payload")); // permanent: given up at once
             slack.start();
-            ScriptedSource source = new ScriptedSource();
+            ScriptedWatchingSource source = new ScriptedWatchingSource();
             try (Notifier notifier = Notifier.builder(store)
                     .channel(SlackChannel.builder(slack.url("/services/T0/B0/x").uri()).name("ops-slack").build())
-                    .listener(new NotificationMetrics(registry)).build();
+                    .listener(NotificationMetrics.of(registry)).build();
                  DeploymentTracker tracker = DeploymentTracker.builder(store).discoverSources(false).source(source)
                          .build().start()) {
                 notifier.ensureRegistered();

@@ -177,7 +177,7 @@ public final class NcpDeployments {
             log.info("ncp_deployment_started project_id={} stage_id={} scenario_id={} history_id={} approval_required={}",
                     projectId, stageId, scenarioId, historyId, approval);
             try {
-                CheckSpec check = new CheckSpec(NcpStatusSource.TYPE,
+                CheckSpec check = CheckSpec.of(NcpStatusSource.TYPE,
                         NcpStatusSource.ref(projectId, historyId, stageId, scenarioId), timeout, approvalTimeout);
                 DeploymentRequest r = request.withAttribute(ATTRIBUTE_PROJECT_ID, Long.toString(projectId))
                         .withAttribute(ATTRIBUTE_STAGE_ID, Long.toString(stageId))

@@ -108,7 +108,7 @@ public record NcpEndpoint(URI baseUri, URI sourceBuildUri, URI sourcePipelineUri
             URI deploy = checked(parse(sourceDeploy, nameOf.apply(Service.SOURCEDEPLOY)), nameOf.apply(Service.SOURCEDEPLOY));
             e = preset(deploy);
             if (e == null) {
-                e = new NcpEndpoint(deploy);
+                e = NcpEndpoint.of(deploy);
             }
         }
         if (sourceBuild != null) {
@@ -161,22 +161,13 @@ public record NcpEndpoint(URI baseUri, URI sourceBuildUri, URI sourcePipelineUri
     }
 
     /**
-     * All three services at one base URI (a proxy that routes them).
-     *
-     * @param baseUri an http or https URI with a host
-     */
-    public NcpEndpoint(URI baseUri) {
-        this(baseUri, baseUri, baseUri);
-    }
-
-    /**
      * An endpoint at any base URI, for all three services.
      *
      * @param baseUri e.g. {@code http://127.0.0.1:8080}
      * @return the endpoint
      */
     public static NcpEndpoint of(URI baseUri) {
-        return new NcpEndpoint(baseUri);
+        return new NcpEndpoint(baseUri, baseUri, baseUri);
     }
 
     /**
@@ -187,7 +178,7 @@ public record NcpEndpoint(URI baseUri, URI sourceBuildUri, URI sourcePipelineUri
      * @throws IllegalArgumentException when it is not a valid URI
      */
     public static NcpEndpoint of(String baseUri) {
-        return new NcpEndpoint(parse(baseUri, "endpoint"));
+        return NcpEndpoint.of(parse(baseUri, "endpoint"));
     }
 
     /**

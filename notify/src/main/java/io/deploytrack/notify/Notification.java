@@ -1,6 +1,7 @@
 package io.deploytrack.notify;
 
 import io.deploytrack.core.Deployment;
+import io.deploytrack.core.DeploymentEvent;
 import io.deploytrack.core.DeploymentStatus;
 
 import java.time.Instant;
@@ -27,6 +28,6 @@ public record Notification(long deliveryId, long eventId, String eventType, Depl
 
     /** Whether an operator ended the deployment by hand ({@code deploytrack mark}). */
     public boolean isMarked() {
-        return "marked".equals(eventType);
+        return DeploymentEvent.Type.MARKED.word().equals(eventType);
     }
 }

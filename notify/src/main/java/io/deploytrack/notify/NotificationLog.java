@@ -17,7 +17,11 @@ public final class NotificationLog {
     private final Clock clock;
 
     /** The delivery log of this store's database. */
-    public NotificationLog(JdbcHistoryStore store) {
+    public static NotificationLog of(JdbcHistoryStore store) {
+        return new NotificationLog(store);
+    }
+
+    private NotificationLog(JdbcHistoryStore store) {
         Objects.requireNonNull(store, "store");
         this.table = new DeliveryTable(store.transactions());
         this.clock = store.transactions().clock();

@@ -2,6 +2,7 @@ package io.deploytrack.notify;
 
 import io.deploytrack.core.KeyValueLog;
 import io.deploytrack.core.Deployment;
+import io.deploytrack.core.support.Backoff;
 import io.deploytrack.jdbc.JdbcHistoryStore;
 import io.deploytrack.notify.internal.DeliveryTable;
 import org.slf4j.Logger;
@@ -65,14 +66,7 @@ public final class Notifier implements AutoCloseable {
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
     private final boolean ownScheduler;
-    private final String instanceId;
-    private final Duration pollInterval;
-    private final int maxAttempts;
-    private final Duration firstBackoff;
-    private final Duration maxBackoff;
-    private final double jitter;
-    private final Duration leaseDuration;
-    private final int batchSize;
+    private final NotifierSettings settings;
     private final Random random;
     private final List<DeliveryListener> listeners;
     private final boolean commitOrderedIds;
@@ -94,14 +88,7 @@ public final class Notifier implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.instanceId = b.instanceId != null ? b.instanceId : "notify-" + UUID.randomUUID();
-        this.pollInterval = b.pollInterval;
-        this.maxAttempts = b.maxAttempts;
-        this.firstBackoff = b.firstBackoff;
-        this.maxBackoff = b.maxBackoff;
-        this.jitter = b.jitter;
-        this.leaseDuration = b.leaseDuration;
-        this.batchSize = b.batchSize;
+        this.settings = b.settings();
         this.random = b.random;
         this.listeners = List.copyOf(b.listeners);
         // SQLite: one writer at a time, so event ids are committed in order and a position can pass them at once.
@@ -120,7 +107,7 @@ public final class Notifier implements AutoCloseable {
     public synchronized Notifier start() {
         ensureRegistered();
         if (ticking == null) {
-            ticking = scheduler.scheduleWithFixedDelay(this::tick, 0, pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+            ticking = scheduler.scheduleWithFixedDelay(this::tick, 0, settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
         }
         return this;
     }
@@ -136,9 +123,14 @@ public final class Notifier implements AutoCloseable {
         }
     }
 
+    /** The settings this notifier runs with. */
+    public NotifierSettings settings() {
+        return settings;
+    }
+
     /** This notifier's lease owner name in the delivery log. */
     public String instanceId() {
-        return instanceId;
+        return settings.instanceId();
     }
 
     /** The channels, by name. */
@@ -148,7 +140,7 @@ public final class Notifier implements AutoCloseable {
 
     /** The delivery log of this notifier's database. */
     public NotificationLog log() {
-        return new NotificationLog(store);
+        return NotificationLog.of(store);
     }
 
     private void tick() {
@@ -186,9 +178,10 @@ public final class Notifier implements AutoCloseable {
                     scans.computeIfAbsent(ch.name(), k -> new ArrayDeque<>()).addLast(new long[]{System.nanoTime(), newest});
                 }
             }
-            claimed = table.claim(new ArrayList<>(channels.keySet()), instanceId, now, leaseDuration.toMillis(), batchSize);
+            claimed = table.claim(new ArrayList<>(channels.keySet()), settings.instanceId(), now,
+                    settings.leaseDuration().toMillis(), settings.batchSize());
         } catch (RuntimeException e) {
-            KeyValueLog.event(LOG, Level.WARN, "notification_round_failed", "instance", instanceId, "error", e);
+            KeyValueLog.event(LOG, Level.WARN, "notification_round_failed", "instance", settings.instanceId(), "error", e);
             return CompletableFuture.failedFuture(e);
         }
         Map<Long, Optional<Deployment>> deployments = new HashMap<>();
@@ -253,7 +246,7 @@ public final class Notifier implements AutoCloseable {
             case DELIVERED -> status = DeliveryStatus.DELIVERED;
             case FAILED -> status = DeliveryStatus.FAILED;
             default -> {
-                if (attempt >= maxAttempts) {
+                if (attempt >= settings.maxAttempts()) {
                     status = DeliveryStatus.FAILED;
                 } else {
                     status = DeliveryStatus.PENDING;
@@ -263,7 +256,7 @@ public final class Notifier implements AutoCloseable {
         }
         boolean held;
         try {
-            held = table.record(c.id(), instanceId, status, next, r.error(), now, c.deploymentId(), r.attributes());
+            held = table.record(c.id(), settings.instanceId(), status, next, r.error(), now, c.deploymentId(), r.attributes());
         } catch (RuntimeException e) {
             // not recorded: the lease expires and the delivery is attempted again (the at-least-once edge)
             KeyValueLog.event(LOG, Level.WARN, "notification_record_failed", "delivery_id", c.id(), "channel", c.channel(),
@@ -299,13 +292,9 @@ public final class Notifier implements AutoCloseable {
         if (retryAfter != null && !retryAfter.isNegative()) {
             return retryAfter;
         }
-        long base = firstBackoff.toMillis() << Math.min(20, attempt - 1);
-        long capped = Math.min(base, maxBackoff.toMillis());
-        double factor;
         synchronized (random) {
-            factor = 1 + jitter * (2 * random.nextDouble() - 1);
+            return settings.backoff().delay(attempt, random::nextDouble);
         }
-        return Duration.ofMillis(Math.max(1, Math.round(capped * factor)));
     }
 
     private static String describe(Throwable e) {
@@ -361,9 +350,10 @@ public final class Notifier implements AutoCloseable {
             // what is not recorded stays leased until the lease expires
         }
         try {
-            table.release(instanceId);
+            table.release(settings.instanceId());
         } catch (RuntimeException e) {
-            KeyValueLog.event(LOG, Level.WARN, "notification_release_failed", "instance", instanceId, "error", e);
+            KeyValueLog.event(LOG, Level.WARN, "notification_release_failed", "instance", settings.instanceId(),
+                    "error", e);
         }
         if (ownScheduler) {
             scheduler.shutdownNow();
@@ -372,7 +362,7 @@ public final class Notifier implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Notifier[instance=" + instanceId + ", channels=" + channels.keySet() + "]";
+        return "Notifier[instance=" + settings.instanceId() + ", channels=" + channels.keySet() + "]";
     }
 
     /** Configuration of a {@link Notifier}. */
@@ -442,10 +432,7 @@ public final class Notifier implements AutoCloseable {
 
         /** Attempts before a delivery is {@code failed} (default 10). */
         public Builder maxAttempts(int attempts) {
-            if (attempts < 1) {
-                throw new IllegalArgumentException("maxAttempts " + attempts + " is not usable: expected 1 or more");
-            }
-            this.maxAttempts = attempts;
+            this.maxAttempts = NotifierSettings.maxAttempts(attempts);
             return this;
         }
 
@@ -476,10 +463,7 @@ public final class Notifier implements AutoCloseable {
 
         /** How many deliveries one round claims at most (default 50). */
         public Builder batchSize(int size) {
-            if (size < 1) {
-                throw new IllegalArgumentException("batchSize " + size + " is not usable: expected 1 or more");
-            }
-            this.batchSize = size;
+            this.batchSize = NotifierSettings.batchSize(size);
             return this;
         }
 
@@ -508,11 +492,13 @@ public final class Notifier implements AutoCloseable {
             return new Notifier(this);
         }
 
+        private NotifierSettings settings() {
+            return new NotifierSettings(instanceId != null ? instanceId : "notify-" + UUID.randomUUID(), pollInterval,
+                    maxAttempts, Backoff.of(firstBackoff, maxBackoff, jitter), leaseDuration, batchSize);
+        }
+
         private static Duration positive(String what, Duration d) {
-            if (d == null || d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(what + " " + d + " is not usable: expected a positive duration");
-            }
-            return d;
+            return NotifierSettings.positive(what, d);
         }
     }
 }

@@ -203,7 +203,7 @@ class ChannelRequestsTest {
             // an operator ends another one by hand: its status goes to a GitHub deployment created for it then
             DeploymentHandle h = t.start(DeploymentRequest.builder("acme", "web", "cccccccc").environment("staging").build(), "x");
             assertThat(notifier.awaitDelivered(List.of(h.id()), Duration.ofSeconds(20))).isTrue();
-            cancelled = new DeploymentHistory(store, java.time.Clock.systemUTC())
+            cancelled = DeploymentHistory.of(store, java.time.Clock.systemUTC())
                     .mark(h.id(), DeploymentStatus.CANCELLED, "alice: superseded by a hotfix", null);
             assertThat(notifier.awaitDelivered(List.of(h.id()), Duration.ofSeconds(20))).isTrue();
         }
@@ -269,7 +269,7 @@ class ChannelRequestsTest {
         assertThat(JSON.readTree(only.getBody().readUtf8()).get("text").asText())
                 .isEqualTo("acme/web deployed to production in 5 s");
         assertThat(server.getRequestCount()).isEqualTo(1);
-        assertThat(new NotificationLog(store).ofDeployment(repaired.id())).isEmpty();
-        assertThat(new NotificationLog(store).list(null, 100)).extracting(Delivery::deploymentId).containsExactly(web.id());
+        assertThat(NotificationLog.of(store).ofDeployment(repaired.id())).isEmpty();
+        assertThat(NotificationLog.of(store).list(null, 100)).extracting(Delivery::deploymentId).containsExactly(web.id());
     }
 }

@@ -85,7 +85,7 @@ class CrashSafetyTest {
                     .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
             try {
                 assertThat(inFlightArrived.await(60, TimeUnit.SECONDS)).as("the child sent its third delivery").isTrue();
-                NotificationLog log = new NotificationLog(store);
+                NotificationLog log = NotificationLog.of(store);
                 assertThat(log.list(DeliveryStatus.DELIVERED, 10)).hasSize(2);
                 assertThat(log.list(DeliveryStatus.PENDING, 10)).hasSize(3);
                 child.destroyForcibly(); // SIGKILL
@@ -100,7 +100,7 @@ class CrashSafetyTest {
             try (Notifier survivor = Notifier.builder(store).channel(channel).pollInterval(Duration.ofMillis(100)).build()) {
                 assertThat(survivor.awaitDelivered(ids, Duration.ofSeconds(60))).isTrue();
             }
-            List<Delivery> all = new NotificationLog(store).list(null, 10);
+            List<Delivery> all = NotificationLog.of(store).list(null, 10);
             assertThat(all).hasSize(5).allSatisfy(d -> {
                 assertThat(d.status()).isEqualTo(DeliveryStatus.DELIVERED);
                 // the interrupted attempt was never recorded: each row counts one attempt

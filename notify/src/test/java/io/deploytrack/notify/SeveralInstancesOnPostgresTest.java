@@ -104,7 +104,7 @@ class SeveralInstancesOnPostgresTest {
             writers.shutdown();
             assertThat(ids).hasSize(300).doesNotHaveDuplicates();
 
-            NotificationLog log = new NotificationLog(stores.get(0));
+            NotificationLog log = NotificationLog.of(stores.get(0));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
             while (log.list(DeliveryStatus.DELIVERED, 2000).size() < 900 && System.nanoTime() < deadline) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));

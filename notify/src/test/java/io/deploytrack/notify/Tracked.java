@@ -6,7 +6,7 @@ import io.deploytrack.core.DeploymentRequest;
 import io.deploytrack.core.DeploymentTracker;
 import io.deploytrack.core.HistoryStore;
 import io.deploytrack.core.Observation;
-import io.deploytrack.core.testkit.ScriptedSource;
+import io.deploytrack.core.testkit.ScriptedWatchingSource;
 
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 final class Tracked implements AutoCloseable {
     static final Instant START = Instant.parse("2026-03-01T10:00:00Z");
 
-    final ScriptedSource source = new ScriptedSource();
+    final ScriptedWatchingSource source = new ScriptedWatchingSource();
     final DeploymentTracker tracker;
 
     Tracked(HistoryStore store) {

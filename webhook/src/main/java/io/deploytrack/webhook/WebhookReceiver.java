@@ -70,7 +70,7 @@ public final class WebhookReceiver {
     /** How long a sender is asked to wait before it sends a delivery again that the store could not keep. */
     static final Duration RETRY_AFTER = Duration.ofSeconds(5);
 
-    private final WebhookSource source;
+    private final WebhookPushSource source;
     private final List<String> secrets;
     private final Duration tolerance;
     private final int maxBodyBytes;
@@ -78,7 +78,7 @@ public final class WebhookReceiver {
     private final String githubAttribute;
     private final Deliveries deliveries;
 
-    WebhookReceiver(WebhookSource source, List<String> secrets, Duration tolerance, int maxBodyBytes, Clock clock,
+    WebhookReceiver(WebhookPushSource source, List<String> secrets, Duration tolerance, int maxBodyBytes, Clock clock,
                     String githubAttribute, int replayCapacity) {
         this.source = source;
         this.secrets = List.copyOf(secrets);
@@ -246,7 +246,7 @@ public final class WebhookReceiver {
     }
 
     private static WebhookResponse answered(int status, String word, String detail, String ids) {
-        return new WebhookResponse(status, "{\"status\":" + WebhookResponse.quote(word) + ",\"detail\":"
+        return WebhookResponse.of(status, "{\"status\":" + WebhookResponse.quote(word) + ",\"detail\":"
                 + WebhookResponse.quote(detail) + ",\"deployments\":[" + ids + "]}");
     }
 

@@ -31,12 +31,12 @@ public record WebhookResponse(int status, String body, Map<String, String> heade
     }
 
     /** An answer without headers of its own. */
-    public WebhookResponse(int status, String body) {
-        this(status, body, Map.of());
+    public static WebhookResponse of(int status, String body) {
+        return new WebhookResponse(status, body, Map.of());
     }
 
     static WebhookResponse error(int status, String reason) {
-        return new WebhookResponse(status, "{\"error\":" + quote(reason) + "}");
+        return WebhookResponse.of(status, "{\"error\":" + quote(reason) + "}");
     }
 
     /** 503: nothing was kept; the sender sends the same delivery again after {@code retryAfter} (whole seconds). */
@@ -46,7 +46,7 @@ public record WebhookResponse(int status, String body, Map<String, String> heade
     }
 
     static WebhookResponse status(int status, String word, String detail) {
-        return new WebhookResponse(status, "{\"status\":" + quote(word)
+        return WebhookResponse.of(status, "{\"status\":" + quote(word)
                 + (detail == null ? "" : ",\"detail\":" + quote(detail)) + "}");
     }
 

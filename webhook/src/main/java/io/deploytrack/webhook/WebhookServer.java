@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A running standalone receiver ({@link WebhookSource#listen}); close it to stop.
+ * A running standalone receiver ({@link WebhookPushSource#listen}); close it to stop.
  *
  * <p>A small HTTP/1.1 server of its own on a {@link ServerSocket}, only what a webhook receiver needs: one request per
  * connection ({@code Connection: close}), a POST body of its {@code Content-Length} within the receiver's limit,

@@ -64,7 +64,7 @@ class WebhookDurabilityTest {
     private final Logger webhookLog = (Logger) LoggerFactory.getLogger("io.deploytrack.webhook");
     private Path file;
     private JdbcHistoryStore store;
-    private WebhookSource webhook;
+    private WebhookPushSource webhook;
     private DeploymentTracker tracker;
     private WebhookServer server;
 
@@ -75,7 +75,7 @@ class WebhookDurabilityTest {
         file = dir.resolve("deploytrack.db");
         // a short busy timeout: a write behind another connection's lock fails in 200 ms instead of 30 s
         store = JdbcHistoryStore.builder().sqlite(file).clock(clock).busyTimeout(Duration.ofMillis(200)).build();
-        webhook = WebhookSource.builder().secret(SECRET).clock(clock).build();
+        webhook = WebhookPushSource.builder().secret(SECRET).clock(clock).build();
         tracker = DeploymentTracker.builder(store).clock(clock).scheduler(scheduler).executor(scheduler)
                 .discoverSources(false).pollInterval(Duration.ofSeconds(5)).pollJitter(0)
                 .leaseDuration(Duration.ofSeconds(30)).source(ncp).source(webhook)

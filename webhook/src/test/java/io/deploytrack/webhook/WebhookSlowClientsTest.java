@@ -67,8 +67,8 @@ class WebhookSlowClientsTest {
         store.close();
     }
 
-    private WebhookServer serve(WebhookSource.Builder b) {
-        WebhookSource webhook = b.secret(SECRET).clock(clock).build();
+    private WebhookServer serve(WebhookPushSource.Builder b) {
+        WebhookPushSource webhook = b.secret(SECRET).clock(clock).build();
         tracker = DeploymentTracker.builder(store).clock(clock).scheduler(scheduler).executor(scheduler)
                 .discoverSources(false).pollInterval(Duration.ofSeconds(5)).pollJitter(0)
                 .source(ncp).source(webhook).build().start();
@@ -102,7 +102,7 @@ class WebhookSlowClientsTest {
 
     @Test
     void fourIdleHalfOpenConnectionsDoNotStallASignedPush() throws Exception {
-        WebhookServer server = serve(WebhookSource.builder()); // default limits and timeouts (10 s for headers)
+        WebhookServer server = serve(WebhookPushSource.builder()); // default limits and timeouts (10 s for headers)
         DeploymentHandle h = running();
         for (int i = 0; i < 4; i++) {
             halfOpen(server);
@@ -125,7 +125,7 @@ class WebhookSlowClientsTest {
 
     @Test
     void aSlowlorisConnectionIsAnswered408AndClosedAfterTheHeaderTimeout() throws Exception {
-        WebhookServer server = serve(WebhookSource.builder().headerTimeout(Duration.ofMillis(200)));
+        WebhookServer server = serve(WebhookPushSource.builder().headerTimeout(Duration.ofMillis(200)));
         Socket slow = halfOpen(server);
 
         String answer = untilClosed(slow);
@@ -136,7 +136,7 @@ class WebhookSlowClientsTest {
 
     @Test
     void aBodyThatStopsHalfWayIsAnswered408AfterTheBodyTimeoutAndWritesNothing() throws Exception {
-        WebhookServer server = serve(WebhookSource.builder().bodyTimeout(Duration.ofMillis(200)));
+        WebhookServer server = serve(WebhookPushSource.builder().bodyTimeout(Duration.ofMillis(200)));
         DeploymentHandle h = running();
         Socket s = new Socket("127.0.0.1", server.port());
         open.add(s);
@@ -149,7 +149,7 @@ class WebhookSlowClientsTest {
 
     @Test
     void connectionsOverTheLimitPerAddressAreRefused503WithRetryAfter() throws Exception {
-        WebhookServer server = serve(WebhookSource.builder().maxConnections(8, 2));
+        WebhookServer server = serve(WebhookPushSource.builder().maxConnections(8, 2));
         DeploymentHandle h = running();
         Socket first = halfOpen(server);
         halfOpen(server);
@@ -172,14 +172,14 @@ class WebhookSlowClientsTest {
 
     @Test
     void theHostIsTheAddressBoundAndAForeignOneIsRefusedNamingIt() {
-        WebhookServer server = serve(WebhookSource.builder());
+        WebhookServer server = serve(WebhookPushSource.builder());
         assertThat(server.host()).isEqualTo("127.0.0.1");
-        WebhookSource other = WebhookSource.builder().secret(SECRET).build();
+        WebhookPushSource other = WebhookPushSource.builder().secret(SECRET).build();
         assertThatThrownBy(() -> other.listen("203.0.113.7", 0, "/hooks")) // TEST-NET-3: never this machine's
                 .isInstanceOf(UncheckedIOException.class).hasMessageContaining("203.0.113.7");
-        assertThatThrownBy(() -> WebhookSource.builder().maxConnections(4, 5))
+        assertThatThrownBy(() -> WebhookPushSource.builder().maxConnections(4, 5))
                 .hasMessageContaining("per address 5 is not usable");
-        assertThatThrownBy(() -> WebhookSource.builder().headerTimeout(Duration.ZERO))
+        assertThatThrownBy(() -> WebhookPushSource.builder().headerTimeout(Duration.ZERO))
                 .hasMessageContaining("headerTimeout PT0S is not usable");
     }
 }

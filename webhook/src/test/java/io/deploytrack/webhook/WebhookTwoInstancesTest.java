@@ -56,8 +56,8 @@ class WebhookTwoInstancesTest {
         };
         try (JdbcHistoryStore storeA = JdbcHistoryStore.builder().dataSource(pg.hikari("a", 4)).clock(clock).build();
              JdbcHistoryStore storeB = JdbcHistoryStore.builder().dataSource(pg.hikari("b", 4)).clock(clock).build()) {
-            WebhookSource hookA = WebhookSource.builder().secret(SECRET).clock(clock).build();
-            WebhookSource hookB = WebhookSource.builder().secret(SECRET).clock(clock).build();
+            WebhookPushSource hookA = WebhookPushSource.builder().secret(SECRET).clock(clock).build();
+            WebhookPushSource hookB = WebhookPushSource.builder().secret(SECRET).clock(clock).build();
             try (DeploymentTracker a = instance(storeA, schedA, clock, ncp, hookA, counting, "a").start();
                  DeploymentTracker b = instance(storeB, schedB, clock, ncp, hookB, counting, "b").start();
                  WebhookServer serverA = hookA.listen(0, "/hooks");
@@ -126,7 +126,7 @@ class WebhookTwoInstancesTest {
         };
         try (JdbcHistoryStore storeA = JdbcHistoryStore.builder().dataSource(pg.hikari("a", 4)).clock(clock).build();
              JdbcHistoryStore storeB = JdbcHistoryStore.builder().dataSource(pg.hikari("b", 4)).clock(clock).build()) {
-            WebhookSource hookB = WebhookSource.builder().secret(SECRET).clock(clock).build();
+            WebhookPushSource hookB = WebhookPushSource.builder().secret(SECRET).clock(clock).build();
             try (DeploymentTracker a = DeploymentTracker.builder(storeA).clock(clock).scheduler(schedA).executor(schedA)
                     .discoverSources(false).pollInterval(Duration.ofSeconds(30)).pollJitter(0)
                     .leaseDuration(Duration.ofSeconds(30)).instanceId("a").source(ncp).listener(counting).build()
@@ -167,7 +167,7 @@ class WebhookTwoInstancesTest {
     }
 
     private static DeploymentTracker instance(JdbcHistoryStore store, ManualScheduler sched, ManualClock clock,
-                                              ScriptedPollingSource ncp, WebhookSource hook,
+                                              ScriptedPollingSource ncp, WebhookPushSource hook,
                                               DeploymentListener listener, String id) {
         return DeploymentTracker.builder(store).clock(clock).scheduler(sched).executor(sched).discoverSources(false)
                 .pollInterval(Duration.ofSeconds(5)).pollJitter(0).leaseDuration(Duration.ofSeconds(30))

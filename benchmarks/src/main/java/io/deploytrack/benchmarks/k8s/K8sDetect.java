@@ -87,7 +87,7 @@ public final class K8sDetect {
             }
         };
         try (KubernetesClient client = server.createClient(); JdbcHistoryStore store = JdbcHistoryStore.sqlite(file)) {
-            KubernetesStatusSource source = new KubernetesStatusSource(client);
+            KubernetesStatusSource source = KubernetesStatusSource.of(client);
             DeploymentTracker tracker = DeploymentTracker.builder(store).source(source).discoverSources(false)
                     .listener(listener).build().start();
             try {

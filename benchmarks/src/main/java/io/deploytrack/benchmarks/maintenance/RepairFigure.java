@@ -80,7 +80,7 @@ public final class RepairFigure {
                     throw new IllegalStateException(e);
                 }
                 long m0 = System.nanoTime();
-                new DeploymentHistory(other, NOW).mark(marked, DeploymentStatus.SUCCESS,
+                DeploymentHistory.of(other, NOW).mark(marked, DeploymentStatus.SUCCESS,
                         "benchmark: another writer during repair", null);
                 return System.nanoTime() - m0;
             });

@@ -17,7 +17,7 @@ import io.deploytrack.core.Observation;
 import io.deploytrack.core.PollingSource;
 import io.deploytrack.jdbc.JdbcHistoryStore;
 import io.deploytrack.webhook.WebhookServer;
-import io.deploytrack.webhook.WebhookSource;
+import io.deploytrack.webhook.WebhookPushSource;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -37,7 +37,7 @@ import java.util.function.Consumer;
 
 /**
  * {@code webhook.detect}: {@code deployments} deployments tracked at once into SQLite by the real tracker, each check
- * pushed by a {@link WebhookSource} listening on its standalone server and polled (interval {@code pollInterval}) as
+ * pushed by a {@link WebhookPushSource} listening on its standalone server and polled (interval {@code pollInterval}) as
  * the safety net. Signed callbacks ending them are POSTed over HTTP at {@code pushesPerSecond}, from 8 senders
  * (a new connection per callback: the receiver answers each with {@code Connection: close}); measured: from just
  * before the POST to the moment {@code onCompleted} ran (after the terminal row was committed). A fifth as many pushed deployments go first as a warm-up and are not counted.
@@ -94,7 +94,7 @@ public final class WebhookDetect {
             }
         };
         FlippingSource polled = new FlippingSource();
-        WebhookSource webhook = WebhookSource.builder().secret(SECRET).build();
+        WebhookPushSource webhook = WebhookPushSource.builder().secret(SECRET).build();
         try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(file);
              DeploymentTracker tracker = DeploymentTracker.builder(store).source(polled).source(webhook)
                      .discoverSources(false).pollInterval(pollInterval).defaultTimeout(Duration.ofMinutes(30))
@@ -136,7 +136,7 @@ public final class WebhookDetect {
         }
     }
 
-    private List<DeploymentHandle> track(DeploymentTracker tracker, WebhookSource webhook, String prefix, boolean push,
+    private List<DeploymentHandle> track(DeploymentTracker tracker, WebhookPushSource webhook, String prefix, boolean push,
                                          int count) {
         List<DeploymentHandle> handles = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {

@@ -125,7 +125,7 @@ final class BuiltInSources {
                 return Optional.empty();
             }
             try {
-                return Optional.of(KubernetesStatusSource.fromDefaultConfig());
+                return Optional.of(KubernetesStatusSource.fromEnvironment());
             } catch (KubernetesClientException e) {
                 return Optional.empty();
             }

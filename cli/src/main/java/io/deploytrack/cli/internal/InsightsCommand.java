@@ -62,7 +62,7 @@ final class InsightsCommand extends BaseCommand {
         InsightsSettings settings = InsightsSettings.defaults().withFixWindow(fixWindow).withResolver(resolver);
         List<Insights> all = new ArrayList<>();
         try (Database db = openExisting()) {
-            DeploymentHistory history = new DeploymentHistory(db.store(), context().clock());
+            DeploymentHistory history = DeploymentHistory.of(db.store(), context().clock());
             for (String[] t : targets(db, from)) {
                 try {
                     all.add(history.insights(t[0], t[1], t[2], from, to, settings));

@@ -77,7 +77,7 @@ final class KubernetesCommand extends BaseCommand {
                 source = k;
             } else {
                 try {
-                    source = KubernetesStatusSource.fromDefaultConfig();
+                    source = KubernetesStatusSource.fromEnvironment();
                     owned = true;
                 } catch (KubernetesClientException e) {
                     throw new CliException(ExitCodes.FAILURE, "cannot configure a Kubernetes client (kubeconfig or "
@@ -87,7 +87,7 @@ final class KubernetesCommand extends BaseCommand {
             try (Database db = openOrCreate()) {
                 CheckRef ref;
                 try {
-                    ref = generation != null ? KubernetesStatusSource.ref(new RolloutTarget(kind, namespace, name, generation))
+                    ref = generation != null ? KubernetesStatusSource.ref(RolloutTarget.of(kind, namespace, name, generation))
                             : source.currentRef(kind, namespace, name);
                 } catch (WorkloadNotFoundException | UnfollowableWorkloadException e) {
                     throw new CliException(ExitCodes.FAILURE, e.getMessage(), e);

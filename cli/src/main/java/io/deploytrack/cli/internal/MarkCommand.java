@@ -34,7 +34,7 @@ final class MarkCommand extends BaseCommand {
             throw usage("--reason is empty: say who decided it and why");
         }
         try (Database db = openExisting()) {
-            Deployment d = new DeploymentHistory(db.store(), context().clock()).mark(id, status, reason.strip(), at);
+            Deployment d = DeploymentHistory.of(db.store(), context().clock()).mark(id, status, reason.strip(), at);
             out().println("deployment #" + d.id() + " (" + Format.label(d) + ") marked " + d.status().word()
                     + " at " + Format.time(d.completedAt()) + ": " + reason.strip());
         }

@@ -218,7 +218,7 @@ final class NcpCommand extends BaseCommand {
                     .withAttribute(NcpDeployments.ATTRIBUTE_PROJECT_ID, Long.toString(shared.projectId))
                     .withAttribute(NcpDeployments.ATTRIBUTE_HISTORY_ID, Long.toString(historyId));
             NcpStatusSource source = source(this, shared.endpoint, shared.interval);
-            CheckSpec check = new CheckSpec(NcpStatusSource.TYPE, NcpStatusSource.ref(shared.projectId, historyId),
+            CheckSpec check = CheckSpec.of(NcpStatusSource.TYPE, NcpStatusSource.ref(shared.projectId, historyId),
                     shared.timeout, shared.approvalTimeout);
             try (Database db = openOrCreate()) {
                 return Tracking.track(this, db, source, new Tracking.Plan(Tracking.recordAndFollow(request, check),

@@ -2,6 +2,7 @@ package io.deploytrack.cli.internal;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.deploytrack.core.DeploymentEvent;
 import io.deploytrack.notify.Delivery;
 import io.deploytrack.notify.DeliveryStatus;
 import io.deploytrack.notify.NotificationLog;
@@ -43,7 +44,7 @@ final class NotificationsCommand extends BaseCommand {
         }
         List<Delivery> rows;
         try (Database db = openExisting()) {
-            rows = new NotificationLog(db.store()).list(filter, limit);
+            rows = NotificationLog.of(db.store()).list(filter, limit);
         }
         PrintWriter out = out();
         if (json) {
@@ -59,7 +60,7 @@ final class NotificationsCommand extends BaseCommand {
         out.println(Format.pad("ID", 7) + Format.pad("STATUS", 11) + Format.pad("CHANNEL", 10) + Format.pad("DEPLOY", 8)
                 + Format.pad("EVENT", 20) + Format.pad("ATTEMPTS", 9) + Format.pad("AT", 22) + "LAST ERROR");
         for (Delivery d : rows) {
-            String event = d.eventType() + (d.eventStatus() == null || d.eventType().equals("started") ? ""
+            String event = d.eventType() + (d.eventStatus() == null || d.eventType().equals(DeploymentEvent.Type.STARTED.word()) ? ""
                     : " " + d.eventStatus().word());
             String at = Format.time(d.status() == DeliveryStatus.DELIVERED ? d.deliveredAt() : d.nextAttemptAt());
             out.println(Format.pad(String.valueOf(d.id()), 7) + Format.pad(d.status().word(), 11)
@@ -108,7 +109,7 @@ final class NotificationsCommand extends BaseCommand {
             }
             PrintWriter out = out();
             try (Database db = openExisting()) {
-                NotificationLog log = new NotificationLog(db.store());
+                NotificationLog log = NotificationLog.of(db.store());
                 if (failed) {
                     List<Delivery> queued = log.redeliverFailed("deploytrack notifications redeliver --failed");
                     out.println(queued.isEmpty() ? "no failed notifications" : "queued again: " + queued.size()

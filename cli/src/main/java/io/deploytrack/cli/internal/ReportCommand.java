@@ -80,7 +80,7 @@ final class ReportCommand extends BaseCommand {
                 }
                 q = q.next();
             }
-            DeploymentHistory history = new DeploymentHistory(db.store(), context().clock());
+            DeploymentHistory history = DeploymentHistory.of(db.store(), context().clock());
             TreeSet<String> pairs = new TreeSet<>();
             all.forEach(d -> pairs.add(d.owner() + "\u0000" + d.repo() + "\u0000" + d.environment()));
             for (String p : pairs) {

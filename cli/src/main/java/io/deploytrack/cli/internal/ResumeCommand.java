@@ -133,7 +133,7 @@ final class ResumeCommand extends BaseCommand {
             DeploymentCheck check = new DeploymentCheck(ref.get().type(), ref.get(), DeploymentStatus.RUNNING, d.startedAt(),
                     null, now.plus(timeout), null, false, null, timeout, Duration.ofHours(24));
             boolean attached = db.store().update(new DeploymentUpdate(d.id(), DeploymentStatus.RUNNING, null, null, null,
-                    null, null, null, List.of(check), List.of(DeploymentEvent.of(d.id(), now, "check_added", check.name(),
+                    null, null, null, List.of(check), List.of(DeploymentEvent.of(d.id(), now, DeploymentEvent.Type.CHECK_ADDED, check.name(),
                     null, null, null, "followed at " + ref.get().type() + " by the ids in its columns (" + ref.get() + ")"))));
             if (attached) {
                 out.println("#" + d.id() + " " + Format.label(d) + ": no check, but its columns name " + ref.get()

@@ -27,7 +27,7 @@ final class RollbackTargetCommand extends BaseCommand {
     public Integer call() {
         RollbackTarget t;
         try (Database db = openExisting()) {
-            t = new DeploymentHistory(db.store(), context().clock()).rollbackTarget(project.owner(), project.repo(), environment);
+            t = DeploymentHistory.of(db.store(), context().clock()).rollbackTarget(project.owner(), project.repo(), environment);
         }
         if (json) {
             // stdout stays the target's object; what was passed over goes to stderr, one line each

@@ -7,7 +7,7 @@ import io.deploytrack.core.HistoryQuery;
 import io.deploytrack.core.LeaseInfo;
 import io.deploytrack.notify.ChannelsFromEnvironment;
 import io.deploytrack.webhook.WebhookServer;
-import io.deploytrack.webhook.WebhookSource;
+import io.deploytrack.webhook.WebhookPushSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -102,7 +102,7 @@ final class WebhookCommand implements Callable<Integer> {
             }
             List<String> secrets = secrets();
             PrintWriter out = out();
-            WebhookSource webhook = WebhookSource.builder().secrets(secrets).clock(context().clock()).build();
+            WebhookPushSource webhook = WebhookPushSource.builder().secrets(secrets).clock(context().clock()).build();
             try (Database db = openExisting();
                  Sources sources = Sources.available(context(), interval);
                  Progress progress = new Progress(out, context().terminal(), context().clock())) {

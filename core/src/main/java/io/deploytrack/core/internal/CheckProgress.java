@@ -28,16 +28,16 @@ final class CheckProgress implements ObservationSink {
     private final TrackerTime time;
     private final Workers workers;
     private final Concluder concluder;
-    private final Notifier notifier;
+    private final ListenerDispatch dispatch;
     private final HeldPushes held;
 
-    CheckProgress(HistoryStore store, TrackerTime time, Workers workers, Concluder concluder, Notifier notifier,
+    CheckProgress(HistoryStore store, TrackerTime time, Workers workers, Concluder concluder, ListenerDispatch dispatch,
                   HeldPushes held) {
         this.store = store;
         this.time = time;
         this.workers = workers;
         this.concluder = concluder;
-        this.notifier = notifier;
+        this.dispatch = dispatch;
         this.held = held;
     }
 
@@ -48,7 +48,7 @@ final class CheckProgress implements ObservationSink {
                 apply(t, checkName, o);
             }
         }
-        notifier.flush(t);
+        dispatch.flush(t);
     }
 
     @Override
@@ -74,7 +74,7 @@ final class CheckProgress implements ObservationSink {
                 }
             }
         }
-        notifier.flush(t);
+        dispatch.flush(t);
     }
 
     @Override
@@ -93,7 +93,7 @@ final class CheckProgress implements ObservationSink {
         synchronized (t) {
             ended = !t.open() || workers.closed() || endNotFound(t, checkName, message);
         }
-        notifier.flush(t);
+        dispatch.flush(t);
         return ended;
     }
 
@@ -131,7 +131,7 @@ final class CheckProgress implements ObservationSink {
                 timeOut(t, checkName);
             }
         }
-        notifier.flush(t);
+        dispatch.flush(t);
     }
 
     private void apply(Tracked t, String checkName, Observation o) {
@@ -176,10 +176,10 @@ final class CheckProgress implements ObservationSink {
             events.add(StageEvents.started(t.id, nc, now));
         }
         if (statusChanged) {
-            events.add(DeploymentEvent.of(t.id, now, "source_status", checkName, null, null, o.sourceStatus(), o.message()));
+            events.add(DeploymentEvent.of(t.id, now, DeploymentEvent.Type.SOURCE_STATUS, checkName, null, null, o.sourceStatus(), o.message()));
         }
         if (progressChanged) {
-            events.add(DeploymentEvent.of(t.id, now, "progress", checkName, null, null, o.sourceStatus(), o.progress()));
+            events.add(DeploymentEvent.of(t.id, now, DeploymentEvent.Type.PROGRESS, checkName, null, null, o.sourceStatus(), o.progress()));
         }
         // Written by the group commit; the next observation already builds on this state, listeners hear of it once
         // it is written.
@@ -191,7 +191,7 @@ final class CheckProgress implements ObservationSink {
                 KeyValueLog.event(Log.TRACKER, Level.INFO, "deployment_status_changed", "deployment_id", t.id, "check",
                         checkName, c.sourceType() + "_status", o.sourceStatus(), "awaiting_approval", awaiting);
             }
-            notifier.statusChanged(t, snapshot, nc);
+            dispatch.statusChanged(t, snapshot, nc);
         });
     }
 

@@ -28,17 +28,17 @@ import java.util.Optional;
 final class Concluder {
     private final HistoryStore store;
     private final TrackerTime time;
-    private final Notifier notifier;
+    private final ListenerDispatch dispatch;
     private final InFlight inFlight;
     private final String instanceId;
     private final GroupCommit commits;
 
-    Concluder(HistoryStore store, TrackerTime time, GroupCommit commits, Notifier notifier, InFlight inFlight,
+    Concluder(HistoryStore store, TrackerTime time, GroupCommit commits, ListenerDispatch dispatch, InFlight inFlight,
               String instanceId) {
         this.store = store;
         this.time = time;
         this.commits = commits;
-        this.notifier = notifier;
+        this.dispatch = dispatch;
         this.inFlight = inFlight;
         this.instanceId = instanceId;
     }
@@ -88,7 +88,7 @@ final class Concluder {
         // notify. A row we no longer hold is left to its holder, which ends and notifies it. The group commit writes
         // the end only while this instance holds the lease, extending it in the same transaction.
         List<DeploymentEvent> events = StageEvents.ended(t.id, before, finished, now);
-        events.add(DeploymentEvent.of(t.id, now, "completed", finished.name(), DeploymentStatus.RUNNING, outcome,
+        events.add(DeploymentEvent.of(t.id, now, DeploymentEvent.Type.COMPLETED, finished.name(), DeploymentStatus.RUNNING, outcome,
                 finished.lastSourceStatus(), PushRouter.withEndingPath(d, finished, t.endingVia, errorMessage)));
         DeploymentUpdate end = new DeploymentUpdate(t.id, DeploymentStatus.RUNNING, outcome,
                 start.equals(d.startedAt()) ? null : start, deployed, completed, errorStage, errorMessage, written,
@@ -114,8 +114,8 @@ final class Concluder {
                 t.stopFollowing();
                 inFlight.remove(t);
                 logEnd(result, outcome, Duration.between(result.startedAt(), result.completedAt()));
-                notifier.statusChanged(t, result, finished);
-                notifier.completed(t, result);
+                dispatch.statusChanged(t, result, finished);
+                dispatch.completed(t, result);
             }
 
             @Override
@@ -146,14 +146,14 @@ final class Concluder {
             }
         }
         List<DeploymentEvent> events = StageEvents.ended(t.id, before, finished, now);
-        events.add(DeploymentEvent.of(t.id, now, "check_completed", finished.name(), null, null,
+        events.add(DeploymentEvent.of(t.id, now, DeploymentEvent.Type.CHECK_COMPLETED, finished.name(), null, null,
                 finished.lastSourceStatus(), finished.status().word()));
         DeploymentUpdate u = new DeploymentUpdate(t.id, DeploymentStatus.RUNNING, null,
                 depStart.equals(d.startedAt()) ? null : depStart, null, null, null, null, written, events);
         t.stopFollowing(finished.name());
         t.current = d.withChecks(checks).withStartedAt(depStart);
         Deployment snapshot = t.current;
-        submitChange(t, u, () -> notifier.statusChanged(t, snapshot, finished));
+        submitChange(t, u, () -> dispatch.statusChanged(t, snapshot, finished));
     }
 
     /**
@@ -190,9 +190,9 @@ final class Concluder {
         Optional<Deployment> stored = store.find(t.id);
         if (stored.isPresent() && stored.get().isTerminal()) {
             t.current = stored.get();
-            notifier.adopted(t, stored.get());
+            dispatch.adopted(t, stored.get());
         } else if (stored.isEmpty()) {
-            notifier.failed(t, new DeploymentNotFoundException(t.id));
+            dispatch.failed(t, new DeploymentNotFoundException(t.id));
         }
         // Still running but not ours any more (lease lost): whoever holds it now ends it, and LeaseLoop sees the end.
     }

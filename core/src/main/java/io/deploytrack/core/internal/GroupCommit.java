@@ -41,19 +41,19 @@ final class GroupCommit {
     private final HistoryStore store;
     private final TrackerSettings settings;
     private final LeaseKeeper leases;
-    private final Notifier notifier;
+    private final ListenerDispatch dispatch;
     private final Workers workers;
     private final HeldPushes held;
     private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean draining = new AtomicBoolean();
 
-    GroupCommit(HistoryStore store, TrackerSettings settings, LeaseKeeper leases, Notifier notifier, Workers workers,
+    GroupCommit(HistoryStore store, TrackerSettings settings, LeaseKeeper leases, ListenerDispatch dispatch, Workers workers,
                 HeldPushes held) {
         this.store = store;
         this.held = held;
         this.settings = settings;
         this.leases = leases;
-        this.notifier = notifier;
+        this.dispatch = dispatch;
         this.workers = workers;
     }
 
@@ -149,7 +149,7 @@ final class GroupCommit {
         }
         // Listeners run on another worker: a slow one must never hold up the commits of every other deployment.
         if (!t.outbox.isEmpty()) {
-            workers.execute(() -> notifier.flush(t));
+            workers.execute(() -> dispatch.flush(t));
         }
     }
 }

@@ -30,7 +30,7 @@ final class LeaseLoop implements Runnable {
     private final Followers followers;
     private final Concluder concluder;
     private final CheckProgress progress;
-    private final Notifier notifier;
+    private final ListenerDispatch dispatch;
     private final Completions completions;
     private final Workers workers;
     private final TrackerTime time;
@@ -38,7 +38,7 @@ final class LeaseLoop implements Runnable {
     private final AtomicBoolean running = new AtomicBoolean();
 
     LeaseLoop(HistoryStore store, TrackerSettings settings, Set<String> sourceTypes, LeaseKeeper leases,
-              InFlight inFlight, Followers followers, Concluder concluder, CheckProgress progress, Notifier notifier,
+              InFlight inFlight, Followers followers, Concluder concluder, CheckProgress progress, ListenerDispatch dispatch,
               Completions completions, Workers workers, TrackerTime time, PushRouter pushes) {
         this.store = store;
         this.settings = settings;
@@ -48,7 +48,7 @@ final class LeaseLoop implements Runnable {
         this.followers = followers;
         this.concluder = concluder;
         this.progress = progress;
-        this.notifier = notifier;
+        this.dispatch = dispatch;
         this.completions = completions;
         this.workers = workers;
         this.time = time;
@@ -104,7 +104,7 @@ final class LeaseLoop implements Runnable {
                     settings.instanceId());
             concluder.finishFromStore(t);
         }
-        notifier.flush(t);
+        dispatch.flush(t);
     }
 
     /** Claims batches until a claim returns fewer rows than a batch. */
@@ -130,7 +130,7 @@ final class LeaseLoop implements Runnable {
             if (d.isTerminal()) {
                 // Ended, but its instance died before onCompleted ran: run it now.
                 KeyValueLog.event(Log.TRACKER, Level.INFO, "deployment_completion_notified_late", "deployment_id", d.id());
-                notifier.completedNow(d);
+                dispatch.completedNow(d);
                 continue;
             }
             Tracked t = inFlight.adopt(d);
@@ -154,7 +154,7 @@ final class LeaseLoop implements Runnable {
                 } else {
                     KeyValueLog.event(Log.TRACKER, Level.INFO, "deployment_resumed", "deployment_id", t.id, "project",
                             t.current.project(), "instance", settings.instanceId(), "pushes", mine.size());
-                    progress.note(DeploymentEvent.of(t.id, time.now(), "resumed", null, null, null, null,
+                    progress.note(DeploymentEvent.of(t.id, time.now(), DeploymentEvent.Type.RESUMED, null, null, null, null,
                             "followed by " + settings.instanceId()));
                     followers.start(t, true, mine, pollNotBefore);
                 }

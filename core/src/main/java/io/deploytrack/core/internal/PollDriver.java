@@ -9,6 +9,7 @@ import io.deploytrack.core.Observation;
 import io.deploytrack.core.PollingSource;
 import io.deploytrack.core.SourceException;
 import io.deploytrack.core.TrackerSettings;
+import io.deploytrack.core.support.Backoff;
 import org.slf4j.event.Level;
 
 import java.time.Duration;
@@ -79,6 +80,8 @@ final class PollDriver {
     private final PollingSource source;
     private final Duration interval;
     private final TrackerSettings settings;
+    /** After failures: from one interval (or the cap, if shorter) up to {@code maxBackoff}, with the poll jitter. */
+    private final Backoff backoff;
     private final TrackerTime time;
     private final Workers workers;
     private final LeaseKeeper leases;
@@ -94,6 +97,8 @@ final class PollDriver {
         this.source = source;
         this.interval = interval;
         this.settings = settings;
+        Duration first = interval.compareTo(settings.maxBackoff()) < 0 ? interval : settings.maxBackoff();
+        this.backoff = Backoff.of(first, settings.maxBackoff(), settings.pollJitter());
         this.time = time;
         this.workers = workers;
         this.leases = leases;
@@ -296,7 +301,7 @@ final class PollDriver {
                     "deployment_id", e.tracked.id, "check", e.checkName, "source", source.type(), "attempt", attempt,
                     "retry_in_ms", delay.toMillis(), "error", describe(cause));
             if (attempt == 1) {
-                sink.note(DeploymentEvent.of(e.tracked.id, now, "poll_error", e.checkName, null, null,
+                sink.note(DeploymentEvent.of(e.tracked.id, now, DeploymentEvent.Type.POLL_ERROR, e.checkName, null, null,
                         null, describe(cause) + "; retrying in " + delay.toMillis() + " ms"));
             }
         } finally {
@@ -325,10 +330,7 @@ final class PollDriver {
     }
 
     private Duration backoff(int attempt) {
-        long base = interval.toMillis();
-        long max = settings.maxBackoff().toMillis();
-        long d = attempt >= 20 ? max : Math.min(max, base * (1L << Math.min(attempt - 1, 19)));
-        return jittered(Duration.ofMillis(Math.max(d, 1)));
+        return backoff.delay(attempt, ThreadLocalRandom.current()::nextDouble);
     }
 
     /** A new group's first period: one interval give or take half of one, or exactly one without jitter. */

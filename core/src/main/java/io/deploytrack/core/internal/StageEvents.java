@@ -18,13 +18,13 @@ final class StageEvents {
     /** {@code stage_started}, at the stage's start (or {@code now} when it has none). */
     static DeploymentEvent started(long id, DeploymentCheck stage, Instant now) {
         Instant at = stage.startedAt() != null ? stage.startedAt() : now;
-        return DeploymentEvent.of(id, at, "stage_started", stage.name(), null, null, stage.lastSourceStatus(), null);
+        return DeploymentEvent.of(id, at, DeploymentEvent.Type.STAGE_STARTED, stage.name(), null, null, stage.lastSourceStatus(), null);
     }
 
     /** {@code stage_completed}, at the stage's end, with its status. */
     static DeploymentEvent completed(long id, DeploymentCheck stage, Instant now) {
         Instant at = stage.completedAt() != null ? stage.completedAt() : now;
-        return DeploymentEvent.of(id, at, "stage_completed", stage.name(), null, stage.status(),
+        return DeploymentEvent.of(id, at, DeploymentEvent.Type.STAGE_COMPLETED, stage.name(), null, stage.status(),
                 stage.lastSourceStatus(), stage.message());
     }
 

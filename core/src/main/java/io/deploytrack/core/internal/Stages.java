@@ -31,19 +31,19 @@ final class Stages {
     private final Followers followers;
     private final CheckProgress progress;
     private final Concluder concluder;
-    private final Notifier notifier;
+    private final ListenerDispatch dispatch;
     private final StageWaiters waiters;
     private final TrackerTime time;
 
     Stages(HistoryStore store, Map<String, StatusSource> sources, InFlight inFlight, Followers followers,
-           CheckProgress progress, Concluder concluder, Notifier notifier, StageWaiters waiters, TrackerTime time) {
+           CheckProgress progress, Concluder concluder, ListenerDispatch dispatch, StageWaiters waiters, TrackerTime time) {
         this.store = store;
         this.sources = sources;
         this.inFlight = inFlight;
         this.followers = followers;
         this.progress = progress;
         this.concluder = concluder;
-        this.notifier = notifier;
+        this.dispatch = dispatch;
         this.waiters = waiters;
         this.time = time;
     }
@@ -78,14 +78,14 @@ final class Stages {
             t.current = t.current.withChecks(Concluder.replace(t.current.checks(), nc));
             snapshot = t.current;
             DeploymentUpdate u = new DeploymentUpdate(id, DeploymentStatus.RUNNING, null, null, null, null, null, null,
-                    List.of(nc), List.of(DeploymentEvent.of(id, now, "stage_attached", name, null, null, null,
+                    List.of(nc), List.of(DeploymentEvent.of(id, now, DeploymentEvent.Type.STAGE_ATTACHED, name, null, null, null,
                             ref.toString())));
-            concluder.submitChange(t, u, () -> notifier.statusChanged(t, snapshot, nc));
+            concluder.submitChange(t, u, () -> dispatch.statusChanged(t, snapshot, nc));
             followers.start(t, false);
             KeyValueLog.event(Log.TRACKER, Level.INFO, "deployment_stage_started", "deployment_id", id, "stage", name,
                     "ref", ref);
         }
-        notifier.flush(t);
+        dispatch.flush(t);
         return snapshot;
     }
 

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * One deployment this instance follows. Its state changes (and the store writes that go with them) happen under the
  * object's monitor; nothing slow that is not this deployment's own store work runs there: listeners run after the
- * monitor is released, in order, from {@link #outbox} (see {@link Notifier}).
+ * monitor is released, in order, from {@link #outbox} (see {@link ListenerDispatch}).
  */
 final class Tracked {
     /**

@@ -39,7 +39,7 @@ import java.util.concurrent.ScheduledFuture;
  * The tracker's machinery, wired together: lifecycle (start, close) and {@code track}. The jobs live in their own
  * classes: {@link Followers} and {@link PollDriver} ask the sources, {@link CheckProgress} applies what they answer,
  * {@link Concluder} ends deployments, {@link DueWork} picks due polls and deadlines, {@link LeaseLoop} with
- * {@link LeaseKeeper} keeps leases and claims rows, {@link Notifier} calls listeners and {@link Completions} holds the
+ * {@link LeaseKeeper} keeps leases and claims rows, {@link ListenerDispatch} calls listeners and {@link Completions} holds the
  * futures. Not public API; use {@link io.deploytrack.core.DeploymentTracker}.
  */
 public final class TrackerEngine {
@@ -53,7 +53,7 @@ public final class TrackerEngine {
     private final InFlight inFlight = new InFlight();
     private final Completions completions = new Completions();
     private final LeaseKeeper leases;
-    private final Notifier notifier;
+    private final ListenerDispatch dispatch;
     private final Followers followers;
     private final DueWork dueWork;
     private final LeaseLoop leaseLoop;
@@ -82,10 +82,10 @@ public final class TrackerEngine {
         List<DeploymentListener> all = new ArrayList<>();
         all.add(stageWaiters);
         all.addAll(listeners);
-        this.notifier = new Notifier(all, store, completions, workers);
-        GroupCommit commits = new GroupCommit(store, settings, leases, notifier, workers, heldPushes);
-        Concluder concluder = new Concluder(store, time, commits, notifier, inFlight, settings.instanceId());
-        CheckProgress progress = new CheckProgress(store, time, workers, concluder, notifier, heldPushes);
+        this.dispatch = new ListenerDispatch(all, store, completions, workers);
+        GroupCommit commits = new GroupCommit(store, settings, leases, dispatch, workers, heldPushes);
+        Concluder concluder = new Concluder(store, time, commits, dispatch, inFlight, settings.instanceId());
+        CheckProgress progress = new CheckProgress(store, time, workers, concluder, dispatch, heldPushes);
         Map<String, PollDriver> drivers = new LinkedHashMap<>();
         Duration shortest = settings.pollInterval();
         for (StatusSource s : this.sources.values()) {
@@ -106,8 +106,8 @@ public final class TrackerEngine {
         this.pushRouter = new PushRouter(store, inFlight, followers, workers, time, settings.instanceId(),
                 DEFAULT_PUSH_POLL_INTERVAL, heldPushes);
         this.leaseLoop = new LeaseLoop(store, settings, this.sources.keySet(), leases, inFlight, followers, concluder,
-                progress, notifier, completions, workers, time, pushRouter);
-        this.stages = new Stages(store, this.sources, inFlight, followers, progress, concluder, notifier, stageWaiters,
+                progress, dispatch, completions, workers, time, pushRouter);
+        this.stages = new Stages(store, this.sources, inFlight, followers, progress, concluder, dispatch, stageWaiters,
                 time);
     }
 
@@ -233,10 +233,10 @@ public final class TrackerEngine {
             KeyValueLog.event(Log.TRACKER, Level.INFO, "deployment_started", "deployment_id", d.id(), "project", d.project(),
                     "environment", d.environment(), "commit", d.shortSha(), "rollback", d.rollback(),
                     "checks", checks.size());
-            notifier.started(t, d);
+            dispatch.started(t, d);
             followers.start(t, false);
         }
-        notifier.flush(t);
+        dispatch.flush(t);
         return new DeploymentHandle(d, true, completion);
     }
 

@@ -27,7 +27,7 @@ public final class KubernetesExample {
     /** Sets the image and waits for the rollout's verdict. */
     public static Deployment run(KubernetesClient client, Path db, String namespace, String name, String container,
                                  String image, String sha, Duration timeout) throws Exception {
-        KubernetesStatusSource kubernetes = new KubernetesStatusSource(client);
+        KubernetesStatusSource kubernetes = KubernetesStatusSource.of(client);
         try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(db);
              DeploymentTracker tracker = DeploymentTracker.builder(store).source(kubernetes).defaultTimeout(timeout).build().start()) {
             DeploymentRequest request = DeploymentRequest.builder("acme", name, sha).environment(namespace).build();

@@ -4,7 +4,7 @@ import io.deploytrack.core.DeploymentRequest;
 import io.deploytrack.core.DeploymentTracker;
 import io.deploytrack.core.InMemoryHistoryStore;
 import io.deploytrack.core.Observation;
-import io.deploytrack.core.testkit.ScriptedSource;
+import io.deploytrack.core.testkit.ScriptedWatchingSource;
 
 import java.time.Clock;
 import java.util.concurrent.Executors;
@@ -21,10 +21,10 @@ public final class LiveProgressExample {
     /** Runs three scripted deployments while serving their changes; port from the first argument (default 8088). */
     public static void main(String[] args) throws Exception {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 8088;
-        ScriptedSource source = new ScriptedSource();
+        ScriptedWatchingSource source = new ScriptedWatchingSource();
         try (DeploymentFeed feed = new DeploymentFeed(Executors.newSingleThreadExecutor(), 256, Clock.systemUTC());
              SseServer sse = new SseServer(feed, "127.0.0.1", port);
-             DeploymentTracker tracker = DeploymentTracker.builder(new InMemoryHistoryStore()).source(source)
+             DeploymentTracker tracker = DeploymentTracker.builder(InMemoryHistoryStore.of()).source(source)
                      .listener(feed).build().start()) {
             System.out.println("events at " + sse.eventsUri() + " (curl -N " + sse.eventsUri() + ")");
             for (int i = 1; i <= 3; i++) {

@@ -34,7 +34,7 @@ import io.deploytrack.notify.WebhookChannel;
 import io.deploytrack.notify.WebhookVerifier;
 import io.deploytrack.webhook.WebhookResponse;
 import io.deploytrack.webhook.WebhookServer;
-import io.deploytrack.webhook.WebhookSource;
+import io.deploytrack.webhook.WebhookPushSource;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -132,7 +132,7 @@ public final class ReadmeSnippets {
      */
     public static Deployment kubernetes(String sha, DeploymentRequest request) {
         // snippet-start: kubernetes
-        KubernetesStatusSource kubernetes = new KubernetesStatusSource(new KubernetesClientBuilder().build());
+        KubernetesStatusSource kubernetes = KubernetesStatusSource.of(new KubernetesClientBuilder().build());
         DeploymentTracker tracker = DeploymentTracker.builder(JdbcHistoryStore.sqlite(Path.of("deploytrack.db")))
                 .source(kubernetes).build().start();
         // Update the image and track the rollout that update started, in one asynchronous call:
@@ -235,7 +235,7 @@ public final class ReadmeSnippets {
     public static WebhookServer webhook(HistoryStore store, NcpStatusSource ncp, DeploymentRequest request,
                                         long projectId, long historyId) {
         // snippet-start: webhook
-        WebhookSource webhook = WebhookSource.builder()
+        WebhookPushSource webhook = WebhookPushSource.builder()
                 .secret(System.getenv("DEPLOYTRACK_RECEIVER_SECRET"))  // .secret(old) too while rotating
                 .build();                                         // tolerance 5 min, body limit 64 KiB by default
         DeploymentTracker tracker = DeploymentTracker.builder(store)
@@ -257,7 +257,7 @@ public final class ReadmeSnippets {
      * @param body    the request's body
      * @return what to answer
      */
-    public static WebhookResponse webhookInYourWebStack(WebhookSource webhook, String method,
+    public static WebhookResponse webhookInYourWebStack(WebhookPushSource webhook, String method,
                                                         Map<String, List<String>> headers, byte[] body) {
         // snippet-start: webhook-in-your-web-stack
         WebhookResponse r = webhook.receiver().handle(method, headers, body);

@@ -5,7 +5,7 @@ import io.deploytrack.core.DeploymentHandle;
 import io.deploytrack.core.DeploymentRequest;
 import io.deploytrack.core.DeploymentTracker;
 import io.deploytrack.core.Observation;
-import io.deploytrack.core.testkit.ScriptedSource;
+import io.deploytrack.core.testkit.ScriptedWatchingSource;
 import io.deploytrack.jdbc.JdbcHistoryStore;
 import io.deploytrack.notify.Delivery;
 import io.deploytrack.notify.Notifier;
@@ -60,7 +60,7 @@ public final class SlackExample {
     static List<Delivery> run(URI webhook, boolean korean, Path dir, PrintStream out, Duration firstBackoff)
             throws Exception {
         try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(dir.resolve("deploytrack.db"))) {
-            ScriptedSource source = new ScriptedSource();
+            ScriptedWatchingSource source = new ScriptedWatchingSource();
             try (Notifier notifier = Notifier.builder(store).backoff(firstBackoff, Duration.ofMinutes(5))
                     .channel(SlackChannel.builder(webhook)
                             .templates(korean ? SlackTemplates.KOREAN : SlackTemplates.ENGLISH).build())

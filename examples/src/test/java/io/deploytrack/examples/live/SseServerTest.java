@@ -4,7 +4,7 @@ import io.deploytrack.core.DeploymentRequest;
 import io.deploytrack.core.DeploymentTracker;
 import io.deploytrack.core.InMemoryHistoryStore;
 import io.deploytrack.core.Observation;
-import io.deploytrack.core.testkit.ScriptedSource;
+import io.deploytrack.core.testkit.ScriptedWatchingSource;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpClient;
@@ -24,10 +24,10 @@ class SseServerTest {
 
     @Test
     void aClientSeesStartedStatusChangesAndCompletionInOrder() throws Exception {
-        ScriptedSource source = new ScriptedSource();
+        ScriptedWatchingSource source = new ScriptedWatchingSource();
         try (DeploymentFeed feed = new DeploymentFeed(Executors.newSingleThreadExecutor(), 64, Clock.systemUTC());
              SseServer sse = new SseServer(feed, "127.0.0.1", 0);
-             DeploymentTracker tracker = DeploymentTracker.builder(new InMemoryHistoryStore()).source(source)
+             DeploymentTracker tracker = DeploymentTracker.builder(InMemoryHistoryStore.of()).source(source)
                      .listener(feed).build().start()) {
             HttpResponse<Stream<String>> resp = HttpClient.newHttpClient().sendAsync(
                     HttpRequest.newBuilder(sse.eventsUri()).build(), HttpResponse.BodyHandlers.ofLines()).get(10, TimeUnit.SECONDS);

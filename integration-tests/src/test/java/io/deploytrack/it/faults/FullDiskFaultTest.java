@@ -15,7 +15,7 @@ import io.deploytrack.core.testkit.ManualScheduler;
 import io.deploytrack.core.testkit.ScriptedPollingSource;
 import io.deploytrack.jdbc.JdbcHistoryStore;
 import io.deploytrack.webhook.WebhookResponse;
-import io.deploytrack.webhook.WebhookSource;
+import io.deploytrack.webhook.WebhookPushSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -87,7 +87,7 @@ class FullDiskFaultTest {
     void aPushDuringAFullDiskIsRefused503AndItsRetryAppliesOnceSpaceFrees() throws Exception {
         Path file = volume.resolve("deploytrack.db");
         Map<Long, AtomicInteger> completed = new ConcurrentHashMap<>();
-        WebhookSource webhook = WebhookSource.builder().secret(SECRET).clock(clock).build();
+        WebhookPushSource webhook = WebhookPushSource.builder().secret(SECRET).clock(clock).build();
         JdbcHistoryStore store = JdbcHistoryStore.builder().sqlite(file).clock(clock)
                 .busyTimeout(Duration.ofMillis(200)).build();
         DeploymentTracker tracker = DeploymentTracker.builder(store).clock(clock).scheduler(scheduler)
@@ -163,7 +163,7 @@ class FullDiskFaultTest {
         }
     }
 
-    private WebhookResponse push(WebhookSource webhook, DeploymentHandle h) {
+    private WebhookResponse push(WebhookPushSource webhook, DeploymentHandle h) {
         CheckRef ref = h.deployment().checks().get(0).ref();
         byte[] body = ("{\"ref\": {\"type\": \"ncp\", \"projectId\": \"3\", \"historyId\": \""
                 + ref.fields().get("historyId") + "\"}, \"status\": \"success\"}").getBytes(StandardCharsets.UTF_8);

@@ -58,31 +58,36 @@ public final class Story {
         }
         lastEventId = Math.max(lastEventId, e.id());
         boolean staged = !d.stages().isEmpty();
-        switch (e.type()) {
-            case "started" -> {
-                if (!begun) {
-                    begun = true;
-                    out.add(codec.deploymentStarted(d, e.at(), e.id()));
-                    if (!staged) {
-                        for (DeploymentCheck c : d.checks()) {
-                            start(out, d, c.name(), c.startedAt() != null ? c.startedAt() : e.at(), e.id());
+        // a type this version does not know (a newer writer's) tells nothing to the story
+        DeploymentEvent.Type type = e.knownType().orElse(null);
+        if (type != null) {
+            switch (type) {
+                case STARTED -> {
+                    if (!begun) {
+                        begun = true;
+                        out.add(codec.deploymentStarted(d, e.at(), e.id()));
+                        if (!staged) {
+                            for (DeploymentCheck c : d.checks()) {
+                                start(out, d, c.name(), c.startedAt() != null ? c.startedAt() : e.at(), e.id());
+                            }
                         }
                     }
                 }
-            }
-            case "stage_started" -> start(out, d, e.checkName(), e.at(), e.id());
-            case "stage_completed", "check_completed" -> {
-                DeploymentCheck c = d.check(e.checkName()).orElse(null);
-                if (c != null && (staged == c.stage())) {
-                    DeploymentStatus status = e.toStatus() != null ? e.toStatus() : c.status();
-                    complete(out, d, c, status, e.at(), e.id());
+                case STAGE_STARTED -> start(out, d, e.checkName(), e.at(), e.id());
+                case STAGE_COMPLETED, CHECK_COMPLETED -> {
+                    DeploymentCheck c = d.check(e.checkName()).orElse(null);
+                    if (c != null && (staged == c.stage())) {
+                        DeploymentStatus status = e.toStatus() != null ? e.toStatus() : c.status();
+                        complete(out, d, c, status, e.at(), e.id());
+                    }
+                }
+                default -> {
                 }
             }
-            default -> {
-            }
         }
-        if (e.toStatus() != null && e.toStatus().isTerminal() && !ended && !e.type().startsWith("stage_")
-                && !e.type().equals("check_completed")) {
+        if (e.toStatus() != null && e.toStatus().isTerminal() && !ended && !e.is(DeploymentEvent.Type.STAGE_STARTED)
+                && !e.is(DeploymentEvent.Type.STAGE_COMPLETED) && !e.is(DeploymentEvent.Type.STAGE_ATTACHED)
+                && !e.is(DeploymentEvent.Type.CHECK_COMPLETED)) {
             for (DeploymentCheck c : staged ? d.stages() : d.checks()) {
                 if (started.contains(c.name()) && !completed.contains(c.name())) {
                     DeploymentStatus status = c.status().isTerminal() ? c.status() : e.toStatus();

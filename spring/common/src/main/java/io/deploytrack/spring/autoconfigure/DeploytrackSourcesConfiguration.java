@@ -87,7 +87,7 @@ public final class DeploytrackSourcesConfiguration {
         @ConditionalOnMissingBean
         @ConditionalOnBean(KubernetesClient.class)
         public KubernetesStatusSource deploytrackKubernetesSource(KubernetesClient client) {
-            return new KubernetesStatusSource(client);
+            return KubernetesStatusSource.of(client);
         }
     }
 }

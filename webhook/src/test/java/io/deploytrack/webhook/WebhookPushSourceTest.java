@@ -48,7 +48,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The webhook source end to end: real HTTP requests to the JDK server, a tracker on a real SQLite file, a polling
  * source as the safety net, time on a manual clock and scheduler.
  */
-class WebhookSourceTest {
+class WebhookPushSourceTest {
     private static final String NCP_REF_JSON =
             "{\"type\": \"ncp\", \"projectId\": \"3\", \"historyId\": \"5001\"}";
 
@@ -62,7 +62,7 @@ class WebhookSourceTest {
     private final AtomicInteger completions = new AtomicInteger();
     private Path file;
     private JdbcHistoryStore store;
-    private WebhookSource webhook;
+    private WebhookPushSource webhook;
     private DeploymentTracker tracker;
     private WebhookServer server;
 
@@ -70,7 +70,7 @@ class WebhookSourceTest {
     void start() {
         file = dir.resolve("deploytrack.db");
         store = JdbcHistoryStore.builder().sqlite(file).clock(clock).build();
-        webhook = WebhookSource.builder().secret("the-old-secret").secret(SECRET).clock(clock).build();
+        webhook = WebhookPushSource.builder().secret("the-old-secret").secret(SECRET).clock(clock).build();
         tracker = DeploymentTracker.builder(store).clock(clock).scheduler(scheduler).executor(scheduler)
                 .discoverSources(false).pollInterval(Duration.ofSeconds(5)).pollJitter(0)
                 .leaseDuration(Duration.ofSeconds(30)).source(ncp).source(webhook)
@@ -320,7 +320,7 @@ class WebhookSourceTest {
 
     @Test
     void aCheckCannotBePushedByASourceTheTrackerDoesNotHave() {
-        WebhookSource stranger = WebhookSource.builder().secret("x").build();
+        WebhookPushSource stranger = WebhookPushSource.builder().secret("x").build();
         assertThat(stranger.type()).isEqualTo("webhook");
         DeploymentTracker without = DeploymentTracker.builder(store).clock(clock).scheduler(scheduler)
                 .executor(scheduler).discoverSources(false).source(ncp).build();
@@ -336,9 +336,9 @@ class WebhookSourceTest {
 
     @Test
     void secretsNeverShowAndAreRequired() {
-        assertThat(WebhookSource.builder().secret("hunter2-secret").toString()).doesNotContain("hunter2");
+        assertThat(WebhookPushSource.builder().secret("hunter2-secret").toString()).doesNotContain("hunter2");
         assertThat(webhook.toString()).doesNotContain(SECRET);
-        assertThatThrownBy(() -> WebhookSource.builder().build()).hasMessageContaining("needs at least one secret");
-        assertThatThrownBy(() -> WebhookSource.builder().secret(" ")).hasMessageContaining("secret is empty");
+        assertThatThrownBy(() -> WebhookPushSource.builder().build()).hasMessageContaining("needs at least one secret");
+        assertThatThrownBy(() -> WebhookPushSource.builder().secret(" ")).hasMessageContaining("secret is empty");
     }
 }

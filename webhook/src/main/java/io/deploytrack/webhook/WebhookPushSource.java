@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * The push source: signed HTTP callbacks become observations, applied at once; polling stays the safety net.
  *
  * <pre>{@code
- * WebhookSource webhook = WebhookSource.builder().secret(System.getenv("DEPLOYTRACK_RECEIVER_SECRET")).build();
+ * WebhookPushSource webhook = WebhookPushSource.builder().secret(System.getenv("DEPLOYTRACK_RECEIVER_SECRET")).build();
  * DeploymentTracker tracker = DeploymentTracker.builder(store).source(ncp).source(webhook).build().start();
  * tracker.track(request, CheckSpec.of(ncpRef).pushedBy(webhook));   // pushed, and polled as the safety net
  * try (WebhookServer server = webhook.listen("127.0.0.1", 8090, "/hooks")) { ... } // standalone
@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  * deployment id). A check of type {@code webhook} (e.g. {@code CheckRef.of("webhook", "id", "release-42")}) is followed
  * by pushes alone: its deadline is its only safety net.
  */
-public final class WebhookSource implements PushSource {
+public final class WebhookPushSource implements PushSource {
 
     /** The source type. */
     public static final String TYPE = "webhook";
@@ -47,7 +47,7 @@ public final class WebhookSource implements PushSource {
     private final ServerLimits limits;
     private volatile PushTarget target;
 
-    private WebhookSource(Builder b) {
+    private WebhookPushSource(Builder b) {
         this.limits = new ServerLimits(b.serverThreads, b.headerTimeout, b.bodyTimeout, b.maxConnections,
                 b.maxConnectionsPerAddress);
         this.receiver = new WebhookReceiver(this, b.secrets, b.tolerance, b.maxBodyBytes, b.clock, b.githubAttribute,
@@ -121,10 +121,10 @@ public final class WebhookSource implements PushSource {
 
     @Override
     public String toString() {
-        return "WebhookSource[type=" + TYPE + ", maxBodyBytes=" + receiver.maxBodyBytes() + "]";
+        return "WebhookPushSource[type=" + TYPE + ", maxBodyBytes=" + receiver.maxBodyBytes() + "]";
     }
 
-    /** Configures a {@link WebhookSource}. Secrets given here never appear in {@code toString}, logs or errors. */
+    /** Configures a {@link WebhookPushSource}. Secrets given here never appear in {@code toString}, logs or errors. */
     public static final class Builder {
         private static final Pattern ATTRIBUTE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
         private final List<String> secrets = new ArrayList<>();
@@ -251,17 +251,17 @@ public final class WebhookSource implements PushSource {
         }
 
         /** Builds the source; register it with the tracker's builder. */
-        public WebhookSource build() {
+        public WebhookPushSource build() {
             if (secrets.isEmpty()) {
                 throw new IllegalStateException("a webhook source needs at least one secret: call secret(...) "
                         + "(unsigned callbacks are never accepted)");
             }
-            return new WebhookSource(this);
+            return new WebhookPushSource(this);
         }
 
         @Override
         public String toString() {
-            return "WebhookSource.Builder[secrets=" + secrets.size() + " (hidden), tolerance=" + tolerance + "]";
+            return "WebhookPushSource.Builder[secrets=" + secrets.size() + " (hidden), tolerance=" + tolerance + "]";
         }
     }
 }

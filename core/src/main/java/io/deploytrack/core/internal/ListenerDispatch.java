@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * slow listener never holds up another deployment's work, a lease renewal or a store write. A failing listener is
  * logged and the others still run.
  */
-final class Notifier {
+final class ListenerDispatch {
     private final List<DeploymentListener> listeners;
     private final HistoryStore store;
     private final Completions completions;
@@ -28,7 +28,7 @@ final class Notifier {
     private final Queue<Deployment> marks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean draining = new AtomicBoolean();
 
-    Notifier(List<DeploymentListener> listeners, HistoryStore store, Completions completions, Workers workers) {
+    ListenerDispatch(List<DeploymentListener> listeners, HistoryStore store, Completions completions, Workers workers) {
         this.listeners = List.copyOf(listeners);
         this.store = store;
         this.completions = completions;
