@@ -35,13 +35,7 @@ public final class DeploymentHistory {
         return new DeploymentHistory(store, clock);
     }
 
-    /**
-     * A history over {@code store}; {@code clock} stamps manual marks.
-     *
-     * @deprecated use {@link #of(HistoryStore, Clock)}; kept while jdbc's tests still call it
-     */
-    @Deprecated(forRemoval = true)
-    public DeploymentHistory(HistoryStore store, Clock clock) {
+    private DeploymentHistory(HistoryStore store, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
     }

@@ -48,16 +48,6 @@ public final class InMemoryHistoryStore implements HistoryStore {
         return new InMemoryHistoryStore(clock);
     }
 
-    /**
-     * A store on the system clock.
-     *
-     * @deprecated use {@link #of()}; kept while tests of other branches still call it
-     */
-    @Deprecated(forRemoval = true)
-    public InMemoryHistoryStore() {
-        this(Clock.systemUTC());
-    }
-
     private InMemoryHistoryStore(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
     }

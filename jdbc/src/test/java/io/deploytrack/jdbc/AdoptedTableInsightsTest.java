@@ -53,7 +53,7 @@ class AdoptedTableInsightsTest {
         }
         Instant to = Instant.parse("2026-04-01T00:00:00Z");
         try (JdbcHistoryStore store = JdbcHistoryStore.builder().sqlite(db).clock(Clock.fixed(to, ZoneOffset.UTC)).build()) {
-            Insights i = new DeploymentHistory(store, Clock.fixed(to, ZoneOffset.UTC)).insights("acme", "web",
+            Insights i = DeploymentHistory.of(store, Clock.fixed(to, ZoneOffset.UTC)).insights("acme", "web",
                     "production", Instant.parse("2026-02-01T00:00:00Z"), to, InsightsSettings.defaults());
             // deployments rows 1, 2, 3, 5, 8; rollbacks rows 4 and 6; failed attempt row 7
             assertThat(i.deployments()).isEqualTo(5);

@@ -8,7 +8,7 @@ import io.deploytrack.core.DeploymentTracker;
 import io.deploytrack.core.Observation;
 import io.deploytrack.core.testkit.ManualClock;
 import io.deploytrack.core.testkit.ManualScheduler;
-import io.deploytrack.core.testkit.ScriptedSource;
+import io.deploytrack.core.testkit.ScriptedWatchingSource;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import org.junit.jupiter.api.Test;
@@ -51,7 +51,7 @@ abstract class DeploymentHistoryEntityContract {
 
     @Test
     void theEntityValidatesAgainstTheMigratedSchemaAndReadsWhatTheTrackerWrote() {
-        ScriptedSource source = new ScriptedSource();
+        ScriptedWatchingSource source = new ScriptedWatchingSource();
         ManualScheduler scheduler = new ManualScheduler(clock);
         Deployment success;
         Deployment failed;

@@ -60,7 +60,7 @@ class RepairInStepsTest {
                 if (marked.isEmpty()) {
                     before.add(done);
                     if (before.size() == 5) {
-                        marked.add(new DeploymentHistory(other, NOW).mark(stuckRow, DeploymentStatus.SUCCESS,
+                        marked.add(DeploymentHistory.of(other, NOW).mark(stuckRow, DeploymentStatus.SUCCESS,
                                 "ops: verified by hand during repair", null));
                     }
                 } else {

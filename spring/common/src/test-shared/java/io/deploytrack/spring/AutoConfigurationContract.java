@@ -150,7 +150,7 @@ public abstract class AutoConfigurationContract {
 
     @Test
     void anApplicationsBeanReplacesOurs() throws Exception {
-        InMemoryHistoryStore mine = new InMemoryHistoryStore();
+        InMemoryHistoryStore mine = InMemoryHistoryStore.of();
         runner().withBean(HistoryStore.class, () -> mine).withBean(ScriptedPollingSource.class, () -> succeeding("a"))
                 .run(ctx -> {
                     assertThat(ctx).hasSingleBean(HistoryStore.class);
