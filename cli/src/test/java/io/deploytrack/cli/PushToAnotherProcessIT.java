@@ -1,6 +1,6 @@
 package io.deploytrack.cli;
 
-import io.deploytrack.core.CallbackSignature;
+import io.deploytrack.core.support.CallbackSignature;
 import io.deploytrack.core.Deployment;
 import io.deploytrack.core.DeploymentEvent;
 import io.deploytrack.core.DeploymentStatus;

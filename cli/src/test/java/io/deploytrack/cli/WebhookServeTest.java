@@ -2,7 +2,7 @@ package io.deploytrack.cli;
 
 import io.deploytrack.cli.internal.Context;
 import io.deploytrack.cli.internal.TopCommand;
-import io.deploytrack.core.CallbackSignature;
+import io.deploytrack.core.support.CallbackSignature;
 import io.deploytrack.core.CheckRef;
 import io.deploytrack.core.Deployment;
 import io.deploytrack.core.DeploymentStatus;

@@ -1,5 +1,7 @@
 package io.deploytrack.core;
 
+import io.deploytrack.core.support.DeploymentFields;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,9 +1,11 @@
 package io.deploytrack.core;
 
+import io.deploytrack.core.support.CallbackSignature;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.deploytrack.core.CallbackSignature.Verdict;
+import io.deploytrack.core.support.CallbackSignature.Verdict;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,9 @@
 package io.deploytrack.core;
 
+import io.deploytrack.core.support.DeploymentFields;
+
+import io.deploytrack.core.support.DaemonThreads;
+
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

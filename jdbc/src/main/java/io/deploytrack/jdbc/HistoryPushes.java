@@ -1,5 +1,7 @@
 package io.deploytrack.jdbc;
 
+import io.deploytrack.jdbc.support.JdbcDialect;
+
 import io.deploytrack.core.Deployment;
 import io.deploytrack.core.DeploymentStatus;
 import io.deploytrack.core.Observation;

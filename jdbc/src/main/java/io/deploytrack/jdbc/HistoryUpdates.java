@@ -1,5 +1,7 @@
 package io.deploytrack.jdbc;
 
+import io.deploytrack.jdbc.support.JdbcDialect;
+
 import io.deploytrack.core.DeploymentCheck;
 import io.deploytrack.core.DeploymentEvent;
 import io.deploytrack.core.DeploymentUpdate;

@@ -1,5 +1,7 @@
 package io.deploytrack.jdbc;
 
+import io.deploytrack.jdbc.support.JdbcDialect;
+
 import io.deploytrack.jdbc.internal.KeyValues;
 import io.deploytrack.jdbc.internal.SqlRunner;
 

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.deploytrack.core.Deployment;
-import io.deploytrack.core.DeploymentFields;
+import io.deploytrack.core.support.DeploymentFields;
 import io.deploytrack.core.DeploymentHistory;
 import io.deploytrack.core.DeploymentStatus;
 import io.deploytrack.core.DoraLevel;

@@ -134,7 +134,7 @@ class LiveHubTest {
         assertThat(done.get("type").asText()).isEqualTo("deployment_completed");
         assertThat(done.get("completed_at").asText()).endsWith("+00:00");
         assertThat(done.get("total_duration").asLong())
-                .isEqualTo(io.deploytrack.core.DeploymentFields.seconds(store.find(h.id()).orElseThrow().totalDuration()));
+                .isEqualTo(io.deploytrack.core.support.DeploymentFields.seconds(store.find(h.id()).orElseThrow().totalDuration()));
     }
 
     @Test

@@ -1,6 +1,6 @@
 package io.deploytrack.notify;
 
-import io.deploytrack.core.KeyValueLog;
+import io.deploytrack.core.support.KeyValueLog;
 import io.deploytrack.core.Deployment;
 import io.deploytrack.core.support.Backoff;
 import io.deploytrack.jdbc.JdbcHistoryStore;

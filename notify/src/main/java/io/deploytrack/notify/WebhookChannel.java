@@ -1,7 +1,7 @@
 package io.deploytrack.notify;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.deploytrack.core.CallbackSignature;
+import io.deploytrack.core.support.CallbackSignature;
 import io.deploytrack.core.DeploymentStatus;
 import io.deploytrack.notify.internal.DeploymentJson;
 import io.deploytrack.notify.internal.Http;

@@ -1,6 +1,6 @@
 package io.deploytrack.notify;
 
-import io.deploytrack.core.CallbackSignature;
+import io.deploytrack.core.support.CallbackSignature;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.deploytrack.notify;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.deploytrack.core.CallbackSignature;
+import io.deploytrack.core.support.CallbackSignature;
 import io.deploytrack.core.Deployment;
 import io.deploytrack.core.DeploymentStatus;
 import io.deploytrack.jdbc.JdbcHistoryStore;

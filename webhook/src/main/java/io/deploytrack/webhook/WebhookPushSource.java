@@ -1,6 +1,6 @@
 package io.deploytrack.webhook;
 
-import io.deploytrack.core.CallbackSignature;
+import io.deploytrack.core.support.CallbackSignature;
 import io.deploytrack.core.PushSource;
 import io.deploytrack.core.PushTarget;
 import io.deploytrack.webhook.internal.ServerLimits;

@@ -1,7 +1,7 @@
 package io.deploytrack.webhook;
 
-import io.deploytrack.core.KeyValueLog;
-import io.deploytrack.core.CallbackSignature;
+import io.deploytrack.core.support.KeyValueLog;
+import io.deploytrack.core.support.CallbackSignature;
 import io.deploytrack.core.HistoryStoreException;
 import io.deploytrack.core.TrackerClosedException;
 import io.deploytrack.core.Push;

@@ -1,6 +1,6 @@
 package io.deploytrack.webhook;
 
-import io.deploytrack.core.KeyValueLog;
+import io.deploytrack.core.support.KeyValueLog;
 import io.deploytrack.webhook.internal.ConnectionCount;
 import io.deploytrack.webhook.internal.HttpRequestReader;
 import io.deploytrack.webhook.internal.ServerLimits;

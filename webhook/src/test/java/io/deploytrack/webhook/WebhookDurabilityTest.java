@@ -3,7 +3,7 @@ package io.deploytrack.webhook;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.deploytrack.core.CallbackSignature;
+import io.deploytrack.core.support.CallbackSignature;
 import io.deploytrack.core.CheckRef;
 import io.deploytrack.core.CheckSpec;
 import io.deploytrack.core.Deployment;

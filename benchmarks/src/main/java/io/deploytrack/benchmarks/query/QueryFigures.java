@@ -10,7 +10,7 @@ import io.deploytrack.core.Deployment;
 import io.deploytrack.core.DeploymentHistory;
 import io.deploytrack.core.RollbackTarget;
 import io.deploytrack.jdbc.JdbcHistoryStore;
-import io.deploytrack.jdbc.StoredText;
+import io.deploytrack.jdbc.support.StoredText;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 

@@ -1,7 +1,7 @@
 package io.deploytrack.benchmarks.store;
 
 import io.deploytrack.core.CheckRef;
-import io.deploytrack.jdbc.StoredText;
+import io.deploytrack.jdbc.support.StoredText;
 
 import javax.sql.DataSource;
 import java.sql.Connection;

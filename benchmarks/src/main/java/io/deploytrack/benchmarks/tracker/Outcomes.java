@@ -4,7 +4,7 @@ import io.deploytrack.benchmarks.Figure;
 import io.deploytrack.benchmarks.Percentiles;
 import io.deploytrack.benchmarks.Probe;
 import io.deploytrack.benchmarks.store.SqliteFiles;
-import io.deploytrack.jdbc.StoredText;
+import io.deploytrack.jdbc.support.StoredText;
 
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -6,7 +6,7 @@ import io.deploytrack.benchmarks.Figure;
 import io.deploytrack.benchmarks.Probe;
 import io.deploytrack.benchmarks.Work;
 import io.deploytrack.benchmarks.store.SqliteFiles;
-import io.deploytrack.jdbc.StoredText;
+import io.deploytrack.jdbc.support.StoredText;
 import io.deploytrack.ncp.NcpSignature;
 import io.deploytrack.ncp.emulator.NcpEmulator;
 

@@ -4,7 +4,7 @@ import io.deploytrack.benchmarks.Figure;
 import io.deploytrack.benchmarks.Percentiles;
 import io.deploytrack.benchmarks.Work;
 import io.deploytrack.benchmarks.store.SqliteFiles;
-import io.deploytrack.core.CallbackSignature;
+import io.deploytrack.core.support.CallbackSignature;
 import io.deploytrack.core.CheckRef;
 import io.deploytrack.core.CheckSpec;
 import io.deploytrack.core.Deployment;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.deploytrack.core.Deployment;
 import io.deploytrack.core.DeploymentCheck;
 import io.deploytrack.core.DeploymentEvent;
-import io.deploytrack.core.DeploymentFields;
+import io.deploytrack.core.support.DeploymentFields;
 
 import java.io.UncheckedIOException;
 import java.time.Instant;

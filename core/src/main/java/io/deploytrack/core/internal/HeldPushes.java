@@ -1,7 +1,7 @@
 package io.deploytrack.core.internal;
 
 import io.deploytrack.core.HistoryStore;
-import io.deploytrack.core.KeyValueLog;
+import io.deploytrack.core.support.KeyValueLog;
 import org.slf4j.event.Level;
 
 import java.util.ArrayList;

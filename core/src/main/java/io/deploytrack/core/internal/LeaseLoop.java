@@ -1,6 +1,6 @@
 package io.deploytrack.core.internal;
 
-import io.deploytrack.core.KeyValueLog;
+import io.deploytrack.core.support.KeyValueLog;
 import io.deploytrack.core.Deployment;
 import io.deploytrack.core.DeploymentEvent;
 import io.deploytrack.core.HistoryStore;

@@ -9,7 +9,7 @@ import io.deploytrack.core.DeploymentStatus;
 import io.deploytrack.core.DeploymentUpdate;
 import io.deploytrack.core.HistoryStore;
 import io.deploytrack.core.InvalidRequestException;
-import io.deploytrack.core.KeyValueLog;
+import io.deploytrack.core.support.KeyValueLog;
 import io.deploytrack.core.Observation;
 import io.deploytrack.core.StatusSource;
 import org.slf4j.event.Level;

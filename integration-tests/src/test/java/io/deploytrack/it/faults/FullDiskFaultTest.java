@@ -1,6 +1,6 @@
 package io.deploytrack.it.faults;
 
-import io.deploytrack.core.CallbackSignature;
+import io.deploytrack.core.support.CallbackSignature;
 import io.deploytrack.core.CheckRef;
 import io.deploytrack.core.CheckSpec;
 import io.deploytrack.core.Deployment;

@@ -1,6 +1,6 @@
 package io.deploytrack.jdbc.internal;
 
-import io.deploytrack.jdbc.JdbcDialect;
+import io.deploytrack.jdbc.support.JdbcDialect;
 
 import java.sql.Connection;
 import java.sql.SQLException;

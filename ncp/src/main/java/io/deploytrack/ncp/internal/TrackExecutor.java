@@ -1,6 +1,6 @@
 package io.deploytrack.ncp.internal;
 
-import io.deploytrack.core.DaemonThreads;
+import io.deploytrack.core.support.DaemonThreads;
 
 import java.util.concurrent.Executor;
 

@@ -1,7 +1,7 @@
 package io.deploytrack.notify.internal;
 
 import io.deploytrack.core.DeploymentStatus;
-import io.deploytrack.jdbc.JdbcDialect;
+import io.deploytrack.jdbc.support.JdbcDialect;
 import io.deploytrack.jdbc.StoreTransaction;
 import io.deploytrack.jdbc.StoreTransactions;
 import io.deploytrack.notify.Delivery;

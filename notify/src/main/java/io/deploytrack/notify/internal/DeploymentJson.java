@@ -3,7 +3,7 @@ package io.deploytrack.notify.internal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.deploytrack.core.Deployment;
-import io.deploytrack.core.DeploymentFields;
+import io.deploytrack.core.support.DeploymentFields;
 
 import java.time.Instant;
 

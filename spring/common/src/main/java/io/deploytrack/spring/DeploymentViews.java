@@ -3,7 +3,7 @@ package io.deploytrack.spring;
 import io.deploytrack.core.Deployment;
 import io.deploytrack.core.DeploymentCheck;
 import io.deploytrack.core.DeploymentEvent;
-import io.deploytrack.core.DeploymentFields;
+import io.deploytrack.core.support.DeploymentFields;
 import io.deploytrack.core.RollbackTarget;
 
 import java.util.LinkedHashMap;

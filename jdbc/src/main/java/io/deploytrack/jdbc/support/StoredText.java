@@ -1,4 +1,4 @@
-package io.deploytrack.jdbc;
+package io.deploytrack.jdbc.support;
 
 import io.deploytrack.jdbc.internal.KeyValues;
 import io.deploytrack.jdbc.internal.Times;

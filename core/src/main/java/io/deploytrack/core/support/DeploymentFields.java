@@ -1,4 +1,8 @@
-package io.deploytrack.core;
+package io.deploytrack.core.support;
+
+import io.deploytrack.core.Deployment;
+import io.deploytrack.core.DeploymentCheck;
+import io.deploytrack.core.DeploymentEvent;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.deploytrack.core;
+package io.deploytrack.core.support;
 
 import org.slf4j.Logger;
 import org.slf4j.event.Level;

@@ -1,4 +1,4 @@
-package io.deploytrack.core;
+package io.deploytrack.core.support;
 
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;

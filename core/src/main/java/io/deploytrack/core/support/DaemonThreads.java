@@ -1,4 +1,4 @@
-package io.deploytrack.core;
+package io.deploytrack.core.support;
 
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
