@@ -327,7 +327,7 @@ class AdoptHostTableTest {
         try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(db)) {
             for (int i = 0; i < 3; i++) {
                 long history = ncp.createHistory(P, NcpScript.of(step("inprogress", Duration.ofSeconds(6)), end("success")));
-                io.deploytrack.core.CheckRef ref = io.deploytrack.ncp.NcpStatusSource.ref(P, history);
+                io.deploytrack.core.CheckRef ref = io.deploytrack.ncp.NcpPollingSource.ref(P, history);
                 Deployment d = Fixtures.running(store, "acme/web", "default", "7c7c7c" + i, Instant.now(), ref,
                         Duration.ofMinutes(5), "nobody", Duration.ofMillis(1));
                 ids.add(d.id());

@@ -6,7 +6,7 @@ import io.deploytrack.core.Deployment;
 import io.deploytrack.core.DeploymentStatus;
 import io.deploytrack.core.HistoryQuery;
 import io.deploytrack.jdbc.JdbcHistoryStore;
-import io.deploytrack.kubernetes.KubernetesStatusSource;
+import io.deploytrack.kubernetes.KubernetesWatchingSource;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
@@ -60,7 +60,7 @@ class KubernetesTrackTest {
         List<String> args = new java.util.ArrayList<>(List.of("--db", dir.resolve("history.db").toString(), "kubernetes", "track",
                 "--namespace", NS, "--name", name, "--project", "acme/" + name, "--commit", sha));
         args.addAll(List.of(more));
-        return new Cli().source(KubernetesStatusSource.of(client)).run(args.toArray(String[]::new));
+        return new Cli().source(KubernetesWatchingSource.of(client)).run(args.toArray(String[]::new));
     }
 
     Deployment stored(String repo) {
@@ -121,7 +121,7 @@ class KubernetesTrackTest {
     @Timeout(60)
     void theDeprecatedSpellingsStillWorkWithAWarningAndFindARowKeyedTheOldWay() throws Exception {
         deployment("web", 2, 2, "True", "NewReplicaSetAvailable");
-        KubernetesStatusSource source = KubernetesStatusSource.of(client);
+        KubernetesWatchingSource source = KubernetesWatchingSource.of(client);
         io.deploytrack.core.CheckRef ref = source.currentRef(io.deploytrack.kubernetes.WorkloadKind.DEPLOYMENT, NS, "web");
         long recordedEarlier;
         // A row recorded by an earlier version, under the "k8s:" key it derived.
@@ -129,7 +129,7 @@ class KubernetesTrackTest {
              io.deploytrack.core.DeploymentTracker tracker = io.deploytrack.core.DeploymentTracker.builder(store)
                      .source(source).discoverSources(false).build().start()) {
             io.deploytrack.core.DeploymentRequest request = io.deploytrack.core.DeploymentRequest
-                    .builder("acme", "web", "abc1234").idempotencyKey(KubernetesStatusSource.legacyIdempotencyKey(ref))
+                    .builder("acme", "web", "abc1234").idempotencyKey(KubernetesWatchingSource.legacyIdempotencyKey(ref))
                     .build();
             Deployment d = tracker.track(request, ref).completion().get(30, java.util.concurrent.TimeUnit.SECONDS);
             assertThat(d.idempotencyKey()).startsWith("k8s:deployment:shop:web:");

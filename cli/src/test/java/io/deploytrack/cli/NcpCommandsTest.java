@@ -198,9 +198,9 @@ class NcpCommandsTest {
         Deployment gone;
         try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(dir.resolve("history.db"))) {
             fromNcp = Fixtures.running(store, "acme/web", "production", "aaaaaaa", start,
-                    io.deploytrack.ncp.NcpStatusSource.ref(P, ended), Duration.ofMinutes(5), "crashed", Duration.ofMillis(1));
+                    io.deploytrack.ncp.NcpPollingSource.ref(P, ended), Duration.ofMinutes(5), "crashed", Duration.ofMillis(1));
             gone = Fixtures.running(store, "acme/api", "production", "bbbbbbb", start,
-                    io.deploytrack.ncp.NcpStatusSource.ref(P, unknown), Duration.ofMinutes(5), "crashed", Duration.ofMillis(1));
+                    io.deploytrack.ncp.NcpPollingSource.ref(P, unknown), Duration.ofMinutes(5), "crashed", Duration.ofMillis(1));
         }
         Cli ncpCli = cli().env("NCP_ENDPOINT", ncp.baseUri().toString());
         Cli.Result plan = ncpCli.run("--db", dir.resolve("history.db").toString(), "repair");

@@ -8,14 +8,14 @@ import io.deploytrack.core.DeploymentHandle;
 import io.deploytrack.core.DeploymentRequest;
 import io.deploytrack.core.DeploymentTracker;
 import io.deploytrack.core.HistoryQuery;
-import io.deploytrack.ncp.NcpBuildStatusSource;
+import io.deploytrack.ncp.NcpBuildPollingSource;
 import io.deploytrack.ncp.NcpBuilds;
 import io.deploytrack.ncp.NcpClient;
 import io.deploytrack.ncp.NcpCredentials;
 import io.deploytrack.ncp.NcpEndpoint;
-import io.deploytrack.ncp.NcpPipelineStatusSource;
+import io.deploytrack.ncp.NcpPipelinePollingSource;
 import io.deploytrack.ncp.NcpPipelines;
-import io.deploytrack.ncp.NcpStatusSource;
+import io.deploytrack.ncp.NcpPollingSource;
 import io.deploytrack.jdbc.JdbcHistoryStore;
 import io.deploytrack.ncp.emulator.NcpEmulator;
 import io.deploytrack.ncp.emulator.NcpScript;
@@ -218,13 +218,13 @@ class NcpStageCommandsTest {
         NcpClient client = NcpClient.builder().endpoint(NcpEndpoint.of(ncp.baseUri().toString(),
                 ncp.sourceBuildUri().toString(), ncp.sourcePipelineUri().toString()))
                 .credentials(NcpCredentials.of(ncp.accessKey(), ncp.secretKey())).build();
-        NcpPipelineStatusSource pipelines = NcpPipelineStatusSource.builder(client)
+        NcpPipelinePollingSource pipelines = NcpPipelinePollingSource.builder(client)
                 .pollInterval(Duration.ofMillis(100)).build();
         long id;
         // A process that ran the pipeline and stopped while the deploy ran.
         try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(db);
              DeploymentTracker first = DeploymentTracker.builder(store).discoverSources(false)
-                     .source(NcpStatusSource.of(client)).source(pipelines).pollInterval(Duration.ofMillis(100))
+                     .source(NcpPollingSource.of(client)).source(pipelines).pollInterval(Duration.ofMillis(100))
                      .leaseDuration(Duration.ofSeconds(1)).build().start()) {
             DeploymentHandle h = NcpPipelines.of(pipelines, first).runAndTrack(
                     DeploymentRequest.builder("acme", "web", "3f2c1a9").build(), PL, Duration.ofSeconds(30)).join();
@@ -256,7 +256,7 @@ class NcpStageCommandsTest {
         // A process that started the build (ncp run) and stopped while it ran: nobody is left to start the deploy.
         try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(db);
              DeploymentTracker first = DeploymentTracker.builder(store).discoverSources(false)
-                     .source(NcpStatusSource.of(client)).source(NcpBuildStatusSource.of(client))
+                     .source(NcpPollingSource.of(client)).source(NcpBuildPollingSource.of(client))
                      .pollInterval(Duration.ofMillis(100)).leaseDuration(Duration.ofSeconds(1)).build().start()) {
             id = NcpBuilds.of(client, first).buildThenDeploy(DeploymentRequest.builder("acme", "web", "3f2c1a9").build(),
                     B, D, S, C, Duration.ofSeconds(30), Duration.ofSeconds(30)).join().id();

@@ -9,7 +9,7 @@ import io.deploytrack.jdbc.JdbcHistoryStore;
 import io.deploytrack.jdbc.PostgresDatabase;
 import io.deploytrack.ncp.NcpClient;
 import io.deploytrack.ncp.NcpCredentials;
-import io.deploytrack.ncp.NcpStatusSource;
+import io.deploytrack.ncp.NcpPollingSource;
 import io.deploytrack.ncp.emulator.EmulatorRequest;
 import io.deploytrack.ncp.emulator.NcpEmulator;
 import io.deploytrack.ncp.emulator.RequestKind;
@@ -135,7 +135,7 @@ class CrashSafetyTest {
                 .credentials(NcpCredentials.of(ncp.accessKey(), ncp.secretKey())).userAgent(Instances.userAgent(RECOVERY))
                 .requestTimeout(Duration.ofSeconds(10)).build();
         DeploymentTracker tracker = DeploymentTracker.builder(store).discoverSources(false)
-                .source(NcpStatusSource.of(client)).instanceId(RECOVERY).pollInterval(POLL).leaseDuration(LEASE)
+                .source(NcpPollingSource.of(client)).instanceId(RECOVERY).pollInterval(POLL).leaseDuration(LEASE)
                 .defaultTimeout(Duration.ofSeconds(60)).maxBackoff(Duration.ofSeconds(1))
                 .listener(new DeploymentListener() {
                     @Override

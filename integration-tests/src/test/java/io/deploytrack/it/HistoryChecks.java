@@ -5,7 +5,7 @@ import io.deploytrack.core.DeploymentEvent;
 import io.deploytrack.core.DeploymentStatus;
 import io.deploytrack.core.HistoryQuery;
 import io.deploytrack.core.HistoryStore;
-import io.deploytrack.ncp.NcpStatusSource;
+import io.deploytrack.ncp.NcpPollingSource;
 import io.deploytrack.ncp.emulator.EmulatorRequest;
 import io.deploytrack.ncp.emulator.NcpEmulator;
 import io.deploytrack.ncp.emulator.RequestKind;
@@ -78,7 +78,7 @@ final class HistoryChecks {
         List<String> keys = rows.stream().map(Deployment::idempotencyKey).toList();
         assertThat(keys).as("idempotency keys").doesNotHaveDuplicates().doesNotContainNull();
         for (Deployment d : rows) {
-            assertThat(d.idempotencyKey()).isEqualTo(NcpStatusSource.keyOf(Scripts.projectId(d), Scripts.historyId(d)));
+            assertThat(d.idempotencyKey()).isEqualTo(NcpPollingSource.keyOf(Scripts.projectId(d), Scripts.historyId(d)));
         }
 
         Map<String, List<Long>> wrong = new TreeMap<>();

@@ -12,7 +12,7 @@ import io.deploytrack.jdbc.PostgresDatabase;
 import io.deploytrack.ncp.NcpClient;
 import io.deploytrack.ncp.NcpCredentials;
 import io.deploytrack.ncp.NcpDeployments;
-import io.deploytrack.ncp.NcpStatusSource;
+import io.deploytrack.ncp.NcpPollingSource;
 import io.deploytrack.ncp.emulator.EmulatorRequest;
 import io.deploytrack.ncp.emulator.NcpEmulator;
 import io.deploytrack.ncp.emulator.RequestKind;
@@ -77,7 +77,7 @@ class SeveralInstancesOnPostgresTest {
         final HikariDataSource pool;
         final KillableStore store;
         final KillableHttpClient http;
-        final NcpStatusSource source;
+        final NcpPollingSource source;
         final ScheduledExecutorService scheduler;
         final ExecutorService workers;
         final DeploymentTracker tracker;
@@ -92,7 +92,7 @@ class SeveralInstancesOnPostgresTest {
                     .credentials(NcpCredentials.of(ncp.accessKey(), ncp.secretKey())).userAgent(Instances.userAgent(id))
                     .requestTimeout(Duration.ofSeconds(10)).build();
             // Detail calls only, so that the request log names the deployment of every poll.
-            this.source = NcpStatusSource.builder(client).listBatching(false).build();
+            this.source = NcpPollingSource.builder(client).listBatching(false).build();
             this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon(id + "-scheduler"));
             this.workers = Executors.newFixedThreadPool(2, daemon(id + "-worker"));
             this.tracker = DeploymentTracker.builder(store).discoverSources(false).source(source).instanceId(id)

@@ -12,7 +12,7 @@ import io.deploytrack.jdbc.JdbcHistoryStore;
 import io.deploytrack.ncp.NcpClient;
 import io.deploytrack.ncp.NcpCredentials;
 import io.deploytrack.ncp.NcpDeployments;
-import io.deploytrack.ncp.NcpStatusSource;
+import io.deploytrack.ncp.NcpPollingSource;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -117,7 +117,7 @@ public final class TrackingChild {
         NcpClient client = NcpClient.builder().baseUri(URI.create(required(args, "ncp")))
                 .credentials(NcpCredentials.fromEnvironment()).userAgent(Instances.userAgent(instance))
                 .requestTimeout(Duration.ofSeconds(10)).build();
-        NcpStatusSource source = NcpStatusSource.builder(client).listBatching(listBatching).build();
+        NcpPollingSource source = NcpPollingSource.builder(client).listBatching(listBatching).build();
         DeploymentTracker tracker = DeploymentTracker.builder(store).discoverSources(false).source(source)
                 .instanceId(instance).pollInterval(poll).leaseDuration(lease).defaultTimeout(Duration.ofSeconds(60))
                 .maxBackoff(Duration.ofSeconds(1))

@@ -15,7 +15,7 @@ import java.util.concurrent.Executor;
 /**
  * Updates a workload's image and tracks the rollout that update started, in one asynchronous call: the facade over a
  * {@link KubernetesClient} (which changes the cluster) and a {@link DeploymentTracker} (which records and follows the
- * rollout through its {@value KubernetesStatusSource#TYPE} status source). The source itself only translates what
+ * rollout through its {@value KubernetesWatchingSource#TYPE} status source). The source itself only translates what
  * the cluster says.
  *
  * <pre>{@code
@@ -53,7 +53,7 @@ public final class KubernetesDeployments {
      * A builder over the client that updates workloads and the tracker that records the rollouts.
      *
      * @param client  the Kubernetes client (needs get and patch on the workload kind), not null
-     * @param tracker the tracker, with a {@value KubernetesStatusSource#TYPE} status source registered, not null
+     * @param tracker the tracker, with a {@value KubernetesWatchingSource#TYPE} status source registered, not null
      * @return the builder
      */
     public static Builder builder(KubernetesClient client, DeploymentTracker tracker) {
@@ -67,7 +67,7 @@ public final class KubernetesDeployments {
      * @param tracker the tracker, not null
      * @return the facade
      */
-    public static KubernetesDeployments of(KubernetesStatusSource source, DeploymentTracker tracker) {
+    public static KubernetesDeployments of(KubernetesWatchingSource source, DeploymentTracker tracker) {
         return builder(Objects.requireNonNull(source, "source must not be null").client(), tracker).build();
     }
 
@@ -84,10 +84,10 @@ public final class KubernetesDeployments {
     /**
      * Sets one container's image ({@link KubernetesRollouts#setImage}) and tracks the rollout it started. The request
      * gets the attributes {@value #ATTRIBUTE_IMAGE}, {@value #ATTRIBUTE_WORKLOAD} (e.g. {@code deployment shop/web})
-     * and {@value #ATTRIBUTE_GENERATION}; the check is named {@value KubernetesStatusSource#TYPE}.
+     * and {@value #ATTRIBUTE_GENERATION}; the check is named {@value KubernetesWatchingSource#TYPE}.
      *
      * <p>If the update succeeds but {@code track} then fails (e.g. the store is unreachable), the rollout runs
-     * untracked: track {@code KubernetesStatusSource.ref(target)} again once the cause is fixed, the idempotency key
+     * untracked: track {@code KubernetesWatchingSource.ref(target)} again once the cause is fixed, the idempotency key
      * makes it safe.
      *
      * @param request   what is deployed, not null
@@ -127,8 +127,8 @@ public final class KubernetesDeployments {
                     .withAttribute(ATTRIBUTE_IMAGE, image)
                     .withAttribute(ATTRIBUTE_WORKLOAD, target.describe())
                     .withAttribute(ATTRIBUTE_GENERATION, Long.toString(target.generation()));
-            return tracker.track(withAttributes, CheckSpec.of(KubernetesStatusSource.TYPE,
-                    KubernetesStatusSource.ref(target)));
+            return tracker.track(withAttributes, CheckSpec.of(KubernetesWatchingSource.TYPE,
+                    KubernetesWatchingSource.ref(target)));
         }, executor);
     }
 

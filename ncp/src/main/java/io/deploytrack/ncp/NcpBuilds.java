@@ -24,8 +24,8 @@ import java.util.concurrent.Executor;
 /**
  * Starts NCP SourceBuild builds and tracks them, alone or as the first stage of a deployment whose second stage is the
  * SourceDeploy deploy started once the build succeeded: the facade over an {@link NcpClient} and a
- * {@link DeploymentTracker} with the {@code sourcebuild} ({@link NcpBuildStatusSource}) and {@code ncp}
- * ({@link NcpStatusSource}) sources registered.
+ * {@link DeploymentTracker} with the {@code sourcebuild} ({@link NcpBuildPollingSource}) and {@code ncp}
+ * ({@link NcpPollingSource}) sources registered.
  *
  * <pre>{@code
  * NcpBuilds builds = NcpBuilds.of(client, tracker);
@@ -40,7 +40,7 @@ import java.util.concurrent.Executor;
 public final class NcpBuilds {
 
     /** The name of the build stage: {@value}. */
-    public static final String STAGE_BUILD = NcpBuildStatusSource.TYPE;
+    public static final String STAGE_BUILD = NcpBuildPollingSource.TYPE;
     /** The name of the deploy stage: {@value}. */
     public static final String STAGE_DEPLOY = "sourcedeploy";
     /** Attribute of a started build: the SourceBuild project id. */
@@ -133,7 +133,7 @@ public final class NcpBuilds {
         DeploymentRequest r = request.withAttribute(NcpDeployments.ATTRIBUTE_PROJECT_ID, Long.toString(projectId))
                 .withAttribute(NcpDeployments.ATTRIBUTE_STAGE_ID, Long.toString(stageId))
                 .withAttribute(NcpDeployments.ATTRIBUTE_SCENARIO_ID, Long.toString(scenarioId));
-        CheckSpec deploy = new CheckSpec(STAGE_DEPLOY, new CheckRef(NcpStatusSource.TYPE, null), deployTimeout, null,
+        CheckSpec deploy = new CheckSpec(STAGE_DEPLOY, new CheckRef(NcpPollingSource.TYPE, null), deployTimeout, null,
                 null, true);
         return startBuild(r, buildProjectId, buildTimeout, List.of(deploy)).thenApply(h -> {
             deployAfterBuild(h.id(), projectId, stageId, scenarioId);
@@ -169,7 +169,7 @@ public final class NcpBuilds {
                 }
                 log.info("ncp_deployment_started deployment_id={} project_id={} stage_id={} scenario_id={} history_id={} "
                         + "after=sourcebuild", id, projectId, stageId, scenarioId, historyId);
-                return tracker.startStage(id, STAGE_DEPLOY, NcpStatusSource.ref(projectId, historyId, stageId,
+                return tracker.startStage(id, STAGE_DEPLOY, NcpPollingSource.ref(projectId, historyId, stageId,
                         scenarioId)).check(STAGE_DEPLOY).orElseThrow();
             }, trackExecutor);
         }, trackExecutor);
@@ -196,10 +196,10 @@ public final class NcpBuilds {
                     r = r.withAttribute(ATTRIBUTE_BUILD_IMAGE, b[1]);
                 }
                 if (r.idempotencyKey() == null) {
-                    r = r.withIdempotencyKey(NcpBuildStatusSource.keyOf(buildProjectId, buildId));
+                    r = r.withIdempotencyKey(NcpBuildPollingSource.keyOf(buildProjectId, buildId));
                 }
                 List<CheckSpec> checks = new ArrayList<>();
-                checks.add(new CheckSpec(STAGE_BUILD, NcpBuildStatusSource.ref(buildProjectId, buildId), timeout, null,
+                checks.add(new CheckSpec(STAGE_BUILD, NcpBuildPollingSource.ref(buildProjectId, buildId), timeout, null,
                         null, true));
                 checks.addAll(after);
                 return tracker.track(r, checks);

@@ -72,7 +72,7 @@ public final class NcpDeployments {
      * @param tracker the tracker, not null
      * @return the facade
      */
-    public static NcpDeployments of(NcpStatusSource source, DeploymentTracker tracker) {
+    public static NcpDeployments of(NcpPollingSource source, DeploymentTracker tracker) {
         return builder(Objects.requireNonNull(source, "source must not be null").client(), tracker).build();
     }
 
@@ -177,14 +177,14 @@ public final class NcpDeployments {
             log.info("ncp_deployment_started project_id={} stage_id={} scenario_id={} history_id={} approval_required={}",
                     projectId, stageId, scenarioId, historyId, approval);
             try {
-                CheckSpec check = CheckSpec.of(NcpStatusSource.TYPE,
-                        NcpStatusSource.ref(projectId, historyId, stageId, scenarioId), timeout, approvalTimeout);
+                CheckSpec check = CheckSpec.of(NcpPollingSource.TYPE,
+                        NcpPollingSource.ref(projectId, historyId, stageId, scenarioId), timeout, approvalTimeout);
                 DeploymentRequest r = request.withAttribute(ATTRIBUTE_PROJECT_ID, Long.toString(projectId))
                         .withAttribute(ATTRIBUTE_STAGE_ID, Long.toString(stageId))
                         .withAttribute(ATTRIBUTE_SCENARIO_ID, Long.toString(scenarioId))
                         .withAttribute(ATTRIBUTE_HISTORY_ID, Long.toString(historyId));
                 if (r.idempotencyKey() == null) {
-                    r = r.withIdempotencyKey(NcpStatusSource.keyOf(projectId, historyId));
+                    r = r.withIdempotencyKey(NcpPollingSource.keyOf(projectId, historyId));
                 }
                 return tracker.track(r, check);
             } catch (RuntimeException e) {

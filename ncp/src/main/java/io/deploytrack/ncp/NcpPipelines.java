@@ -26,7 +26,7 @@ import java.util.concurrent.Executor;
  * Starts NCP SourcePipeline runs and tracks them: one run is one deployment whose declared stages are its tasks, in
  * the order they run, named by task type ({@value NcpBuilds#STAGE_BUILD}, {@value NcpBuilds#STAGE_DEPLOY}; a second
  * task of one type gets {@code -2}, ...), each followed by the {@code sourcepipeline} source
- * ({@link NcpPipelineStatusSource}, which must be registered with the tracker).
+ * ({@link NcpPipelinePollingSource}, which must be registered with the tracker).
  *
  * <pre>{@code
  * NcpPipelines pipelines = NcpPipelines.of(pipelineSource, tracker);
@@ -62,7 +62,7 @@ public final class NcpPipelines {
      * @param tracker the tracker
      * @return the facade, recording on a small shared pool of daemon threads
      */
-    public static NcpPipelines of(NcpPipelineStatusSource source, DeploymentTracker tracker) {
+    public static NcpPipelines of(NcpPipelinePollingSource source, DeploymentTracker tracker) {
         return of(source, tracker, TrackExecutor.shared());
     }
 
@@ -72,7 +72,7 @@ public final class NcpPipelines {
      * @param trackExecutor where a started run is recorded, never on HTTP threads
      * @return the facade
      */
-    public static NcpPipelines of(NcpPipelineStatusSource source, DeploymentTracker tracker, Executor trackExecutor) {
+    public static NcpPipelines of(NcpPipelinePollingSource source, DeploymentTracker tracker, Executor trackExecutor) {
         return new NcpPipelines(Objects.requireNonNull(source, "source must not be null").pipelines(),
                 Objects.requireNonNull(tracker, "tracker must not be null"),
                 Objects.requireNonNull(trackExecutor, "trackExecutor must not be null"));
@@ -144,7 +144,7 @@ public final class NcpPipelines {
                     : t.type().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "");
             int n = seen.merge(base, 1, Integer::sum);
             out.add(new CheckSpec(n == 1 ? base : base + "-" + n,
-                    NcpPipelineStatusSource.ref(run.projectId(), run.id(), t.id()), timeout, null, null, true));
+                    NcpPipelinePollingSource.ref(run.projectId(), run.id(), t.id()), timeout, null, null, true));
         }
         return out;
     }
@@ -182,7 +182,7 @@ public final class NcpPipelines {
                 }
             }
         }
-        return r.idempotencyKey() == null ? r.withIdempotencyKey(NcpPipelineStatusSource.keyOf(run.projectId(), run.id()))
+        return r.idempotencyKey() == null ? r.withIdempotencyKey(NcpPipelinePollingSource.keyOf(run.projectId(), run.id()))
                 : r;
     }
 

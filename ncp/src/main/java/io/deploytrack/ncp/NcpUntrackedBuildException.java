@@ -19,7 +19,7 @@ public final class NcpUntrackedBuildException extends IllegalStateException {
     public NcpUntrackedBuildException(long projectId, String buildId, RuntimeException cause) {
         super("NCP SourceBuild started build " + buildId + " of project " + projectId + " but it could not be tracked ("
                 + cause.getMessage() + "); it runs at NCP: track it with tracker.track(request, "
-                + "NcpBuildStatusSource.ref(" + projectId + ", \"" + buildId + "\"))", cause);
+                + "NcpBuildPollingSource.ref(" + projectId + ", \"" + buildId + "\"))", cause);
         this.projectId = projectId;
         this.buildId = buildId;
     }

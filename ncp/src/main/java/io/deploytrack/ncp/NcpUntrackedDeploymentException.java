@@ -3,7 +3,7 @@ package io.deploytrack.ncp;
 /**
  * NCP SourceDeploy started a deployment but deploytrack could not record it (the store refused the row, the tracker
  * was closed, ...). The deployment runs at NCP untracked; {@link #projectId()} and {@link #historyId()} say which one,
- * so a caller can pick it up once the cause is fixed ({@code tracker.track(request, NcpStatusSource.ref(projectId,
+ * so a caller can pick it up once the cause is fixed ({@code tracker.track(request, NcpPollingSource.ref(projectId,
  * historyId))}, or {@code deploytrack ncp track --project-id P --history-id H}).
  */
 public final class NcpUntrackedDeploymentException extends IllegalStateException {
@@ -20,7 +20,7 @@ public final class NcpUntrackedDeploymentException extends IllegalStateException
     public NcpUntrackedDeploymentException(long projectId, long historyId, RuntimeException cause) {
         super("NCP SourceDeploy started deployment " + historyId + " of project " + projectId
                 + " but it could not be tracked (" + cause.getMessage() + "); it runs at NCP: track it with "
-                + "tracker.track(request, NcpStatusSource.ref(" + projectId + ", " + historyId + "))", cause);
+                + "tracker.track(request, NcpPollingSource.ref(" + projectId + ", " + historyId + "))", cause);
         this.projectId = projectId;
         this.historyId = historyId;
     }

@@ -34,7 +34,7 @@ class NcpBatchingTest extends TrackerFixture {
         DeploymentTracker tracker = closeLater(trackerBuilder(store("fifty.db"), source(ncp)).pollInterval(INTERVAL)
                 .build().start());
         List<DeploymentHandle> handles = new ArrayList<>();
-        ids.forEach(id -> handles.add(tracker.track(request(), NcpStatusSource.ref(P, id))));
+        ids.forEach(id -> handles.add(tracker.track(request(), NcpPollingSource.ref(P, id))));
         eventually("all fifty observed", () -> handles.stream().allMatch(h -> tracker.history().find(h.id())
                 .flatMap(d -> d.check("ncp")).map(c -> Objects.equals(c.lastSourceStatus(), "inprogress")).orElse(false)));
 

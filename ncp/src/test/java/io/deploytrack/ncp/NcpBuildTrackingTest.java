@@ -31,8 +31,8 @@ class NcpBuildTrackingTest extends TrackerFixture {
         return ncp;
     }
 
-    private static Observation poll(NcpBuildStatusSource source, String buildId) {
-        return source.poll(NcpBuildStatusSource.ref(B, buildId)).toCompletableFuture()
+    private static Observation poll(NcpBuildPollingSource source, String buildId) {
+        return source.poll(NcpBuildPollingSource.ref(B, buildId)).toCompletableFuture()
                 .orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
     }
 
@@ -40,7 +40,7 @@ class NcpBuildTrackingTest extends TrackerFixture {
     void everyDocumentedWordMeansWhatSourceBuildSays() {
         NcpEmulator ncp = ncp();
         NcpClient client = client(ncp, ncp.secretKey());
-        NcpBuildStatusSource source = NcpBuildStatusSource.of(client);
+        NcpBuildPollingSource source = NcpBuildPollingSource.of(client);
         ncp.onBuild(B, NcpScript.of(step("prepare", Duration.ofSeconds(10)), step("upload", Duration.ofSeconds(5)),
                 end("success")), null);
         String id = NcpSourceBuild.of(client).startBuild(B).join();
@@ -81,8 +81,8 @@ class NcpBuildTrackingTest extends TrackerFixture {
         NcpEmulator ncp = ncp();
         NcpClient client = client(ncp, ncp.secretKey());
         ncp.onBuild(B, NcpScript.of(step("prepare", Duration.ofSeconds(4)), end("fail")), "post-build");
-        DeploymentTracker tracker = closeLater(trackerBuilder(store("build.db"), NcpStatusSource.of(client))
-                .source(NcpBuildStatusSource.of(client)).build().start());
+        DeploymentTracker tracker = closeLater(trackerBuilder(store("build.db"), NcpPollingSource.of(client))
+                .source(NcpBuildPollingSource.of(client)).build().start());
         DeploymentHandle h = NcpBuilds.of(client, tracker).buildAndTrack(request(), B, Duration.ofMinutes(30)).join();
         ncpClock.advance(Duration.ofSeconds(5));
         Deployment d = done(h.completion());
@@ -102,8 +102,8 @@ class NcpBuildTrackingTest extends TrackerFixture {
         ncp.onDeploy(9, NcpScript.of(step("inprogress", Duration.ofSeconds(3)), end("success")));
         ncp.onBuild(B, NcpScript.of(step("prepare", Duration.ofSeconds(4)), end("success")), null);
         NcpClient client = client(ncp, ncp.secretKey());
-        DeploymentTracker tracker = closeLater(trackerBuilder(store("run.db"), NcpStatusSource.of(client))
-                .source(NcpBuildStatusSource.of(client)).build().start());
+        DeploymentTracker tracker = closeLater(trackerBuilder(store("run.db"), NcpPollingSource.of(client))
+                .source(NcpBuildPollingSource.of(client)).build().start());
         DeploymentHandle h = NcpBuilds.of(client, tracker).buildThenDeploy(request(), B, 7, 8, 9, null, null).join();
         eventually("the build polled", () -> !ncp.requests(RequestKind.BUILD_HISTORY).isEmpty());
         assertThat(ncp.requests(RequestKind.DEPLOY)).as("no deploy while the build runs").isEmpty();
@@ -115,6 +115,6 @@ class NcpBuildTrackingTest extends TrackerFixture {
         assertThat(d.stages()).extracting(DeploymentCheck::name).containsExactly("sourcebuild", "sourcedeploy");
         assertThat(d.stages()).allSatisfy(s -> assertThat(s.status()).isEqualTo(DeploymentStatus.SUCCESS));
         assertThat(d.stages().get(0).completedAt()).isEqualTo(t0.plusSeconds(4));
-        assertThat(d.stages().get(1).ref().type()).isEqualTo(NcpStatusSource.TYPE);
+        assertThat(d.stages().get(1).ref().type()).isEqualTo(NcpPollingSource.TYPE);
     }
 }

@@ -36,7 +36,7 @@ class NcpCoalescingTest extends TrackerFixture {
     private final ManualClock clock = new ManualClock(Instant.now());
     private final ManualScheduler scheduler = new ManualScheduler(clock);
 
-    private DeploymentTracker manualTracker(NcpStatusSource source) {
+    private DeploymentTracker manualTracker(NcpPollingSource source) {
         return closeLater(trackerBuilder(store("coalesce.db"), source).clock(clock).scheduler(scheduler)
                 .executor(scheduler).pollInterval(INTERVAL).leaseDuration(Duration.ofDays(1)).build().start());
     }
@@ -87,12 +87,12 @@ class NcpCoalescingTest extends TrackerFixture {
             for (int i = 0; i < 2; i++) {
                 long id = ncp.createHistory(P, NcpScript.of(step("inprogress", Duration.ofHours(1)), end("success")));
                 ids.add(id);
-                handles.add(tracker.track(request(), NcpStatusSource.ref(P, id)));
+                handles.add(tracker.track(request(), NcpPollingSource.ref(P, id)));
             }
             pass(ncp, Duration.ofMillis(wave == 0 ? 250 : 500));
         }
         long single = ncp.createHistory(Q, NcpScript.of(step("inprogress", Duration.ofHours(1)), end("success")));
-        DeploymentHandle alone = tracker.track(request(), NcpStatusSource.ref(Q, single));
+        DeploymentHandle alone = tracker.track(request(), NcpPollingSource.ref(Q, single));
         pass(ncp, INTERVAL);
 
         ncp.clearRequests();
@@ -127,7 +127,7 @@ class NcpCoalescingTest extends TrackerFixture {
                 .leaseDuration(Duration.ofDays(1)).build().start());
         for (int i = 0; i < 3; i++) {
             long id = ncp.createHistory(P, NcpScript.of(step("inprogress", Duration.ofHours(1)), end("success")));
-            tracker.track(request(), NcpStatusSource.ref(P, id));
+            tracker.track(request(), NcpPollingSource.ref(P, id));
         }
         // The first poll, then the first (jittered) period: the phase.
         pass(ncp, INTERVAL.multipliedBy(2));
@@ -140,12 +140,12 @@ class NcpCoalescingTest extends TrackerFixture {
     @Test
     void checksNotOnTheFirstPageGetTheirOwnDetailCall() {
         NcpEmulator ncp = emulator();
-        DeploymentTracker tracker = manualTracker(NcpStatusSource.builder(client(ncp, ncp.secretKey())).listPageSize(2).build());
+        DeploymentTracker tracker = manualTracker(NcpPollingSource.builder(client(ncp, ncp.secretKey())).listPageSize(2).build());
         List<Long> ids = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             long id = ncp.createHistory(P, NcpScript.of(step("inprogress", Duration.ofHours(1)), end("success")));
             ids.add(id);
-            tracker.track(request(), NcpStatusSource.ref(P, id));
+            tracker.track(request(), NcpPollingSource.ref(P, id));
         }
         pass(ncp, INTERVAL);
         ncp.clearRequests();
@@ -166,18 +166,18 @@ class NcpCoalescingTest extends TrackerFixture {
         ncp.onBuild(P, NcpScript.of(step("prepare", Duration.ofHours(1)), end("success")), null);
         ncp.onBuild(Q, NcpScript.of(step("prepare", Duration.ofHours(1)), end("success")), null);
         NcpClient client = client(ncp, ncp.secretKey());
-        DeploymentTracker tracker = closeLater(trackerBuilder(store("builds.db"), NcpStatusSource.of(client))
-                .source(NcpBuildStatusSource.of(client)).clock(clock).scheduler(scheduler).executor(scheduler)
+        DeploymentTracker tracker = closeLater(trackerBuilder(store("builds.db"), NcpPollingSource.of(client))
+                .source(NcpBuildPollingSource.of(client)).clock(clock).scheduler(scheduler).executor(scheduler)
                 .pollInterval(INTERVAL).leaseDuration(Duration.ofDays(1)).build().start());
         NcpSourceBuild builds = NcpSourceBuild.of(client);
         for (int wave = 0; wave < 3; wave++) {
             for (int i = 0; i < 4; i++) {
                 String id = builds.startBuild(P).join();
-                tracker.track(request(), NcpBuildStatusSource.ref(P, id));
+                tracker.track(request(), NcpBuildPollingSource.ref(P, id));
             }
             pass(ncp, Duration.ofMillis(wave == 0 ? 250 : 500));
         }
-        tracker.track(request(), NcpBuildStatusSource.ref(Q, builds.startBuild(Q).join()));
+        tracker.track(request(), NcpBuildPollingSource.ref(Q, builds.startBuild(Q).join()));
         pass(ncp, INTERVAL);
         ncp.clearRequests();
         pass(ncp, INTERVAL.multipliedBy(10));

@@ -56,7 +56,7 @@ class NcpDeployAndTrackTest extends TrackerFixture {
         ncp.addScenario(P, STAGE, SCENARIO);
         ncp.onDeploy(SCENARIO, NcpScript.of(step("waiting", Duration.ofSeconds(5)),
                 step("inprogress", Duration.ofSeconds(40)), end("success")));
-        NcpStatusSource source = source(ncp);
+        NcpPollingSource source = source(ncp);
         DeploymentTracker tracker = tracker(source);
 
         DeploymentHandle h = handle(NcpDeployments.of(source, tracker).deployAndTrack(request(), P, STAGE, SCENARIO));
@@ -71,11 +71,11 @@ class NcpDeployAndTrackTest extends TrackerFixture {
         assertThat(stored.idempotencyKey()).isEqualTo("ncp:7:8001");
         assertThat(stored.attributes()).containsAllEntriesOf(Map.of("ncp_project_id", "7", "ncp_stage_id", "70",
                 "ncp_scenario_id", "700", "ncp_history_id", "8001"));
-        assertThat(stored.check("ncp").orElseThrow().ref()).isEqualTo(NcpStatusSource.ref(P, 8001, STAGE, SCENARIO));
+        assertThat(stored.check("ncp").orElseThrow().ref()).isEqualTo(NcpPollingSource.ref(P, 8001, STAGE, SCENARIO));
 
         // Tracking the same NCP deployment again (another request, same history id) returns the same row.
         DeploymentRequest again = DeploymentRequest.builder("acme", "web", "0123456789abcdef").build();
-        DeploymentHandle repeat = tracker.track(again, NcpStatusSource.ref(P, 8001));
+        DeploymentHandle repeat = tracker.track(again, NcpPollingSource.ref(P, 8001));
         assertThat(repeat.created()).isFalse();
         assertThat(repeat.id()).isEqualTo(h.id());
         assertThat(tracker.history().list(HistoryQuery.all(10))).hasSize(1);
@@ -93,7 +93,7 @@ class NcpDeployAndTrackTest extends TrackerFixture {
         NcpEmulator ncp = emulator();
         ncp.addScenario(P, STAGE, SCENARIO);
         ncp.onDeploy(SCENARIO, NcpScript.of(step("inprogress", Duration.ofSeconds(30)), end("fail")));
-        NcpStatusSource source = source(ncp);
+        NcpPollingSource source = source(ncp);
         DeploymentTracker tracker = tracker(source);
 
         DeploymentHandle h = handle(NcpDeployments.of(source, tracker).requestAndTrack(request(), P, STAGE, SCENARIO,
@@ -116,7 +116,7 @@ class NcpDeployAndTrackTest extends TrackerFixture {
     void whenNcpRefusesToStartNothingIsRecorded() {
         NcpEmulator ncp = emulator();
         ncp.addScenario(P, STAGE, SCENARIO);
-        NcpStatusSource source = source(ncp);
+        NcpPollingSource source = source(ncp);
         DeploymentTracker tracker = tracker(source);
 
         Throwable error = NcpDeployments.of(source, tracker).deployAndTrack(request(), P, STAGE, 999).handle((h, e) -> e)
@@ -131,7 +131,7 @@ class NcpDeployAndTrackTest extends TrackerFixture {
     void badArgumentsAreRefusedBeforeNcpIsAskedToStartAnything() {
         NcpEmulator ncp = emulator();
         ncp.addScenario(P, STAGE, SCENARIO);
-        NcpStatusSource source = source(ncp);
+        NcpPollingSource source = source(ncp);
         DeploymentTracker tracker = tracker(source);
         NcpDeployments deployments = NcpDeployments.of(source, tracker);
 
@@ -165,7 +165,7 @@ class NcpDeployAndTrackTest extends TrackerFixture {
         JdbcHistoryStore firstStore = JdbcHistoryStore.sqlite(dir.resolve("shared.db"));
         DeploymentTracker first = trackerBuilder(firstStore, source(ncp)).build().start();
         List<DeploymentHandle> handles = new ArrayList<>();
-        ids.forEach(id -> handles.add(first.track(request(), NcpStatusSource.ref(P, id))));
+        ids.forEach(id -> handles.add(first.track(request(), NcpPollingSource.ref(P, id))));
         eventually("all three followed", () -> handles.stream()
                 .allMatch(h -> Objects.equals(lastStatus(first, h.id()), "inprogress")));
 
@@ -207,7 +207,7 @@ class NcpDeployAndTrackTest extends TrackerFixture {
         try {
             ncp.addScenario(P, STAGE, SCENARIO);
             ncp.onDeploy(SCENARIO, NcpScript.of(step("inprogress", Duration.ofSeconds(20)), end("success")));
-            NcpStatusSource source = source(ncp);
+            NcpPollingSource source = source(ncp);
             DeploymentTracker tracker = tracker(source);
             DeploymentHandle h = handle(NcpDeployments.of(source, tracker).deployAndTrack(request(), P, STAGE, SCENARIO));
             eventually("inprogress seen", () -> "inprogress".equals(lastStatus(tracker, h.id())));
@@ -217,15 +217,15 @@ class NcpDeployAndTrackTest extends TrackerFixture {
             // An undocumented word, polled again and again: logged once, and the deployment goes on.
             long odd = ncp.createHistory(P, NcpScript.of(step("inprogress", Duration.ofHours(1)), end("success")));
             ncp.setStatus(P, odd, "rolling_back");
-            DeploymentHandle unknown = tracker.track(request(), NcpStatusSource.ref(P, odd));
+            DeploymentHandle unknown = tracker.track(request(), NcpPollingSource.ref(P, odd));
             eventually("polled three times", () -> ncp.requestsFor(odd).size() >= 3);
             assertThat(lastStatus(tracker, unknown.id())).isEqualTo("rolling_back");
             assertThat(tracker.history().find(unknown.id()).orElseThrow().status()).isEqualTo(DeploymentStatus.RUNNING);
 
             // Wrong credentials: the failure is logged, the secret is not.
-            NcpStatusSource wrong = NcpStatusSource.of(client(ncp, "a-wrong-secret-3f9"));
+            NcpPollingSource wrong = NcpPollingSource.of(client(ncp, "a-wrong-secret-3f9"));
             DeploymentTracker other = closeLater(trackerBuilder(store("other.db"), wrong).build().start());
-            assertThat(done(other.track(request(), NcpStatusSource.ref(P, odd)).completion()).status())
+            assertThat(done(other.track(request(), NcpPollingSource.ref(P, odd)).completion()).status())
                     .isEqualTo(DeploymentStatus.FAILED);
         } finally {
             ours.detachAppender(captured);

@@ -53,11 +53,11 @@ class NcpPipelineTrackingTest extends TrackerFixture {
         return ncp;
     }
 
-    private NcpPipelineStatusSource pipelineSource(NcpEmulator ncp) {
-        return NcpPipelineStatusSource.builder(client(ncp, ncp.secretKey())).pollInterval(TICK).scheduler(timer).build();
+    private NcpPipelinePollingSource pipelineSource(NcpEmulator ncp) {
+        return NcpPipelinePollingSource.builder(client(ncp, ncp.secretKey())).pollInterval(TICK).scheduler(timer).build();
     }
 
-    private DeploymentTracker tracker(NcpEmulator ncp, NcpPipelineStatusSource pipelines, JdbcHistoryStore store) {
+    private DeploymentTracker tracker(NcpEmulator ncp, NcpPipelinePollingSource pipelines, JdbcHistoryStore store) {
         return trackerBuilder(store, source(ncp)).source(pipelines).build().start();
     }
 
@@ -87,7 +87,7 @@ class NcpPipelineTrackingTest extends TrackerFixture {
     void aRunIsOneDeploymentWhoseStagesAreItsTasksEachWithItsOwnStatusAndTimes() {
         NcpEmulator ncp = ncp(NcpScript.of(step("prepare", Duration.ofSeconds(4)), end("success")), null,
                 NcpScript.of(step("inprogress", Duration.ofSeconds(3)), end("success")));
-        NcpPipelineStatusSource pipelines = pipelineSource(ncp);
+        NcpPipelinePollingSource pipelines = pipelineSource(ncp);
         DeploymentTracker tracker = closeLater(tracker(ncp, pipelines, store("pipeline.db")));
         DeploymentHandle h = NcpPipelines.of(pipelines, tracker).runAndTrack(request(), PL, Duration.ofMinutes(30)).join();
 
@@ -125,7 +125,7 @@ class NcpPipelineTrackingTest extends TrackerFixture {
     void aDeployTaskThatFailsFailsTheDeploymentAtStageSourcedeploy() {
         NcpEmulator ncp = ncp(NcpScript.of(step("prepare", Duration.ofSeconds(2)), end("success")), null,
                 NcpScript.of(step("inprogress", Duration.ofSeconds(3)), end("fail")));
-        NcpPipelineStatusSource pipelines = pipelineSource(ncp);
+        NcpPipelinePollingSource pipelines = pipelineSource(ncp);
         DeploymentTracker tracker = closeLater(tracker(ncp, pipelines, store("fail.db")));
         DeploymentHandle h = NcpPipelines.of(pipelines, tracker).runAndTrack(request(), PL, null).join();
         ncpClock.advance(Duration.ofSeconds(10));
@@ -141,7 +141,7 @@ class NcpPipelineTrackingTest extends TrackerFixture {
     void aFailedBuildEndsTheRunAtOnceWithItsPhaseAndTheDeployNeverStarts() {
         NcpEmulator ncp = ncp(NcpScript.of(step("prepare", Duration.ofSeconds(4)), end("fail")), "post-build",
                 NcpScript.of(end("success")));
-        NcpPipelineStatusSource pipelines = pipelineSource(ncp);
+        NcpPipelinePollingSource pipelines = pipelineSource(ncp);
         DeploymentTracker tracker = closeLater(tracker(ncp, pipelines, store("build-fail.db")));
         DeploymentHandle h = NcpPipelines.of(pipelines, tracker).runAndTrack(request(), PL, Duration.ofHours(1)).join();
         ncpClock.advance(Duration.ofSeconds(5));
@@ -158,7 +158,7 @@ class NcpPipelineTrackingTest extends TrackerFixture {
     void aCancelledRunEndsCancelledAtTheTaskThatRan() {
         NcpEmulator ncp = ncp(NcpScript.of(step("prepare", Duration.ofMinutes(10)), end("success")), null,
                 NcpScript.of(end("success")));
-        NcpPipelineStatusSource pipelines = pipelineSource(ncp);
+        NcpPipelinePollingSource pipelines = pipelineSource(ncp);
         DeploymentTracker tracker = closeLater(tracker(ncp, pipelines, store("cancel.db")));
         DeploymentHandle h = NcpPipelines.of(pipelines, tracker).runAndTrack(request(), PL, null).join();
         tickUntil(tracker, h.id(), "sourcebuild", "prepare");
@@ -178,13 +178,13 @@ class NcpPipelineTrackingTest extends TrackerFixture {
         NcpClient client = client(ncp, ncp.secretKey());
         ManualClock clock = new ManualClock(Instant.now());
         DeploymentTracker tracker = closeLater(trackerBuilder(store("never.db"), source(ncp))
-                .source(NcpBuildStatusSource.of(client)).clock(clock).leaseDuration(Duration.ofDays(1)).build().start());
+                .source(NcpBuildPollingSource.of(client)).clock(clock).leaseDuration(Duration.ofDays(1)).build().start());
         String buildId = NcpSourceBuild.of(client).startBuild(B).join();
         ncpClock.advance(Duration.ofSeconds(3));
         // The host declares the deploy but never starts it.
         DeploymentHandle h = tracker.track(request().withIdempotencyKey("never-" + buildId),
-                CheckSpec.stage("sourcebuild", NcpBuildStatusSource.ref(B, buildId)),
-                CheckSpec.pendingStage("sourcedeploy", NcpStatusSource.TYPE).withTimeout(Duration.ofMinutes(2)));
+                CheckSpec.stage("sourcebuild", NcpBuildPollingSource.ref(B, buildId)),
+                CheckSpec.pendingStage("sourcedeploy", NcpPollingSource.TYPE).withTimeout(Duration.ofMinutes(2)));
         eventuallyAdvancing(clock, "the build ended", () -> stage(tracker, h.id(), "sourcebuild").status()
                 == DeploymentStatus.SUCCESS);
         assertThat(h.completion()).as("the first stage's end is not the deployment's success").isNotDone();
@@ -200,7 +200,7 @@ class NcpPipelineTrackingTest extends TrackerFixture {
         NcpEmulator ncp = ncp(NcpScript.of(step("prepare", Duration.ofSeconds(2)), end("success")), null,
                 NcpScript.of(step("inprogress", Duration.ofMinutes(5)), end("success")));
         JdbcHistoryStore firstStore = JdbcHistoryStore.sqlite(dir.resolve("shared.db"));
-        NcpPipelineStatusSource firstSource = pipelineSource(ncp);
+        NcpPipelinePollingSource firstSource = pipelineSource(ncp);
         DeploymentTracker first = tracker(ncp, firstSource, firstStore);
         DeploymentHandle h = NcpPipelines.of(firstSource, first).runAndTrack(request(), PL, Duration.ofHours(1)).join();
         ncpClock.advance(Duration.ofSeconds(3));
@@ -235,7 +235,7 @@ class NcpPipelineTrackingTest extends TrackerFixture {
     void oneDetailCallPerRunPerIntervalHoweverManyStagesAreFollowed() {
         NcpEmulator ncp = ncp(NcpScript.of(step("prepare", Duration.ofHours(1)), end("success")), null,
                 NcpScript.of(end("success")));
-        NcpPipelineStatusSource pipelines = pipelineSource(ncp);
+        NcpPipelinePollingSource pipelines = pipelineSource(ncp);
         DeploymentTracker tracker = closeLater(tracker(ncp, pipelines, store("many.db")));
         NcpPipelines facade = NcpPipelines.of(pipelines, tracker);
         List<DeploymentHandle> runs = new ArrayList<>();

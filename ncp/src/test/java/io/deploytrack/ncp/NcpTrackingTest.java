@@ -63,7 +63,7 @@ class NcpTrackingTest extends TrackerFixture {
         }
         ManualClock clock = new ManualClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
         DeploymentTracker tracker = tracker(source(ncp), clock, "words.db");
-        CheckSpec check = CheckSpec.of(NcpStatusSource.ref(P, id)).withTimeout(Duration.ofMinutes(5))
+        CheckSpec check = CheckSpec.of(NcpPollingSource.ref(P, id)).withTimeout(Duration.ofMinutes(5))
                 .withApprovalTimeout(Duration.ofMinutes(30));
 
         DeploymentHandle h = tracker.track(request(), check);
@@ -106,13 +106,13 @@ class NcpTrackingTest extends TrackerFixture {
         NcpEmulator ncp = emulator();
         long first = ncp.createHistory(P, running());
         long second = ncp.createHistory(P, running());
-        NcpStatusSource source = source(ncp);
+        NcpPollingSource source = source(ncp);
         // The list puts the other deployment first: a poller that reads historyList[0] reads the wrong one.
         assertThat(source.client().listHistories(P, 1, 100).join().histories().get(0).id()).isEqualTo(first);
         DeploymentTracker tracker = closeLater(trackerBuilder(store("two.db"), source)
                 .pollInterval(Duration.ofMillis(200)).build().start());
-        DeploymentHandle a = tracker.track(request(), NcpStatusSource.ref(P, first));
-        DeploymentHandle b = tracker.track(request(), NcpStatusSource.ref(P, second));
+        DeploymentHandle a = tracker.track(request(), NcpPollingSource.ref(P, first));
+        DeploymentHandle b = tracker.track(request(), NcpPollingSource.ref(P, second));
         eventually("both observed through a list call", () -> ncp.listCalls() >= 1
                 && "inprogress".equals(lastStatus(tracker, a.id())) && "inprogress".equals(lastStatus(tracker, b.id())));
 
@@ -147,7 +147,7 @@ class NcpTrackingTest extends TrackerFixture {
         ncp.inject(NcpFault.malformedJson().forHistory(id));
         DeploymentTracker tracker = tracker(source(ncp));
 
-        DeploymentHandle h = tracker.track(request(), NcpStatusSource.ref(P, id));
+        DeploymentHandle h = tracker.track(request(), NcpPollingSource.ref(P, id));
         eventually("every fault met and the status read after them", () -> ncp.pendingFaults() == 0
                 && "inprogress".equals(lastStatus(tracker, h.id())));
         assertThat(tracker.history().find(h.id()).orElseThrow().status()).isEqualTo(DeploymentStatus.RUNNING);
@@ -168,10 +168,10 @@ class NcpTrackingTest extends TrackerFixture {
     void wrongCredentialsFailTheDeploymentWithinOnePoll() {
         NcpEmulator ncp = emulator();
         long id = ncp.createHistory(P, running());
-        NcpStatusSource wrong = NcpStatusSource.of(client(ncp, "not-the-secret-key"));
+        NcpPollingSource wrong = NcpPollingSource.of(client(ncp, "not-the-secret-key"));
         DeploymentTracker tracker = tracker(wrong);
 
-        Deployment d = done(tracker.track(request(), NcpStatusSource.ref(P, id)).completion());
+        Deployment d = done(tracker.track(request(), NcpPollingSource.ref(P, id)).completion());
 
         assertThat(d.status()).isEqualTo(DeploymentStatus.FAILED);
         assertThat(d.errorMessage()).contains("access key").contains("secret key").contains("clock")
@@ -188,7 +188,7 @@ class NcpTrackingTest extends TrackerFixture {
         Instant tracked = clock.instant();
 
         DeploymentHandle h = tracker.track(request(),
-                CheckSpec.of(NcpStatusSource.ref(P, id)).withTimeout(Duration.ofMinutes(2)));
+                CheckSpec.of(NcpPollingSource.ref(P, id)).withTimeout(Duration.ofMinutes(2)));
         eventually("inprogress seen", () -> "inprogress".equals(lastStatus(tracker, h.id())));
         clock.advance(Duration.ofMinutes(1));
         eventually("polled again a minute later", () -> ncp.requestsFor(id).size() >= 2);
@@ -211,7 +211,7 @@ class NcpTrackingTest extends TrackerFixture {
         DeploymentTracker tracker = closeLater(trackerBuilder(store("later.db"), source(ncp)).notFoundRetries(50)
                 .build().start());
 
-        DeploymentHandle h = tracker.track(request(), NcpStatusSource.ref(P, next));
+        DeploymentHandle h = tracker.track(request(), NcpPollingSource.ref(P, next));
         eventually("two 404s", () -> ncp.requestsFor(next).size() >= 2);
         assertThat(ncp.requestsFor(next)).allSatisfy(r -> assertThat(r.responseStatus()).isEqualTo(404));
         long id = ncp.createHistory(P, NcpScript.of(end("success")));
@@ -229,7 +229,7 @@ class NcpTrackingTest extends TrackerFixture {
         DeploymentTracker tracker = closeLater(trackerBuilder(store("missing.db"), source(ncp)).notFoundRetries(3)
                 .build().start());
 
-        Deployment d = done(tracker.track(request(), NcpStatusSource.ref(P, 9999)).completion());
+        Deployment d = done(tracker.track(request(), NcpPollingSource.ref(P, 9999)).completion());
 
         assertThat(d.status()).isEqualTo(DeploymentStatus.FAILED);
         assertThat(d.errorMessage()).contains("does not know deployment 9999 of project 7")
@@ -247,7 +247,7 @@ class NcpTrackingTest extends TrackerFixture {
         DeploymentTracker tracker = tracker(source(ncp), clock, "pending.db");
         Instant tracked = clock.instant();
 
-        DeploymentHandle h = tracker.track(request(), CheckSpec.of(NcpStatusSource.ref(P, id))
+        DeploymentHandle h = tracker.track(request(), CheckSpec.of(NcpPollingSource.ref(P, id))
                 .withTimeout(Duration.ofMinutes(5)).withApprovalTimeout(Duration.ofHours(1)));
         eventually("pending seen", () -> "pending".equals(lastStatus(tracker, h.id())));
         // Ten minutes later, far past the 5-minute rollout deadline, and polled twice more since.

@@ -53,7 +53,7 @@ abstract class TrackerFixture {
     static void warmUp() {
         try (NcpEmulator warm = NcpEmulator.start()) {
             long id = warm.createHistory(1, NcpScript.of(NcpScript.end("success")));
-            NcpStatusSource.of(client(warm, warm.secretKey())).poll(NcpStatusSource.ref(1, id)).toCompletableFuture()
+            NcpPollingSource.of(client(warm, warm.secretKey())).poll(NcpPollingSource.ref(1, id)).toCompletableFuture()
                     .orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
         }
     }
@@ -85,15 +85,15 @@ abstract class TrackerFixture {
                 .requestTimeout(Duration.ofSeconds(5)).build();
     }
 
-    static NcpStatusSource source(NcpEmulator emulator) {
-        return NcpStatusSource.of(client(emulator, emulator.secretKey()));
+    static NcpPollingSource source(NcpEmulator emulator) {
+        return NcpPollingSource.of(client(emulator, emulator.secretKey()));
     }
 
     JdbcHistoryStore store(String name) {
         return closeLater(JdbcHistoryStore.sqlite(dir.resolve(name)));
     }
 
-    static DeploymentTracker.Builder trackerBuilder(JdbcHistoryStore store, NcpStatusSource source) {
+    static DeploymentTracker.Builder trackerBuilder(JdbcHistoryStore store, NcpPollingSource source) {
         return DeploymentTracker.builder(store).discoverSources(false).source(source).pollInterval(POLL)
                 .pollJitter(0).maxBackoff(Duration.ofMillis(200));
     }
@@ -102,12 +102,12 @@ abstract class TrackerFixture {
      * A tracker on a manual clock (real scheduler and workers): deadlines pass when the test moves the clock. Its
      * lease is long, so that moving the clock by minutes does not make it stop polling until its next renewal.
      */
-    DeploymentTracker tracker(NcpStatusSource source, io.deploytrack.core.testkit.ManualClock clock, String file) {
+    DeploymentTracker tracker(NcpPollingSource source, io.deploytrack.core.testkit.ManualClock clock, String file) {
         return closeLater(trackerBuilder(store(file), source).clock(clock).leaseDuration(Duration.ofDays(1))
                 .build().start());
     }
 
-    DeploymentTracker tracker(NcpStatusSource source) {
+    DeploymentTracker tracker(NcpPollingSource source) {
         return closeLater(trackerBuilder(store("history.db"), source).build().start());
     }
 

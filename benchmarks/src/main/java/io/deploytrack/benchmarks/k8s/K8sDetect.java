@@ -13,7 +13,7 @@ import io.deploytrack.core.DeploymentStatus;
 import io.deploytrack.core.DeploymentTracker;
 import io.deploytrack.jdbc.JdbcHistoryStore;
 import io.deploytrack.kubernetes.KubernetesDeployments;
-import io.deploytrack.kubernetes.KubernetesStatusSource;
+import io.deploytrack.kubernetes.KubernetesWatchingSource;
 import io.deploytrack.kubernetes.WorkloadKind;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
@@ -43,7 +43,7 @@ import java.util.function.Consumer;
 /**
  * {@code k8s.detect}: {@code rollouts} Deployments on fabric8's mock API server in CRUD mode (started here, no
  * controllers: the benchmark writes {@code status} through the status subresource as the deployment controller
- * would), each updated to a new image and tracked by the real tracker with {@link KubernetesStatusSource} into
+ * would), each updated to a new image and tracked by the real tracker with {@link KubernetesWatchingSource} into
  * SQLite, all followed at once. Then, one rollout at a time, the controller's final status is written; measured:
  * from just before that write to the moment the tracker's {@code onCompleted} ran (it runs after the commit).
  */
@@ -87,7 +87,7 @@ public final class K8sDetect {
             }
         };
         try (KubernetesClient client = server.createClient(); JdbcHistoryStore store = JdbcHistoryStore.sqlite(file)) {
-            KubernetesStatusSource source = KubernetesStatusSource.of(client);
+            KubernetesWatchingSource source = KubernetesWatchingSource.of(client);
             DeploymentTracker tracker = DeploymentTracker.builder(store).source(source).discoverSources(false)
                     .listener(listener).build().start();
             try {

@@ -14,7 +14,7 @@ import io.deploytrack.core.PollingSource;
 import io.deploytrack.jdbc.JdbcHistoryStore;
 import io.deploytrack.ncp.NcpClient;
 import io.deploytrack.ncp.NcpCredentials;
-import io.deploytrack.ncp.NcpStatusSource;
+import io.deploytrack.ncp.NcpPollingSource;
 import io.deploytrack.ncp.emulator.NcpEmulator;
 
 import java.sql.Connection;
@@ -55,13 +55,13 @@ public final class TrackerPg3 {
 
     /** Records every poll an instance asks its source for, then asks the real source. */
     private static final class Recorded implements PollingSource {
-        private final NcpStatusSource source;
+        private final NcpPollingSource source;
         private final int instance;
         private final Map<CheckRef, long[]> lastPoll;
         private final Set<CheckRef> doubled;
         private final AtomicLong polls = new AtomicLong();
 
-        Recorded(NcpStatusSource source, int instance, Map<CheckRef, long[]> lastPoll, Set<CheckRef> doubled) {
+        Recorded(NcpPollingSource source, int instance, Map<CheckRef, long[]> lastPoll, Set<CheckRef> doubled) {
             this.source = source;
             this.instance = instance;
             this.lastPoll = lastPoll;
@@ -154,7 +154,7 @@ public final class TrackerPg3 {
                     stores.add(store);
                     NcpClient client = NcpClient.builder().baseUri(emulator.baseUri())
                             .credentials(NcpCredentials.of(emulator.accessKey(), emulator.secretKey())).build();
-                    Recorded source = new Recorded(NcpStatusSource.of(client), i, lastPoll, doubled);
+                    Recorded source = new Recorded(NcpPollingSource.of(client), i, lastPoll, doubled);
                     sources.add(source);
                     trackers.add(DeploymentTracker.builder(store).source(source).discoverSources(false)
                             .instanceId("pg3-" + INSTANCES[i]).pollInterval(Duration.ofSeconds(1))
@@ -166,7 +166,7 @@ public final class TrackerPg3 {
                     long historyId = emulator.createHistory(item.projectId(), item.script());
                     DeploymentTracker tracker = trackers.get(item.index() % trackers.size());
                     DeploymentHandle h = tracker.track(DeploymentRequest.builder("bench", item.repo(),
-                            item.commitSha()).build(), NcpStatusSource.ref(item.projectId(), historyId));
+                            item.commitSha()).build(), NcpPollingSource.ref(item.projectId(), historyId));
                     outcomes.expect(h.id(), item);
                     completions.add(h.completion());
                 }

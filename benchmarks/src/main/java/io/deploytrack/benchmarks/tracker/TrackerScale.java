@@ -12,7 +12,7 @@ import io.deploytrack.core.DeploymentTracker;
 import io.deploytrack.jdbc.JdbcHistoryStore;
 import io.deploytrack.ncp.NcpClient;
 import io.deploytrack.ncp.NcpCredentials;
-import io.deploytrack.ncp.NcpStatusSource;
+import io.deploytrack.ncp.NcpPollingSource;
 import io.deploytrack.ncp.emulator.NcpEmulator;
 
 import java.nio.file.Path;
@@ -29,7 +29,7 @@ import java.util.function.Consumer;
 
 /**
  * {@code tracker.scale}: the workload in flight at once in this JVM, through the real tracker with the real
- * {@link NcpStatusSource} (defaults: list batching, page size 100) on the real {@link NcpClient} (defaults: the JDK
+ * {@link NcpPollingSource} (defaults: list batching, page size 100) on the real {@link NcpClient} (defaults: the JDK
  * HttpClient it creates, 64 requests in flight at most) against the NCP emulator over HTTP, stored in SQLite
  * ({@link JdbcHistoryStore#sqlite}), poll interval 1 s. Threads counted: see {@link #THREADS}.
  */
@@ -78,7 +78,7 @@ public final class TrackerScale {
             Probe probe = Probe.start(THREADS);
             NcpClient client = NcpClient.builder().baseUri(emulator.baseUri())
                     .credentials(NcpCredentials.of(emulator.accessKey(), emulator.secretKey())).build();
-            DeploymentTracker tracker = DeploymentTracker.builder(store).source(NcpStatusSource.of(client))
+            DeploymentTracker tracker = DeploymentTracker.builder(store).source(NcpPollingSource.of(client))
                     .discoverSources(false).pollInterval(Duration.ofSeconds(1)).listener(listener).build().start();
             List<CompletableFuture<Deployment>> completions = new ArrayList<>(workload.deployments());
             long start = System.nanoTime();
@@ -97,7 +97,7 @@ public final class TrackerScale {
                     tracked.add(host.submit(() -> {
                         long historyId = emulator.createHistory(item.projectId(), item.script());
                         DeploymentHandle h = tracker.track(DeploymentRequest.builder("bench", item.repo(),
-                                item.commitSha()).build(), NcpStatusSource.ref(item.projectId(), historyId));
+                                item.commitSha()).build(), NcpPollingSource.ref(item.projectId(), historyId));
                         outcomes.expect(h.id(), item);
                         return h.completion();
                     }));

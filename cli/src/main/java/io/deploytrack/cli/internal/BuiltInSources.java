@@ -1,13 +1,13 @@
 package io.deploytrack.cli.internal;
 
 import io.deploytrack.core.StatusSource;
-import io.deploytrack.kubernetes.KubernetesStatusSource;
-import io.deploytrack.ncp.NcpBuildStatusSource;
+import io.deploytrack.kubernetes.KubernetesWatchingSource;
+import io.deploytrack.ncp.NcpBuildPollingSource;
 import io.deploytrack.ncp.NcpClient;
 import io.deploytrack.ncp.NcpCredentials;
 import io.deploytrack.ncp.NcpEndpoint;
-import io.deploytrack.ncp.NcpPipelineStatusSource;
-import io.deploytrack.ncp.NcpStatusSource;
+import io.deploytrack.ncp.NcpPipelinePollingSource;
+import io.deploytrack.ncp.NcpPollingSource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
 import java.nio.file.Files;
@@ -29,13 +29,13 @@ final class BuiltInSources {
     static final class Ncp implements Sources.Factory {
         @Override
         public String type() {
-            return NcpStatusSource.TYPE;
+            return NcpPollingSource.TYPE;
         }
 
         @Override
         public Optional<StatusSource> create(Context context, Duration pollInterval) {
             return ncpClient(context).map(client -> {
-                NcpStatusSource.Builder b = NcpStatusSource.builder(client);
+                NcpPollingSource.Builder b = NcpPollingSource.builder(client);
                 if (pollInterval != null) {
                     b.pollInterval(pollInterval);
                 }
@@ -74,12 +74,12 @@ final class BuiltInSources {
     static final class NcpBuild implements Sources.Factory {
         @Override
         public String type() {
-            return NcpBuildStatusSource.TYPE;
+            return NcpBuildPollingSource.TYPE;
         }
 
         @Override
         public Optional<StatusSource> create(Context context, Duration pollInterval) {
-            return ncpClient(context).map(client -> NcpBuildStatusSource.of(client, pollInterval));
+            return ncpClient(context).map(client -> NcpBuildPollingSource.of(client, pollInterval));
         }
 
         @Override
@@ -92,13 +92,13 @@ final class BuiltInSources {
     static final class NcpPipeline implements Sources.Factory {
         @Override
         public String type() {
-            return NcpPipelineStatusSource.TYPE;
+            return NcpPipelinePollingSource.TYPE;
         }
 
         @Override
         public Optional<StatusSource> create(Context context, Duration pollInterval) {
             return ncpClient(context).map(client -> {
-                NcpPipelineStatusSource.Builder b = NcpPipelineStatusSource.builder(client);
+                NcpPipelinePollingSource.Builder b = NcpPipelinePollingSource.builder(client);
                 if (pollInterval != null) {
                     b.pollInterval(pollInterval);
                 }
@@ -116,7 +116,7 @@ final class BuiltInSources {
     static final class Kubernetes implements Sources.Factory {
         @Override
         public String type() {
-            return KubernetesStatusSource.TYPE;
+            return KubernetesWatchingSource.TYPE;
         }
 
         @Override
@@ -125,7 +125,7 @@ final class BuiltInSources {
                 return Optional.empty();
             }
             try {
-                return Optional.of(KubernetesStatusSource.fromEnvironment());
+                return Optional.of(KubernetesWatchingSource.fromEnvironment());
             } catch (KubernetesClientException e) {
                 return Optional.empty();
             }

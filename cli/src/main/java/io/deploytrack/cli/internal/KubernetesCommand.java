@@ -5,7 +5,7 @@ import io.deploytrack.core.CheckSpec;
 import io.deploytrack.core.DeploymentRequest;
 import io.deploytrack.core.StatusSource;
 import io.deploytrack.kubernetes.KubernetesDeployments;
-import io.deploytrack.kubernetes.KubernetesStatusSource;
+import io.deploytrack.kubernetes.KubernetesWatchingSource;
 import io.deploytrack.kubernetes.RolloutTarget;
 import io.deploytrack.kubernetes.UnfollowableWorkloadException;
 import io.deploytrack.kubernetes.WorkloadKind;
@@ -70,14 +70,14 @@ final class KubernetesCommand extends BaseCommand {
             DeploymentRequest request = deployment.request(this)
                     .withAttribute(KubernetesDeployments.ATTRIBUTE_WORKLOAD, kind.word() + " " + namespace + "/" + name);
             StatusSource given = context().sources().stream()
-                    .filter(s -> KubernetesStatusSource.TYPE.equals(s.type())).findFirst().orElse(null);
-            KubernetesStatusSource source;
+                    .filter(s -> KubernetesWatchingSource.TYPE.equals(s.type())).findFirst().orElse(null);
+            KubernetesWatchingSource source;
             boolean owned = false;
-            if (given instanceof KubernetesStatusSource k) {
+            if (given instanceof KubernetesWatchingSource k) {
                 source = k;
             } else {
                 try {
-                    source = KubernetesStatusSource.fromEnvironment();
+                    source = KubernetesWatchingSource.fromEnvironment();
                     owned = true;
                 } catch (KubernetesClientException e) {
                     throw new CliException(ExitCodes.FAILURE, "cannot configure a Kubernetes client (kubeconfig or "
@@ -87,7 +87,7 @@ final class KubernetesCommand extends BaseCommand {
             try (Database db = openOrCreate()) {
                 CheckRef ref;
                 try {
-                    ref = generation != null ? KubernetesStatusSource.ref(RolloutTarget.of(kind, namespace, name, generation))
+                    ref = generation != null ? KubernetesWatchingSource.ref(RolloutTarget.of(kind, namespace, name, generation))
                             : source.currentRef(kind, namespace, name);
                 } catch (WorkloadNotFoundException | UnfollowableWorkloadException e) {
                     throw new CliException(ExitCodes.FAILURE, e.getMessage(), e);
@@ -96,12 +96,12 @@ final class KubernetesCommand extends BaseCommand {
                             + " from the Kubernetes API at " + source.client().getMasterUrl() + ": " + e.getMessage(), e);
                 }
                 // A rollout recorded by an earlier version carries a "k8s:" key: track that row, not a second one.
-                String legacyKey = KubernetesStatusSource.legacyIdempotencyKey(ref);
+                String legacyKey = KubernetesWatchingSource.legacyIdempotencyKey(ref);
                 if (db.store().findByIdempotencyKey(legacyKey).isPresent()) {
                     request = request.withIdempotencyKey(legacyKey);
                 }
                 return Tracking.track(this, db, source, new Tracking.Plan(Tracking.recordAndFollow(request,
-                        CheckSpec.of(KubernetesStatusSource.TYPE, ref).withTimeout(timeout)), null, timeout, null, json));
+                        CheckSpec.of(KubernetesWatchingSource.TYPE, ref).withTimeout(timeout)), null, timeout, null, json));
             } finally {
                 if (owned) {
                     source.close();

@@ -11,7 +11,7 @@ import io.deploytrack.ncp.NcpCredentials;
 import io.deploytrack.ncp.NcpEndpoint;
 import io.deploytrack.ncp.NcpDeployments;
 import io.deploytrack.ncp.NcpUntrackedDeploymentException;
-import io.deploytrack.ncp.NcpStatusSource;
+import io.deploytrack.ncp.NcpPollingSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -72,13 +72,13 @@ final class NcpCommand extends BaseCommand {
     }
 
     /** Credentials from the environment, endpoint from the option, the environment or the default. */
-    static NcpStatusSource source(BaseCommand cmd, String endpointOption, Duration interval) {
+    static NcpPollingSource source(BaseCommand cmd, String endpointOption, Duration interval) {
         for (StatusSource s : cmd.context().sources()) {
-            if (s instanceof NcpStatusSource n) {
+            if (s instanceof NcpPollingSource n) {
                 return n;
             }
         }
-        return NcpStatusSource.builder(client(cmd, endpointOption)).pollInterval(interval).build();
+        return NcpPollingSource.builder(client(cmd, endpointOption)).pollInterval(interval).build();
     }
 
     /**
@@ -88,7 +88,7 @@ final class NcpCommand extends BaseCommand {
     static NcpClient client(BaseCommand cmd, String endpointOption) {
         Context ctx = cmd.context();
         for (StatusSource s : ctx.sources()) {
-            if (s instanceof NcpStatusSource n) {
+            if (s instanceof NcpPollingSource n) {
                 return n.client();
             }
         }
@@ -182,7 +182,7 @@ final class NcpCommand extends BaseCommand {
             checkIds(this, "--stage-id", stageId);
             checkIds(this, "--scenario-id", scenarioId);
             DeploymentRequest request = shared.request(this);
-            NcpStatusSource source = source(this, shared.endpoint, shared.interval);
+            NcpPollingSource source = source(this, shared.endpoint, shared.interval);
             String what = "scenario " + scenarioId + " of project " + shared.projectId;
             Function<DeploymentTracker, DeploymentHandle> start = tracker -> {
                 NcpDeployments deployments = NcpDeployments.of(source, tracker);
@@ -217,8 +217,8 @@ final class NcpCommand extends BaseCommand {
             DeploymentRequest request = shared.request(this)
                     .withAttribute(NcpDeployments.ATTRIBUTE_PROJECT_ID, Long.toString(shared.projectId))
                     .withAttribute(NcpDeployments.ATTRIBUTE_HISTORY_ID, Long.toString(historyId));
-            NcpStatusSource source = source(this, shared.endpoint, shared.interval);
-            CheckSpec check = CheckSpec.of(NcpStatusSource.TYPE, NcpStatusSource.ref(shared.projectId, historyId),
+            NcpPollingSource source = source(this, shared.endpoint, shared.interval);
+            CheckSpec check = CheckSpec.of(NcpPollingSource.TYPE, NcpPollingSource.ref(shared.projectId, historyId),
                     shared.timeout, shared.approvalTimeout);
             try (Database db = openOrCreate()) {
                 return Tracking.track(this, db, source, new Tracking.Plan(Tracking.recordAndFollow(request, check),

@@ -5,13 +5,13 @@ import io.deploytrack.core.DeploymentHandle;
 import io.deploytrack.core.DeploymentRequest;
 import io.deploytrack.core.DeploymentTracker;
 import io.deploytrack.ncp.NcpApiException;
-import io.deploytrack.ncp.NcpBuildStatusSource;
+import io.deploytrack.ncp.NcpBuildPollingSource;
 import io.deploytrack.ncp.NcpBuilds;
 import io.deploytrack.ncp.NcpClient;
 import io.deploytrack.ncp.NcpDeployments;
-import io.deploytrack.ncp.NcpPipelineStatusSource;
+import io.deploytrack.ncp.NcpPipelinePollingSource;
 import io.deploytrack.ncp.NcpPipelines;
-import io.deploytrack.ncp.NcpStatusSource;
+import io.deploytrack.ncp.NcpPollingSource;
 import io.deploytrack.ncp.NcpUntrackedBuildException;
 import io.deploytrack.ncp.NcpUntrackedPipelineException;
 import picocli.CommandLine.Command;
@@ -57,10 +57,10 @@ final class NcpStageCommands {
 
         /** Every NCP source the stages need, on one client: SourceDeploy, SourceBuild and SourcePipeline. */
         NcpSources sources(BaseCommand cmd) {
-            NcpStatusSource deploys = NcpCommand.source(cmd, endpoint, interval);
+            NcpPollingSource deploys = NcpCommand.source(cmd, endpoint, interval);
             NcpClient client = deploys.client();
-            return new NcpSources(client, deploys, NcpBuildStatusSource.of(client, interval),
-                    NcpPipelineStatusSource.builder(client).pollInterval(interval).build());
+            return new NcpSources(client, deploys, NcpBuildPollingSource.of(client, interval),
+                    NcpPipelinePollingSource.builder(client).pollInterval(interval).build());
         }
 
         int track(BaseCommand cmd, NcpSources s, Function<DeploymentTracker, DeploymentHandle> start)
@@ -77,8 +77,8 @@ final class NcpStageCommands {
     }
 
     /** The three sources of one client. */
-    record NcpSources(NcpClient client, NcpStatusSource deploys, NcpBuildStatusSource builds,
-                      NcpPipelineStatusSource pipelines) {
+    record NcpSources(NcpClient client, NcpPollingSource deploys, NcpBuildPollingSource builds,
+                      NcpPipelinePollingSource pipelines) {
     }
 
     /**
@@ -256,9 +256,9 @@ final class NcpStageCommands {
             }
             CheckSpec build = buildStage(this, buildProjectId, buildId, shared.timeout);
             CheckSpec deploy = historyId != null
-                    ? new CheckSpec(NcpBuilds.STAGE_DEPLOY, NcpStatusSource.ref(projectId, historyId), shared.timeout,
+                    ? new CheckSpec(NcpBuilds.STAGE_DEPLOY, NcpPollingSource.ref(projectId, historyId), shared.timeout,
                     null, null, true)
-                    : CheckSpec.pendingStage(NcpBuilds.STAGE_DEPLOY, NcpStatusSource.TYPE).withTimeout(shared.timeout);
+                    : CheckSpec.pendingStage(NcpBuilds.STAGE_DEPLOY, NcpPollingSource.TYPE).withTimeout(shared.timeout);
             DeploymentRequest request = buildAttributes(shared.deployment.request(this), buildProjectId, buildId)
                     .withAttribute(NcpDeployments.ATTRIBUTE_PROJECT_ID, Long.toString(projectId));
             if (historyId != null) {
@@ -305,7 +305,7 @@ final class NcpStageCommands {
 
     private static CheckSpec buildStage(BaseCommand cmd, long buildProjectId, String buildId, Duration timeout) {
         try {
-            return new CheckSpec(NcpBuilds.STAGE_BUILD, NcpBuildStatusSource.ref(buildProjectId, buildId), timeout,
+            return new CheckSpec(NcpBuilds.STAGE_BUILD, NcpBuildPollingSource.ref(buildProjectId, buildId), timeout,
                     null, null, true);
         } catch (IllegalArgumentException e) {
             throw cmd.usage("--build-id: " + e.getMessage());

@@ -6,7 +6,7 @@ import io.deploytrack.core.DeploymentTracker;
 import io.deploytrack.core.StatusSource;
 import io.deploytrack.ncp.NcpBuilds;
 import io.deploytrack.ncp.NcpDeployments;
-import io.deploytrack.ncp.NcpStatusSource;
+import io.deploytrack.ncp.NcpPollingSource;
 
 import java.io.PrintWriter;
 import java.util.Map;
@@ -25,7 +25,7 @@ final class ResumedStages {
         DeploymentCheck deploy = d.check(NcpBuilds.STAGE_DEPLOY).orElse(null);
         if (deploy == null || !deploy.stage() || deploy.isStarted() || deploy.status().isTerminal()
                 || d.check(NcpBuilds.STAGE_BUILD).isEmpty()
-                || !(sources.get(NcpStatusSource.TYPE) instanceof NcpStatusSource ncp)) {
+                || !(sources.get(NcpPollingSource.TYPE) instanceof NcpPollingSource ncp)) {
             return;
         }
         Long project = id(d, NcpDeployments.ATTRIBUTE_PROJECT_ID);

@@ -8,7 +8,7 @@ import io.deploytrack.core.StatusSource;
 import io.deploytrack.core.WatchingSource;
 import io.deploytrack.jdbc.RepairSources;
 import io.deploytrack.ncp.NcpDeployments;
-import io.deploytrack.ncp.NcpStatusSource;
+import io.deploytrack.ncp.NcpPollingSource;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -110,7 +110,7 @@ final class Sources implements AutoCloseable, RepairSources {
             return Optional.empty();
         }
         try {
-            return Optional.of(NcpStatusSource.ref(Long.parseLong(project.strip()), Long.parseLong(history.strip())));
+            return Optional.of(NcpPollingSource.ref(Long.parseLong(project.strip()), Long.parseLong(history.strip())));
         } catch (RuntimeException notIds) {
             return Optional.empty();
         }

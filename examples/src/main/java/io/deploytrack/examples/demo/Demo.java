@@ -11,15 +11,15 @@ import io.deploytrack.core.HistoryQuery;
 import io.deploytrack.core.NoRollbackTargetException;
 import io.deploytrack.core.RollbackTarget;
 import io.deploytrack.jdbc.JdbcHistoryStore;
-import io.deploytrack.ncp.NcpBuildStatusSource;
+import io.deploytrack.ncp.NcpBuildPollingSource;
 import io.deploytrack.ncp.NcpBuilds;
 import io.deploytrack.ncp.NcpClient;
 import io.deploytrack.ncp.NcpCredentials;
 import io.deploytrack.ncp.NcpDeployments;
 import io.deploytrack.ncp.NcpEndpoint;
-import io.deploytrack.ncp.NcpPipelineStatusSource;
+import io.deploytrack.ncp.NcpPipelinePollingSource;
 import io.deploytrack.ncp.NcpPipelines;
-import io.deploytrack.ncp.NcpStatusSource;
+import io.deploytrack.ncp.NcpPollingSource;
 import io.deploytrack.ncp.emulator.NcpEmulator;
 import io.deploytrack.ncp.emulator.NcpScript;
 import io.deploytrack.ncp.emulator.RequestKind;
@@ -45,7 +45,7 @@ import static io.deploytrack.ncp.emulator.NcpScript.step;
 /**
  * The demo: about twenty NCP SourceDeploy deployments of a few projects, a SourcePipeline run and a build that fails
  * ({@link PipelineDemo}), each started and tracked in one call
- * ({@link NcpDeployments#deployAndTrack}) and followed over HTTP by the real {@link NcpStatusSource} against an NCP
+ * ({@link NcpDeployments#deployAndTrack}) and followed over HTTP by the real {@link NcpPollingSource} against an NCP
  * emulator started in-process (signature v2 checked on every call, NCP's real status words), into an embedded SQLite
  * file in the working folder; a line per change while they run; then the history, a rollback target and how many NCP
  * calls it took.
@@ -76,14 +76,14 @@ public final class Demo {
             NcpClient client = NcpClient.builder().endpoint(NcpEndpoint.of(ncp.baseUri().toString(),
                             ncp.sourceBuildUri().toString(), ncp.sourcePipelineUri().toString()))
                     .credentials(NcpCredentials.of(ncp.accessKey(), ncp.secretKey())).clock(clock).build();
-            NcpStatusSource source = NcpStatusSource.of(client);
-            NcpPipelineStatusSource pipelines = NcpPipelineStatusSource.builder(client)
+            NcpPollingSource source = NcpPollingSource.of(client);
+            NcpPipelinePollingSource pipelines = NcpPipelinePollingSource.builder(client)
                     .pollInterval(Duration.ofMillis(250)).build();
             out.println("deploytrack demo: NCP SourceDeploy emulator at " + ncp.baseUri() + ", history in " + db);
             try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(db);
                  DeploymentTracker tracker = DeploymentTracker.builder(store)
                          .source(source)
-                         .source(NcpBuildStatusSource.of(client))
+                         .source(NcpBuildPollingSource.of(client))
                          .source(pipelines)
                          .clock(clock)
                          .pollInterval(Duration.ofMillis(250))
@@ -96,8 +96,8 @@ public final class Demo {
         }
     }
 
-    private static int deployAll(NcpEmulator ncp, NcpClient client, NcpStatusSource source,
-                                 NcpPipelineStatusSource pipelines, DeploymentTracker tracker, PrintStream out, Path db)
+    private static int deployAll(NcpEmulator ncp, NcpClient client, NcpPollingSource source,
+                                 NcpPipelinePollingSource pipelines, DeploymentTracker tracker, PrintStream out, Path db)
             throws Exception {
         Map<String, Long> ncpProjects = new LinkedHashMap<>();
         List<CompletableFuture<Deployment>> running = new ArrayList<>();

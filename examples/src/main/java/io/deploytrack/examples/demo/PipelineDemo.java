@@ -5,7 +5,7 @@ import io.deploytrack.core.DeploymentRequest;
 import io.deploytrack.core.DeploymentTracker;
 import io.deploytrack.ncp.NcpBuilds;
 import io.deploytrack.ncp.NcpClient;
-import io.deploytrack.ncp.NcpPipelineStatusSource;
+import io.deploytrack.ncp.NcpPipelinePollingSource;
 import io.deploytrack.ncp.NcpPipelines;
 import io.deploytrack.ncp.emulator.NcpEmulator;
 import io.deploytrack.ncp.emulator.NcpScript;
@@ -38,7 +38,7 @@ final class PipelineDemo {
     }
 
     /** Sets the emulator up and starts both; they run while the demo's other deployments do. */
-    static List<Started> start(NcpEmulator ncp, NcpClient client, NcpPipelineStatusSource pipelines,
+    static List<Started> start(NcpEmulator ncp, NcpClient client, NcpPipelinePollingSource pipelines,
                                DeploymentTracker tracker) throws Exception {
         ncp.addBuildProject(BUILD_PROJECT, "shop-build", "acme.kr.ncr.ntruss.com", "shop", "7b8c9d0");
         ncp.onBuild(BUILD_PROJECT, NcpScript.of(step("prepare", seconds(0.8)), step("upload", seconds(0.3)),

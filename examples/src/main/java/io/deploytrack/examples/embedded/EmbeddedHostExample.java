@@ -9,7 +9,7 @@ import io.deploytrack.ncp.NcpClient;
 import io.deploytrack.ncp.NcpCredentials;
 import io.deploytrack.ncp.NcpEndpoint;
 import io.deploytrack.ncp.NcpDeployments;
-import io.deploytrack.ncp.NcpStatusSource;
+import io.deploytrack.ncp.NcpPollingSource;
 import io.deploytrack.ncp.emulator.NcpEmulator;
 
 import java.net.URI;
@@ -31,7 +31,7 @@ public final class EmbeddedHostExample {
     public static List<Deployment> run(Path db, URI endpoint, NcpCredentials credentials, long project, long stage,
                                        long scenario) throws Exception {
         NcpClient ncp = NcpClient.builder().endpoint(NcpEndpoint.of(endpoint)).credentials(credentials).build();
-        NcpStatusSource source = NcpStatusSource.of(ncp);
+        NcpPollingSource source = NcpPollingSource.of(ncp);
         try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(db);
              DeploymentTracker tracker = DeploymentTracker.builder(store).source(source)
                      .pollInterval(Duration.ofSeconds(1)).build().start()) {   // default 10 s; 1 s for a quick example

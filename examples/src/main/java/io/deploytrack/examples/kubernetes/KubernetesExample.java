@@ -6,7 +6,7 @@ import io.deploytrack.core.DeploymentRequest;
 import io.deploytrack.core.DeploymentTracker;
 import io.deploytrack.jdbc.JdbcHistoryStore;
 import io.deploytrack.kubernetes.KubernetesDeployments;
-import io.deploytrack.kubernetes.KubernetesStatusSource;
+import io.deploytrack.kubernetes.KubernetesWatchingSource;
 import io.deploytrack.kubernetes.WorkloadKind;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -27,7 +27,7 @@ public final class KubernetesExample {
     /** Sets the image and waits for the rollout's verdict. */
     public static Deployment run(KubernetesClient client, Path db, String namespace, String name, String container,
                                  String image, String sha, Duration timeout) throws Exception {
-        KubernetesStatusSource kubernetes = KubernetesStatusSource.of(client);
+        KubernetesWatchingSource kubernetes = KubernetesWatchingSource.of(client);
         try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(db);
              DeploymentTracker tracker = DeploymentTracker.builder(store).source(kubernetes).defaultTimeout(timeout).build().start()) {
             DeploymentRequest request = DeploymentRequest.builder("acme", name, sha).environment(namespace).build();

@@ -16,15 +16,15 @@ import io.deploytrack.core.RollbackTarget;
 import io.deploytrack.core.StatusSource;
 import io.deploytrack.jdbc.JdbcHistoryStore;
 import io.deploytrack.kubernetes.KubernetesDeployments;
-import io.deploytrack.kubernetes.KubernetesStatusSource;
+import io.deploytrack.kubernetes.KubernetesWatchingSource;
 import io.deploytrack.kubernetes.WorkloadKind;
-import io.deploytrack.ncp.NcpBuildStatusSource;
+import io.deploytrack.ncp.NcpBuildPollingSource;
 import io.deploytrack.ncp.NcpBuilds;
 import io.deploytrack.ncp.NcpClient;
 import io.deploytrack.ncp.NcpDeployments;
-import io.deploytrack.ncp.NcpPipelineStatusSource;
+import io.deploytrack.ncp.NcpPipelinePollingSource;
 import io.deploytrack.ncp.NcpPipelines;
-import io.deploytrack.ncp.NcpStatusSource;
+import io.deploytrack.ncp.NcpPollingSource;
 import io.deploytrack.notify.GitHubChannel;
 import io.deploytrack.notify.NotificationFilter;
 import io.deploytrack.notify.Notifier;
@@ -109,7 +109,7 @@ public final class ReadmeSnippets {
      */
     public static DeploymentTracker ncp(long projectId, long stageId, long scenarioId, long historyId) {
         // snippet-start: ncp
-        NcpStatusSource ncp = NcpStatusSource.fromEnvironment();      // NCP_ACCESS_KEY / NCP_SECRET_KEY, VPC endpoint
+        NcpPollingSource ncp = NcpPollingSource.fromEnvironment();      // NCP_ACCESS_KEY / NCP_SECRET_KEY, VPC endpoint
         DeploymentTracker tracker = DeploymentTracker.builder(JdbcHistoryStore.sqlite(Path.of("deploytrack.db")))
                 .source(ncp).build().start();
         DeploymentRequest request = DeploymentRequest.builder("acme", "web", "3f2c1a9").environment("production").build();
@@ -117,7 +117,7 @@ public final class ReadmeSnippets {
         NcpDeployments deployments = NcpDeployments.of(ncp, tracker);
         DeploymentHandle h = deployments.deployAndTrack(request, projectId, stageId, scenarioId).join();
         // ...or track one started elsewhere:
-        tracker.track(request, NcpStatusSource.ref(projectId, historyId));
+        tracker.track(request, NcpPollingSource.ref(projectId, historyId));
         // snippet-end: ncp
         log.debug("started {}", h.id());
         return tracker;
@@ -132,7 +132,7 @@ public final class ReadmeSnippets {
      */
     public static Deployment kubernetes(String sha, DeploymentRequest request) {
         // snippet-start: kubernetes
-        KubernetesStatusSource kubernetes = KubernetesStatusSource.of(new KubernetesClientBuilder().build());
+        KubernetesWatchingSource kubernetes = KubernetesWatchingSource.of(new KubernetesClientBuilder().build());
         DeploymentTracker tracker = DeploymentTracker.builder(JdbcHistoryStore.sqlite(Path.of("deploytrack.db")))
                 .source(kubernetes).build().start();
         // Update the image and track the rollout that update started, in one asynchronous call:
@@ -161,14 +161,14 @@ public final class ReadmeSnippets {
      * @param pipelineId     the SourcePipeline project
      * @return the pipeline run's deployment, once recorded
      */
-    public static DeploymentHandle ncpPipeline(NcpStatusSource ncp, HistoryStore store, DeploymentRequest request,
+    public static DeploymentHandle ncpPipeline(NcpPollingSource ncp, HistoryStore store, DeploymentRequest request,
                                                long buildProjectId, long projectId, long stageId, long scenarioId,
                                                long pipelineId) {
         // snippet-start: ncp-pipeline
         NcpClient client = ncp.client();                                  // one signed client for the three services
-        NcpPipelineStatusSource pipelines = NcpPipelineStatusSource.of(client);
+        NcpPipelinePollingSource pipelines = NcpPipelinePollingSource.of(client);
         DeploymentTracker tracker = DeploymentTracker.builder(store)
-                .source(ncp).source(NcpBuildStatusSource.of(client)).source(pipelines).build().start();
+                .source(ncp).source(NcpBuildPollingSource.of(client)).source(pipelines).build().start();
         // A build, then the deploy once it succeeded: one deployment, stages sourcebuild and sourcedeploy
         DeploymentHandle h = NcpBuilds.of(client, tracker).buildThenDeploy(request, buildProjectId,
                 projectId, stageId, scenarioId, null, null).join();      // null: the tracker's default deadlines
@@ -232,7 +232,7 @@ public final class ReadmeSnippets {
      * @param historyId the deployment
      * @return the standalone server, to close
      */
-    public static WebhookServer webhook(HistoryStore store, NcpStatusSource ncp, DeploymentRequest request,
+    public static WebhookServer webhook(HistoryStore store, NcpPollingSource ncp, DeploymentRequest request,
                                         long projectId, long historyId) {
         // snippet-start: webhook
         WebhookPushSource webhook = WebhookPushSource.builder()
@@ -242,7 +242,7 @@ public final class ReadmeSnippets {
                 .source(ncp).source(webhook)
                 .pushPollInterval(Duration.ofSeconds(60))         // polls stretch to this while pushes arrive (default)
                 .build().start();
-        tracker.track(request, CheckSpec.of(NcpStatusSource.ref(projectId, historyId)).pushedBy(webhook));
+        tracker.track(request, CheckSpec.of(NcpPollingSource.ref(projectId, historyId)).pushedBy(webhook));
         WebhookServer server = webhook.listen(8090, "/hooks");   // standalone, every interface
         // snippet-end: webhook
         return server;

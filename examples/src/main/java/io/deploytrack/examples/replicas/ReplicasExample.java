@@ -11,7 +11,7 @@ import io.deploytrack.ncp.NcpClient;
 import io.deploytrack.ncp.NcpCredentials;
 import io.deploytrack.ncp.NcpEndpoint;
 import io.deploytrack.ncp.NcpDeployments;
-import io.deploytrack.ncp.NcpStatusSource;
+import io.deploytrack.ncp.NcpPollingSource;
 import io.deploytrack.ncp.emulator.NcpEmulator;
 import io.deploytrack.ncp.emulator.NcpScript;
 
@@ -36,7 +36,7 @@ public final class ReplicasExample {
     }
 
     /** One replica: a pool, a store on it, a tracker with explicit lease settings. */
-    static DeploymentTracker replica(String jdbcUrl, String name, NcpStatusSource source, Duration lease,
+    static DeploymentTracker replica(String jdbcUrl, String name, NcpPollingSource source, Duration lease,
                                      ScheduledExecutorService threads) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
@@ -62,7 +62,7 @@ public final class ReplicasExample {
         try (NcpEmulator ncp = NcpEmulator.start()) {
             ncp.addScenario(3, 30, 300);
             ncp.onDeploy(300, NcpScript.of(step("waiting", Duration.ofMillis(300)), step("inprogress", Duration.ofSeconds(3)), end("success")));
-            NcpStatusSource source = NcpStatusSource.of(NcpClient.builder().endpoint(NcpEndpoint.of(ncp.baseUri()))
+            NcpPollingSource source = NcpPollingSource.of(NcpClient.builder().endpoint(NcpEndpoint.of(ncp.baseUri()))
                     .credentials(NcpCredentials.of(ncp.accessKey(), ncp.secretKey())).build());
             Duration lease = Duration.ofSeconds(2);
             ScheduledExecutorService aThreads = Executors.newScheduledThreadPool(2);

@@ -24,7 +24,7 @@ import java.util.Locale;
 /**
  * Follows one rollout attempt with a fabric8 informer on its one workload (a {@code metadata.name} field
  * selector), judges every event with {@link KubernetesRollouts#evaluate} and reports verdict changes to the
- * sink. Not part of the public API: {@code KubernetesStatusSource#follow} returns it.
+ * sink. Not part of the public API: {@code KubernetesWatchingSource#follow} returns it.
  *
  * <p>The informer lists, watches, and after a 410 Gone or a dropped connection lists and watches again by
  * itself; its handlers run on the client's threads, so nothing here blocks: evaluating is pure and the sink

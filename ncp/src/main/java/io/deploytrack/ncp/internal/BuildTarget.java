@@ -32,7 +32,7 @@ public record BuildTarget(CheckRef ref, long projectId, String buildId) {
     public static BuildTarget parse(CheckRef ref, boolean strict) {
         if (ref == null || !TYPE.equals(ref.type())) {
             throw new InvalidRequestException("type", "reference " + ref + " is not a SourceBuild reference: expected "
-                    + "type 'sourcebuild' (NcpBuildStatusSource.ref(projectId, buildId))");
+                    + "type 'sourcebuild' (NcpBuildPollingSource.ref(projectId, buildId))");
         }
         if (strict) {
             for (String key : ref.fields().keySet()) {

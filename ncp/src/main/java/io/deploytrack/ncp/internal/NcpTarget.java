@@ -39,11 +39,11 @@ public record NcpTarget(CheckRef ref, long projectId, long historyId, Long stage
      */
     public static NcpTarget parse(CheckRef ref, boolean strict) {
         if (ref == null) {
-            throw new InvalidRequestException("ref", "an NCP check needs a reference: NcpStatusSource.ref(projectId, historyId)");
+            throw new InvalidRequestException("ref", "an NCP check needs a reference: NcpPollingSource.ref(projectId, historyId)");
         }
         if (!TYPE.equals(ref.type())) {
             throw new InvalidRequestException("type", "reference type '" + ref.type()
-                    + "' is not an NCP reference: expected type 'ncp' (NcpStatusSource.ref(projectId, historyId))");
+                    + "' is not an NCP reference: expected type 'ncp' (NcpPollingSource.ref(projectId, historyId))");
         }
         if (strict) {
             for (String key : ref.fields().keySet()) {

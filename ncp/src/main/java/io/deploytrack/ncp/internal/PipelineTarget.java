@@ -41,7 +41,7 @@ public record PipelineTarget(CheckRef ref, long projectId, long historyId, long 
     public static PipelineTarget parse(CheckRef ref, boolean strict) {
         if (ref == null || !TYPE.equals(ref.type())) {
             throw new InvalidRequestException("type", "reference " + ref + " is not a SourcePipeline reference: "
-                    + "expected type 'sourcepipeline' (NcpPipelineStatusSource.ref(projectId, historyId, taskId))");
+                    + "expected type 'sourcepipeline' (NcpPipelinePollingSource.ref(projectId, historyId, taskId))");
         }
         if (strict) {
             for (String key : ref.fields().keySet()) {

@@ -3,10 +3,10 @@ package io.deploytrack.ncp.internal;
 import io.deploytrack.core.CheckRef;
 import io.deploytrack.core.Observation;
 import io.deploytrack.core.SourceException;
-import io.deploytrack.ncp.NcpBuildStatusSource;
+import io.deploytrack.ncp.NcpBuildPollingSource;
 import io.deploytrack.ncp.NcpPipelineRun;
 import io.deploytrack.ncp.NcpPipelineTask;
-import io.deploytrack.ncp.NcpStatusSource;
+import io.deploytrack.ncp.NcpPollingSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +34,7 @@ public final class PipelineTasks {
      *         does not answer for it yet)
      */
     public static CompletableFuture<Observation> observe(NcpPipelineRun run, PipelineTarget target,
-                                                         NcpBuildStatusSource builds, NcpStatusSource deploys) {
+                                                         NcpBuildPollingSource builds, NcpPollingSource deploys) {
         String runName = "SourcePipeline run " + run.id() + " of project " + run.projectId();
         NcpPipelineTask task = run.task(target.taskId()).orElse(null);
         if (task == null) {
@@ -56,13 +56,13 @@ public final class PipelineTasks {
                         + " reports no config.projectId");
             }
             if (task.isBuild()) {
-                ref = NcpBuildStatusSource.ref(task.projectId(), task.resultId());
+                ref = NcpBuildPollingSource.ref(task.projectId(), task.resultId());
                 what = "SourceBuild build " + task.resultId() + " of project " + task.projectId();
             } else if (task.isDeploy()) {
                 long historyId = task.deployHistoryId().orElseThrow(() -> new IllegalArgumentException("task '"
                         + task.name() + "' of " + runName + " reports resultId '" + task.resultId()
                         + "', not a SourceDeploy history id"));
-                ref = NcpStatusSource.ref(task.projectId(), historyId);
+                ref = NcpPollingSource.ref(task.projectId(), historyId);
                 what = "SourceDeploy deployment " + historyId + " of project " + task.projectId();
             } else {
                 throw new IllegalArgumentException("task '" + task.name() + "' of " + runName + " has type '"

@@ -13,10 +13,10 @@ import io.deploytrack.core.InvalidRequestException;
 import io.deploytrack.core.Observation;
 import io.deploytrack.core.testkit.ScriptedPollingSource;
 import io.deploytrack.jdbc.JdbcHistoryStore;
-import io.deploytrack.kubernetes.KubernetesStatusSource;
+import io.deploytrack.kubernetes.KubernetesWatchingSource;
 import io.deploytrack.micrometer.DeploytrackMeterNames;
 import io.deploytrack.micrometer.DeploytrackMicrometer;
-import io.deploytrack.ncp.NcpStatusSource;
+import io.deploytrack.ncp.NcpPollingSource;
 import io.deploytrack.ncp.emulator.NcpEmulator;
 import io.deploytrack.ncp.emulator.NcpScript;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -212,16 +212,16 @@ public abstract class AutoConfigurationContract {
             runner().withPropertyValues("deploytrack.ncp.endpoint=" + ncp.baseUri(),
                     "deploytrack.ncp.access-key=" + ncp.accessKey(), "deploytrack.ncp.secret-key=" + ncp.secretKey(),
                     "deploytrack.ncp.request-timeout=5s").run(ctx -> {
-                        NcpStatusSource source = ctx.getBean(NcpStatusSource.class);
+                        NcpPollingSource source = ctx.getBean(NcpPollingSource.class);
                         assertThat(source.client().endpoint().baseUri()).isEqualTo(ncp.baseUri());
                         Deployment done = ctx.getBean(DeploymentTracker.class)
-                                .track(request("web"), NcpStatusSource.ref(7, historyId))
+                                .track(request("web"), NcpPollingSource.ref(7, historyId))
                                 .completion().get(30, TimeUnit.SECONDS);
                         assertThat(done.status()).isEqualTo(DeploymentStatus.SUCCESS);
                         assertThat(ncp.requestsFor(historyId)).isNotEmpty();
                     });
         }
-        runner().run(ctx -> assertThat(ctx).doesNotHaveBean(NcpStatusSource.class));
+        runner().run(ctx -> assertThat(ctx).doesNotHaveBean(NcpPollingSource.class));
         runner().withPropertyValues("deploytrack.ncp.access-key=" + ACCESS).run(ctx -> assertThat(ctx).hasFailed()
                 .getFailure().hasStackTraceContaining("deploytrack.ncp.secret-key is not set"));
     }
@@ -243,7 +243,7 @@ public abstract class AutoConfigurationContract {
                     assertThat(props.toString()).doesNotContain(SECRET).doesNotContain(ACCESS);
                     assertThat(ctx.getBean(DeploytrackProperties.class).toString()).doesNotContain(SECRET)
                             .doesNotContain(ACCESS);
-                    assertThat(ctx.getBean(NcpStatusSource.class).toString()).doesNotContain(SECRET);
+                    assertThat(ctx.getBean(NcpPollingSource.class).toString()).doesNotContain(SECRET);
                 });
     }
 
@@ -318,12 +318,12 @@ public abstract class AutoConfigurationContract {
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
                 .withMasterUrl("http://127.0.0.1:9").withNamespace("default").build()).build()) {
             runner().withBean(KubernetesClient.class, () -> client, bd -> bd.setDestroyMethodName(""))
-                    .run(ctx -> assertThat(ctx).hasSingleBean(KubernetesStatusSource.class));
+                    .run(ctx -> assertThat(ctx).hasSingleBean(KubernetesWatchingSource.class));
             runner().withBean(KubernetesClient.class, () -> client, bd -> bd.setDestroyMethodName(""))
                     .withPropertyValues("deploytrack.kubernetes.enabled=false")
-                    .run(ctx -> assertThat(ctx).doesNotHaveBean(KubernetesStatusSource.class));
+                    .run(ctx -> assertThat(ctx).doesNotHaveBean(KubernetesWatchingSource.class));
         }
-        runner().run(ctx -> assertThat(ctx).doesNotHaveBean(KubernetesStatusSource.class));
+        runner().run(ctx -> assertThat(ctx).doesNotHaveBean(KubernetesWatchingSource.class));
     }
 
     @Test

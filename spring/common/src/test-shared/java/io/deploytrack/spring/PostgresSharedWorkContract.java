@@ -7,7 +7,7 @@ import io.deploytrack.core.DeploymentStatus;
 import io.deploytrack.core.DeploymentTracker;
 import io.deploytrack.core.HistoryStore;
 import io.deploytrack.jdbc.JdbcHistoryStore;
-import io.deploytrack.ncp.NcpStatusSource;
+import io.deploytrack.ncp.NcpPollingSource;
 import io.deploytrack.ncp.emulator.NcpEmulator;
 import io.deploytrack.ncp.emulator.NcpScript;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -118,7 +118,7 @@ public abstract class PostgresSharedWorkContract {
                               List<CompletableFuture<Deployment>> ends) {
         long historyId = ncp.createHistory(21, 210, 2100, script);
         var h = ctx.getBean(DeploymentTracker.class).track(DeploymentRequest.builder("acme", repo, "abc1234").build(),
-                NcpStatusSource.ref(21, historyId));
+                NcpPollingSource.ref(21, historyId));
         ends.add(h.completion());
         return h.id();
     }

@@ -4,7 +4,7 @@ import io.deploytrack.core.DeploymentHandle;
 import io.deploytrack.core.DeploymentRequest;
 import io.deploytrack.core.DeploymentTracker;
 import io.deploytrack.ncp.NcpDeployments;
-import io.deploytrack.ncp.NcpStatusSource;
+import io.deploytrack.ncp.NcpPollingSource;
 import org.springframework.stereotype.Component;
 
 import java.util.concurrent.CompletableFuture;
@@ -22,7 +22,7 @@ public class NcpDeploymentStarter {
      * @param tracker the starter's tracker
      * @param target  where deployments start
      */
-    public NcpDeploymentStarter(NcpStatusSource ncp, DeploymentTracker tracker, EmulatorConfiguration.NcpTarget target) {
+    public NcpDeploymentStarter(NcpPollingSource ncp, DeploymentTracker tracker, EmulatorConfiguration.NcpTarget target) {
         this.deployments = NcpDeployments.of(ncp, tracker);
         this.target = target;
     }

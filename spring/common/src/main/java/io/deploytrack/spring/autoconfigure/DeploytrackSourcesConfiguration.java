@@ -1,9 +1,9 @@
 package io.deploytrack.spring.autoconfigure;
 
-import io.deploytrack.kubernetes.KubernetesStatusSource;
+import io.deploytrack.kubernetes.KubernetesWatchingSource;
 import io.deploytrack.ncp.NcpClient;
 import io.deploytrack.ncp.NcpCredentials;
-import io.deploytrack.ncp.NcpStatusSource;
+import io.deploytrack.ncp.NcpPollingSource;
 import io.deploytrack.spring.DeploytrackProperties;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -24,7 +24,7 @@ public final class DeploytrackSourcesConfiguration {
      * {@link NcpClient} bean), and the polling source on it.
      */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = "io.deploytrack.ncp.NcpStatusSource")
+    @ConditionalOnClass(name = "io.deploytrack.ncp.NcpPollingSource")
     public static class Ncp {
 
         /** Created by Spring. */
@@ -61,14 +61,14 @@ public final class DeploytrackSourcesConfiguration {
         @Bean
         @ConditionalOnMissingBean
         @ConditionalOnBean(NcpClient.class)
-        public NcpStatusSource deploytrackNcpSource(NcpClient client) {
-            return NcpStatusSource.of(client);
+        public NcpPollingSource deploytrackNcpSource(NcpClient client) {
+            return NcpPollingSource.of(client);
         }
     }
 
     /** Kubernetes rollouts, when a fabric8 {@link KubernetesClient} bean exists and it is not switched off. */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = {"io.deploytrack.kubernetes.KubernetesStatusSource",
+    @ConditionalOnClass(name = {"io.deploytrack.kubernetes.KubernetesWatchingSource",
             "io.fabric8.kubernetes.client.KubernetesClient"})
     @ConditionalOnProperty(prefix = "deploytrack.kubernetes", name = "enabled", matchIfMissing = true)
     public static class Kubernetes {
@@ -86,8 +86,8 @@ public final class DeploytrackSourcesConfiguration {
         @Bean
         @ConditionalOnMissingBean
         @ConditionalOnBean(KubernetesClient.class)
-        public KubernetesStatusSource deploytrackKubernetesSource(KubernetesClient client) {
-            return KubernetesStatusSource.of(client);
+        public KubernetesWatchingSource deploytrackKubernetesSource(KubernetesClient client) {
+            return KubernetesWatchingSource.of(client);
         }
     }
 }

@@ -51,9 +51,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * way the workload controller would, and waits for the tracker to store what the informer saw.
  */
 @EnableKubernetesMockClient(crud = true, https = false)
-class KubernetesStatusSourceTest {
+class KubernetesWatchingSourceTest {
 
-    private static final Logger log = LoggerFactory.getLogger(KubernetesStatusSourceTest.class);
+    private static final Logger log = LoggerFactory.getLogger(KubernetesWatchingSourceTest.class);
     static final String NS = "shop";
     static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -64,7 +64,7 @@ class KubernetesStatusSourceTest {
     @TempDir
     Path dir;
     JdbcHistoryStore store;
-    KubernetesStatusSource source;
+    KubernetesWatchingSource source;
     DeploymentTracker tracker;
 
     @BeforeEach
@@ -74,7 +74,7 @@ class KubernetesStatusSourceTest {
         client.apps().daemonSets().inNamespace(NS).delete();
         drainRecordedRequests();
         store = JdbcHistoryStore.sqlite(dir.resolve("deploytrack.db"));
-        source = KubernetesStatusSource.of(client);
+        source = KubernetesWatchingSource.of(client);
         tracker = tracker(store, source);
     }
 
@@ -84,7 +84,7 @@ class KubernetesStatusSourceTest {
         store.close();
     }
 
-    static DeploymentTracker tracker(JdbcHistoryStore store, KubernetesStatusSource source) {
+    static DeploymentTracker tracker(JdbcHistoryStore store, KubernetesWatchingSource source) {
         return DeploymentTracker.builder(store).source(source).discoverSources(false)
                 .defaultTimeout(Duration.ofSeconds(30)).build().start();
     }
@@ -208,7 +208,7 @@ class KubernetesStatusSourceTest {
     // ---------------------------------------------------------------- store observations
 
     DeploymentCheck storedCheck(long id) {
-        return store.find(id).orElseThrow().check(KubernetesStatusSource.TYPE).orElseThrow();
+        return store.find(id).orElseThrow().check(KubernetesWatchingSource.TYPE).orElseThrow();
     }
 
     /** Waits until the stored check carries {@code message}: the tracker committed what the informer saw. */
@@ -392,7 +392,7 @@ class KubernetesStatusSourceTest {
     @Test
     void anOnDeleteWorkloadIsRefusedAtTrackTimeAndNothingIsRecorded() throws Exception {
         client.apps().statefulSets().inNamespace(NS).resource(statefulSet("db", "OnDelete")).create();
-        CheckRef ref = KubernetesStatusSource.ref(RolloutTarget.of(WorkloadKind.STATEFULSET, NS, "db", 1));
+        CheckRef ref = KubernetesWatchingSource.ref(RolloutTarget.of(WorkloadKind.STATEFULSET, NS, "db", 1));
 
         assertThatThrownBy(() -> tracker.track(request("1829304"), CheckSpec.of(ref)))
                 .isInstanceOf(InvalidRequestException.class)
@@ -402,7 +402,7 @@ class KubernetesStatusSourceTest {
 
         // Without the check at track time (or on resume), the follow ends it failed with the same words,
         // without waiting for the deadline.
-        KubernetesStatusSource unverified = KubernetesStatusSource.builder(client).verifyOnTrack(false).build();
+        KubernetesWatchingSource unverified = KubernetesWatchingSource.builder(client).verifyOnTrack(false).build();
         try (DeploymentTracker other = tracker(store, unverified)) {
             Deployment d = done(other.track(request("1829304"), CheckSpec.of(ref)));
             assertThat(d.status()).isEqualTo(DeploymentStatus.FAILED);
@@ -422,15 +422,15 @@ class KubernetesStatusSourceTest {
                 "namespace", NS, "name", "web", "generation", "1")))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("unknown workload kind \"cronjob\"");
-        assertThatThrownBy(() -> tracker.track(request("2930415"), KubernetesStatusSource.ref(
+        assertThatThrownBy(() -> tracker.track(request("2930415"), KubernetesWatchingSource.ref(
                 RolloutTarget.of(WorkloadKind.DEPLOYMENT, NS, "nope", 1))))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessage("deployment \"nope\" not found in namespace \"shop\": expected an existing workload");
-        assertThatThrownBy(() -> tracker.track(request("2930415"), KubernetesStatusSource.ref(
+        assertThatThrownBy(() -> tracker.track(request("2930415"), KubernetesWatchingSource.ref(
                 RolloutTarget.of(WorkloadKind.DEPLOYMENT, NS, "web", 7))))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("deployment shop/web is at generation 1, below the reference's generation 7");
-        assertThatThrownBy(() -> KubernetesStatusSource.target(CheckRef.of("ncp", "projectId", "7")))
+        assertThatThrownBy(() -> KubernetesWatchingSource.target(CheckRef.of("ncp", "projectId", "7")))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("type 'ncp' is not a Kubernetes rollout");
         assertThat(store.list(HistoryQuery.all(100))).isEmpty();
@@ -441,8 +441,8 @@ class KubernetesStatusSourceTest {
         createDeployment("web", 1, "web:1");
         RolloutTarget target = KubernetesRollouts.setImage(client, WorkloadKind.DEPLOYMENT, NS, "web", "app",
                 "registry.local:5000/web@sha256:" + "ab".repeat(32));
-        CheckRef ref = KubernetesStatusSource.ref(target);
-        assertThat(KubernetesStatusSource.target(ref)).isEqualTo(target);
+        CheckRef ref = KubernetesWatchingSource.ref(target);
+        assertThat(KubernetesWatchingSource.target(ref)).isEqualTo(target);
         assertThat(source.idempotencyKey(ref)).isEqualTo("kubernetes:deployment:shop:web:2");
         assertThat(source.currentRef(WorkloadKind.DEPLOYMENT, NS, "web")).isEqualTo(ref);
 
@@ -473,7 +473,7 @@ class KubernetesStatusSourceTest {
         // Another process: a new store on the same file, a new source, a new tracker.
         store = JdbcHistoryStore.sqlite(dir.resolve("deploytrack.db"));
         assertThat(store.find(h.id()).orElseThrow().status()).isEqualTo(DeploymentStatus.RUNNING);
-        source = KubernetesStatusSource.of(client);
+        source = KubernetesWatchingSource.of(client);
         tracker = tracker(store, source);
         assertThat(tracker.inFlight()).as("resumed from the stored reference").isEqualTo(1);
         var completion = tracker.awaitCompletion(h.id());

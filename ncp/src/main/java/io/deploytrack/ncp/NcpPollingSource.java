@@ -27,13 +27,13 @@ import java.util.concurrent.ExecutionException;
  * Follows NCP SourceDeploy deployments for a {@link DeploymentTracker}: the {@code ncp} status source.
  *
  * <pre>{@code
- * NcpStatusSource ncp = NcpStatusSource.fromEnvironment();        // NCP_ACCESS_KEY / NCP_SECRET_KEY, NCP_ENDPOINT or VPC
+ * NcpPollingSource ncp = NcpPollingSource.fromEnvironment();        // NCP_ACCESS_KEY / NCP_SECRET_KEY, NCP_ENDPOINT or VPC
  * DeploymentTracker tracker = DeploymentTracker.builder(JdbcHistoryStore.sqlite(Path.of("deploytrack.db")))
  *         .source(ncp).build().start();
  * // start a SourceDeploy deployment and track it in one call (NcpDeployments starts, the tracker follows):
  * DeploymentHandle h = NcpDeployments.of(ncp, tracker).deployAndTrack(request, projectId, stageId, scenarioId).join();
  * // or track one started elsewhere:
- * tracker.track(request, NcpStatusSource.ref(projectId, historyId));
+ * tracker.track(request, NcpPollingSource.ref(projectId, historyId));
  * }</pre>
  *
  * <p>Each of NCP's status words is mapped exactly: {@code success} succeeds; {@code fail}, {@code error},
@@ -63,20 +63,20 @@ import java.util.concurrent.ExecutionException;
  *
  * <p>Stateless apart from its client; thread-safe; never blocks the caller.
  */
-public final class NcpStatusSource implements PollingSource {
+public final class NcpPollingSource implements PollingSource {
 
     /** The source type stored with every NCP check: {@value}. */
     public static final String TYPE = NcpTarget.TYPE;
     /** The default page size of the list call that serves several checks of a project at once: {@value}. */
     public static final int DEFAULT_LIST_PAGE_SIZE = 100;
-    private static final Logger log = LoggerFactory.getLogger(NcpStatusSource.class);
+    private static final Logger log = LoggerFactory.getLogger(NcpPollingSource.class);
 
     private final NcpClient client;
     private final int listPageSize;
     private final boolean listBatching;
     private final Duration pollInterval;
 
-    private NcpStatusSource(Builder b) {
+    private NcpPollingSource(Builder b) {
         this.client = b.client;
         this.listPageSize = b.listPageSize;
         this.listBatching = b.listBatching;
@@ -100,7 +100,7 @@ public final class NcpStatusSource implements PollingSource {
      * @param client the SourceDeploy client
      * @return the source
      */
-    public static NcpStatusSource of(NcpClient client) {
+    public static NcpPollingSource of(NcpClient client) {
         return builder(client).build();
     }
 
@@ -113,7 +113,7 @@ public final class NcpStatusSource implements PollingSource {
      * @throws IllegalStateException    naming the variable that is missing
      * @throws IllegalArgumentException naming the endpoint variable that is not an http(s) URL
      */
-    public static NcpStatusSource fromEnvironment() {
+    public static NcpPollingSource fromEnvironment() {
         return of(NcpClient.builder().endpoint(NcpEndpoint.fromEnvironment())
                 .credentials(NcpCredentials.fromEnvironment()).build());
     }
@@ -419,11 +419,11 @@ public final class NcpStatusSource implements PollingSource {
 
     @Override
     public String toString() {
-        return "NcpStatusSource[client=" + client + ", listBatching=" + listBatching + ", listPageSize=" + listPageSize
+        return "NcpPollingSource[client=" + client + ", listBatching=" + listBatching + ", listPageSize=" + listPageSize
                 + (pollInterval == null ? "" : ", pollInterval=" + pollInterval) + "]";
     }
 
-    /** Configuration of an {@link NcpStatusSource}. */
+    /** Configuration of an {@link NcpPollingSource}. */
     public static final class Builder {
         private final NcpClient client;
         private int listPageSize = DEFAULT_LIST_PAGE_SIZE;
@@ -436,7 +436,7 @@ public final class NcpStatusSource implements PollingSource {
 
         /**
          * @param size the page size of the list call that serves several deployments of one project, 1 to 100
-         *             (default {@value NcpStatusSource#DEFAULT_LIST_PAGE_SIZE}); deployments not on the first page
+         *             (default {@value NcpPollingSource#DEFAULT_LIST_PAGE_SIZE}); deployments not on the first page
          *             get a detail call
          * @return this builder
          */
@@ -471,8 +471,8 @@ public final class NcpStatusSource implements PollingSource {
         }
 
         /** @return the source */
-        public NcpStatusSource build() {
-            return new NcpStatusSource(this);
+        public NcpPollingSource build() {
+            return new NcpPollingSource(this);
         }
     }
 }

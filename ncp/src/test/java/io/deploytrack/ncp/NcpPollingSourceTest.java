@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The source on its own, over real HTTP against the emulator: references, words, times, errors, batching. */
-class NcpStatusSourceTest {
+class NcpPollingSourceTest {
 
     private static final Instant T0 = Instant.parse("2025-03-01T09:00:00Z");
     private static final long P = 7;
@@ -38,7 +38,7 @@ class NcpStatusSourceTest {
     private final ManualClock clock = new ManualClock(T0);
     private NcpEmulator emulator;
     private NcpClient client;
-    private NcpStatusSource source;
+    private NcpPollingSource source;
 
     @BeforeEach
     void start() {
@@ -48,7 +48,7 @@ class NcpStatusSourceTest {
         client = NcpClient.builder().baseUri(emulator.baseUri())
                 .credentials(NcpCredentials.of(emulator.accessKey(), emulator.secretKey())).clock(clock)
                 .requestTimeout(Duration.ofSeconds(5)).build();
-        source = NcpStatusSource.of(client);
+        source = NcpPollingSource.of(client);
     }
 
     @AfterEach
@@ -72,14 +72,14 @@ class NcpStatusSourceTest {
 
     @Test
     void referencesCarryTheIdsAndTheKeyIsDerivedFromThem() {
-        CheckRef ref = NcpStatusSource.ref(P, 8012);
+        CheckRef ref = NcpPollingSource.ref(P, 8012);
         assertThat(ref.type()).isEqualTo("ncp");
         assertThat(ref.fields()).containsExactlyInAnyOrderEntriesOf(Map.of("projectId", "7", "historyId", "8012"));
-        CheckRef full = NcpStatusSource.ref(P, 8012, 70, 700);
+        CheckRef full = NcpPollingSource.ref(P, 8012, 70, 700);
         assertThat(full.fields()).containsEntry("stageId", "70").containsEntry("scenarioId", "700");
         assertThat(source.idempotencyKey(ref)).isEqualTo("ncp:7:8012");
         assertThat(source.idempotencyKey(full)).isEqualTo("ncp:7:8012");
-        assertThat(NcpStatusSource.keyOf(7, 8012)).isEqualTo("ncp:7:8012");
+        assertThat(NcpPollingSource.keyOf(7, 8012)).isEqualTo("ncp:7:8012");
         assertThat(source.type()).isEqualTo("ncp");
         // A reference survives its stored text: another process reads the same ids.
         assertThat(CheckRef.decode("ncp", full.encodeFields())).isEqualTo(full);
@@ -102,7 +102,7 @@ class NcpStatusSourceTest {
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("historyID");
         assertThatThrownBy(() -> source.validate(CheckRef.of("kubernetes", "projectId", "7", "historyId", "1")))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("type 'ncp'");
-        assertThatThrownBy(() -> NcpStatusSource.ref(0, 1)).isInstanceOf(InvalidRequestException.class)
+        assertThatThrownBy(() -> NcpPollingSource.ref(0, 1)).isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("projectId");
     }
 
@@ -120,7 +120,7 @@ class NcpStatusSourceTest {
         if (!word.equals("pending")) {
             emulator.setStatus(P, id, word);
         }
-        Observation o = await(source.poll(NcpStatusSource.ref(P, id)));
+        Observation o = await(source.poll(NcpPollingSource.ref(P, id)));
         assertThat(o.state()).isEqualTo(expected);
         assertThat(o.sourceStatus()).isEqualTo(word);
         assertThat(o.startedAt()).isEqualTo(T0);
@@ -137,7 +137,7 @@ class NcpStatusSourceTest {
     @Test
     void errorsAreClassifiedForTheTracker() {
         long id = emulator.createHistory(P, running());
-        CheckRef ref = NcpStatusSource.ref(P, id);
+        CheckRef ref = NcpPollingSource.ref(P, id);
 
         emulator.inject(NcpFault.endpointError());
         SourceException unavailable = failure(source.poll(ref));
@@ -151,13 +151,13 @@ class NcpStatusSourceTest {
         emulator.inject(NcpFault.malformedJson());
         assertThat(failure(source.poll(ref)).kind()).isEqualTo(SourceException.Kind.TRANSIENT);
 
-        SourceException missing = failure(source.poll(NcpStatusSource.ref(P, id + 500)));
+        SourceException missing = failure(source.poll(NcpPollingSource.ref(P, id + 500)));
         assertThat(missing.kind()).isEqualTo(SourceException.Kind.NOT_FOUND);
         assertThat(missing.getMessage()).contains(Long.toString(id + 500));
 
         NcpClient wrongSecret = NcpClient.builder().baseUri(emulator.baseUri())
                 .credentials(NcpCredentials.of(emulator.accessKey(), "not-the-secret")).clock(clock).build();
-        SourceException refused = failure(NcpStatusSource.of(wrongSecret).poll(ref));
+        SourceException refused = failure(NcpPollingSource.of(wrongSecret).poll(ref));
         assertThat(refused.kind()).isEqualTo(SourceException.Kind.PERMANENT);
         assertThat(refused.getMessage()).contains("access key").contains("secret key").contains("clock")
                 .doesNotContain("not-the-secret");
@@ -176,16 +176,16 @@ class NcpStatusSourceTest {
         emulator.setStatus(P, c, "canary_analyzing");
         emulator.clearRequests();
 
-        Map<CheckRef, CompletionStage<Observation>> results = source.pollAll(List.of(NcpStatusSource.ref(P, a),
-                NcpStatusSource.ref(P, b), NcpStatusSource.ref(P, c), NcpStatusSource.ref(9, other)));
+        Map<CheckRef, CompletionStage<Observation>> results = source.pollAll(List.of(NcpPollingSource.ref(P, a),
+                NcpPollingSource.ref(P, b), NcpPollingSource.ref(P, c), NcpPollingSource.ref(9, other)));
 
         assertThat(results).hasSize(4);
-        assertThat(await(results.get(NcpStatusSource.ref(P, a))).sourceStatus()).isEqualTo("inprogress");
-        Observation failed = await(results.get(NcpStatusSource.ref(P, b)));
+        assertThat(await(results.get(NcpPollingSource.ref(P, a))).sourceStatus()).isEqualTo("inprogress");
+        Observation failed = await(results.get(NcpPollingSource.ref(P, b)));
         assertThat(failed.state()).isEqualTo(Observation.State.FAILED);
         assertThat(failed.finishedAt()).as("the end time comes from the detail call").isEqualTo(T0.plusSeconds(30));
-        assertThat(await(results.get(NcpStatusSource.ref(P, c))).sourceStatus()).isEqualTo("canary_analyzing");
-        assertThat(await(results.get(NcpStatusSource.ref(9, other))).sourceStatus()).isEqualTo("inprogress");
+        assertThat(await(results.get(NcpPollingSource.ref(P, c))).sourceStatus()).isEqualTo("canary_analyzing");
+        assertThat(await(results.get(NcpPollingSource.ref(9, other))).sourceStatus()).isEqualTo("inprogress");
 
         assertThat(emulator.listCalls()).isEqualTo(1);
         assertThat(emulator.requests(RequestKind.LIST)).singleElement()
@@ -197,7 +197,7 @@ class NcpStatusSourceTest {
 
     @Test
     void deploymentsNotOnTheFirstPageFallBackToTheirDetail() {
-        NcpStatusSource small = NcpStatusSource.builder(client).listPageSize(10).build();
+        NcpPollingSource small = NcpPollingSource.builder(client).listPageSize(10).build();
         List<Long> ids = new ArrayList<>();
         for (int i = 0; i < 15; i++) {
             ids.add(emulator.createHistory(P, running()));
@@ -205,7 +205,7 @@ class NcpStatusSourceTest {
         emulator.setStatus(P, ids.get(0), "success");
         emulator.clearRequests();
         Map<CheckRef, Long> refs = new LinkedHashMap<>();
-        ids.forEach(id -> refs.put(NcpStatusSource.ref(P, id), id));
+        ids.forEach(id -> refs.put(NcpPollingSource.ref(P, id), id));
 
         Map<CheckRef, CompletionStage<Observation>> results = small.pollAll(refs.keySet());
 
@@ -221,7 +221,7 @@ class NcpStatusSourceTest {
     void aFailedListCallFallsBackToDetailCallsButAThrottledOneBacksOffForAll() {
         long a = emulator.createHistory(P, running());
         long b = emulator.createHistory(P, running());
-        List<CheckRef> refs = List.of(NcpStatusSource.ref(P, a), NcpStatusSource.ref(P, b));
+        List<CheckRef> refs = List.of(NcpPollingSource.ref(P, a), NcpPollingSource.ref(P, b));
 
         emulator.clearRequests();
         emulator.inject(NcpFault.endpointError().forKind(RequestKind.LIST));
@@ -243,12 +243,12 @@ class NcpStatusSourceTest {
 
     @Test
     void withoutListBatchingEveryDeploymentGetsItsDetailCall() {
-        NcpStatusSource unbatched = NcpStatusSource.builder(client).listBatching(false).build();
+        NcpPollingSource unbatched = NcpPollingSource.builder(client).listBatching(false).build();
         long a = emulator.createHistory(P, running());
         long b = emulator.createHistory(P, running());
         emulator.clearRequests();
         Map<CheckRef, CompletionStage<Observation>> results = unbatched.pollAll(
-                List.of(NcpStatusSource.ref(P, a), NcpStatusSource.ref(P, b)));
+                List.of(NcpPollingSource.ref(P, a), NcpPollingSource.ref(P, b)));
         results.values().forEach(s -> assertThat(await(s).sourceStatus()).isEqualTo("inprogress"));
         assertThat(emulator.listCalls()).isZero();
         assertThat(emulator.detailCalls()).isEqualTo(2);

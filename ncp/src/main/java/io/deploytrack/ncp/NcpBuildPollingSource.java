@@ -27,9 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Follows NCP SourceBuild builds for a {@link DeploymentTracker}: the {@code sourcebuild} status source.
  *
  * <pre>{@code
- * NcpBuildStatusSource builds = NcpBuildStatusSource.of(client);
+ * NcpBuildPollingSource builds = NcpBuildPollingSource.of(client);
  * DeploymentTracker tracker = DeploymentTracker.builder(store).source(builds).build().start();
- * tracker.track(request, CheckSpec.stage("sourcebuild", NcpBuildStatusSource.ref(projectId, buildId)));
+ * tracker.track(request, CheckSpec.stage("sourcebuild", NcpBuildPollingSource.ref(projectId, buildId)));
  * }</pre>
  *
  * <p>SourceBuild has no call that reads one build (neither the NCP API reference nor the Go SDK has one; pollers that
@@ -43,15 +43,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code fail} fails at once with the {@code failedPhase} in the message ("SourceBuild project 14 build ... failed in
  * post-build"); {@code canceled} is cancelled; no status yet (null: no job has run) and any undocumented word (logged
  * once) keep polling. NCP's {@code begin} and {@code end} are the check's times. Errors are classified as for
- * SourceDeploy ({@link NcpStatusSource}): 401/403 end the check, 404 is "not found", 5xx/429/timeouts are transient.
+ * SourceDeploy ({@link NcpPollingSource}): 401/403 end the check, 404 is "not found", 5xx/429/timeouts are transient.
  *
  * <p>Thread-safe; never blocks the caller.
  */
-public final class NcpBuildStatusSource implements PollingSource {
+public final class NcpBuildPollingSource implements PollingSource {
 
     /** The source type stored with every SourceBuild check, and the name of a build stage: {@value}. */
     public static final String TYPE = BuildTarget.TYPE;
-    private static final Logger log = LoggerFactory.getLogger(NcpBuildStatusSource.class);
+    private static final Logger log = LoggerFactory.getLogger(NcpBuildPollingSource.class);
 
     private final NcpSourceBuild builds;
     private final Duration pollInterval;
@@ -59,7 +59,7 @@ public final class NcpBuildStatusSource implements PollingSource {
     /** The list call in flight per project: asked again meanwhile, it is shared, not repeated. */
     private final Map<Long, CompletableFuture<List<NcpBuild>>> inFlight = new ConcurrentHashMap<>();
 
-    private NcpBuildStatusSource(NcpClient client, Duration pollInterval) {
+    private NcpBuildPollingSource(NcpClient client, Duration pollInterval) {
         this.builds = NcpSourceBuild.of(client);
         this.pollInterval = pollInterval;
     }
@@ -68,8 +68,8 @@ public final class NcpBuildStatusSource implements PollingSource {
      * @param client the client (its endpoint's SourceBuild host) every poll goes through
      * @return the source, polled at the tracker's interval
      */
-    public static NcpBuildStatusSource of(NcpClient client) {
-        return new NcpBuildStatusSource(Objects.requireNonNull(client, "client"), null);
+    public static NcpBuildPollingSource of(NcpClient client) {
+        return new NcpBuildPollingSource(Objects.requireNonNull(client, "client"), null);
     }
 
     /**
@@ -77,11 +77,11 @@ public final class NcpBuildStatusSource implements PollingSource {
      * @param pollInterval how often builds are polled, or null for the tracker's interval
      * @return the source
      */
-    public static NcpBuildStatusSource of(NcpClient client, Duration pollInterval) {
+    public static NcpBuildPollingSource of(NcpClient client, Duration pollInterval) {
         if (pollInterval != null && (pollInterval.isZero() || pollInterval.isNegative())) {
             throw new IllegalArgumentException("pollInterval must be positive, got " + pollInterval);
         }
-        return new NcpBuildStatusSource(Objects.requireNonNull(client, "client"), pollInterval);
+        return new NcpBuildPollingSource(Objects.requireNonNull(client, "client"), pollInterval);
     }
 
     /**
@@ -251,7 +251,7 @@ public final class NcpBuildStatusSource implements PollingSource {
 
     @Override
     public String toString() {
-        return "NcpBuildStatusSource[client=" + builds.client() + (pollInterval == null ? "" : ", pollInterval="
+        return "NcpBuildPollingSource[client=" + builds.client() + (pollInterval == null ? "" : ", pollInterval="
                 + pollInterval) + "]";
     }
 }

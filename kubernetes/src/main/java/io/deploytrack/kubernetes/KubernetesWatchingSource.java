@@ -40,7 +40,7 @@ import java.util.Objects;
  * {@code timed_out} by it.
  *
  * <pre>{@code
- * KubernetesStatusSource kubernetes = KubernetesStatusSource.of(client);
+ * KubernetesWatchingSource kubernetes = KubernetesWatchingSource.of(client);
  * DeploymentTracker tracker = DeploymentTracker.builder(store).source(kubernetes).build().start();
  * // update an image and track the rollout (KubernetesDeployments changes the cluster, the tracker follows):
  * DeploymentHandle h = KubernetesDeployments.of(kubernetes, tracker).updateImageAndTrack(request,
@@ -50,7 +50,7 @@ import java.util.Objects;
  * <p>Thread-safe. The informers run on the client's threads; there is no thread per rollout. Methods that
  * read the cluster ({@link #validate}, {@link #currentRef}) block on the API server.
  */
-public final class KubernetesStatusSource implements WatchingSource, AutoCloseable {
+public final class KubernetesWatchingSource implements WatchingSource, AutoCloseable {
 
     /** The source type stored with each check, and the prefix of the idempotency keys it derives. */
     public static final String TYPE = "kubernetes";
@@ -60,7 +60,7 @@ public final class KubernetesStatusSource implements WatchingSource, AutoCloseab
      */
     public static final String LEGACY_KEY_PREFIX = "k8s:";
 
-    private static final Logger log = LoggerFactory.getLogger(KubernetesStatusSource.class);
+    private static final Logger log = LoggerFactory.getLogger(KubernetesWatchingSource.class);
 
     private final KubernetesClient client;
     private final Clock clock;
@@ -74,11 +74,11 @@ public final class KubernetesStatusSource implements WatchingSource, AutoCloseab
      * @param client the client, not null
      * @return the source
      */
-    public static KubernetesStatusSource of(KubernetesClient client) {
+    public static KubernetesWatchingSource of(KubernetesClient client) {
         return builder(client).build();
     }
 
-    private KubernetesStatusSource(Builder b) {
+    private KubernetesWatchingSource(Builder b) {
         this.client = b.client;
         this.clock = b.clock;
         this.verifyOnTrack = b.verifyOnTrack;
@@ -102,7 +102,7 @@ public final class KubernetesStatusSource implements WatchingSource, AutoCloseab
      * @return the source
      * @throws KubernetesClientException when no configuration can be built
      */
-    public static KubernetesStatusSource fromEnvironment() {
+    public static KubernetesWatchingSource fromEnvironment() {
         return new Builder(new KubernetesClientBuilder().build(), true).build();
     }
 
@@ -255,7 +255,7 @@ public final class KubernetesStatusSource implements WatchingSource, AutoCloseab
         }
     }
 
-    /** Configures a {@link KubernetesStatusSource}. */
+    /** Configures a {@link KubernetesWatchingSource}. */
     public static final class Builder {
         private final KubernetesClient client;
         private final boolean ownsClient;
@@ -279,7 +279,7 @@ public final class KubernetesStatusSource implements WatchingSource, AutoCloseab
         }
 
         /**
-         * Whether {@link KubernetesStatusSource#validate} reads the live workload to refuse a missing or
+         * Whether {@link KubernetesWatchingSource#validate} reads the live workload to refuse a missing or
          * unfollowable one (OnDelete) at track time; default true. Without it, the follow reports such a
          * workload failed instead.
          *
@@ -292,8 +292,8 @@ public final class KubernetesStatusSource implements WatchingSource, AutoCloseab
         }
 
         /** @return the source */
-        public KubernetesStatusSource build() {
-            return new KubernetesStatusSource(this);
+        public KubernetesWatchingSource build() {
+            return new KubernetesWatchingSource(this);
         }
     }
 }

@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * workload.
  */
 @EnableKubernetesMockClient(https = false)
-class KubernetesStatusSourceGoneTest {
+class KubernetesWatchingSourceGoneTest {
 
     static final String NS = "shop";
     static final String PATH = "/apis/apps/v1/namespaces/" + NS + "/deployments";
@@ -62,7 +62,7 @@ class KubernetesStatusSourceGoneTest {
         }
     }
 
-    void startTracker(KubernetesStatusSource source) {
+    void startTracker(KubernetesWatchingSource source) {
         DeploymentListener recorder = new DeploymentListener() {
             @Override
             public void onStatusChanged(Deployment deployment, DeploymentCheck check) {
@@ -132,9 +132,9 @@ class KubernetesStatusSourceGoneTest {
                 .always();
         server.expect().get().withPath(watchPath("web", "1003")).andUpgradeToWebSocket().open().done().always();
 
-        startTracker(KubernetesStatusSource.of(client));
+        startTracker(KubernetesWatchingSource.of(client));
         DeploymentHandle h = tracker.track(request("5c63748"),
-                KubernetesStatusSource.ref(RolloutTarget.of(WorkloadKind.DEPLOYMENT, NS, "web", 2)));
+                KubernetesWatchingSource.ref(RolloutTarget.of(WorkloadKind.DEPLOYMENT, NS, "web", 2)));
 
         Deployment d = h.completion().get(10, TimeUnit.SECONDS);
         assertThat(d.status()).isEqualTo(DeploymentStatus.SUCCESS);
@@ -157,9 +157,9 @@ class KubernetesStatusSourceGoneTest {
                 .always();
 
         // Not verified at track time: the follow itself meets the refusal.
-        startTracker(KubernetesStatusSource.builder(client).verifyOnTrack(false).build());
+        startTracker(KubernetesWatchingSource.builder(client).verifyOnTrack(false).build());
         DeploymentHandle h = tracker.track(request("6d74859"),
-                KubernetesStatusSource.ref(RolloutTarget.of(WorkloadKind.DEPLOYMENT, NS, "locked", 2)));
+                KubernetesWatchingSource.ref(RolloutTarget.of(WorkloadKind.DEPLOYMENT, NS, "locked", 2)));
 
         Deployment d = h.completion().get(10, TimeUnit.SECONDS);
         assertThat(d.status()).isEqualTo(DeploymentStatus.FAILED);

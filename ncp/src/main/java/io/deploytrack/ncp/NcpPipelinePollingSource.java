@@ -36,8 +36,8 @@ import java.util.concurrent.TimeUnit;
  * no status words for the pipeline or its tasks (none on the en/ko/ja/gov pages; the Go SDK types them as plain
  * strings), so they decide nothing: a task counts as started once the run reports its {@code resultId}, and its
  * outcome, status word and times are those of its own service, whose words are documented — the SourceBuild build
- * of that id ({@link NcpBuildStatusSource}: the project's history list, shared per project) or the SourceDeploy
- * deployment of that history id ({@link NcpStatusSource}). That the {@code resultId} is the build id or the deploy's
+ * of that id ({@link NcpBuildPollingSource}: the project's history list, shared per project) or the SourceDeploy
+ * deployment of that history id ({@link NcpPollingSource}). That the {@code resultId} is the build id or the deploy's
  * history id is inferred from the field's description; a {@code resultId} its service does not know yet is asked again
  * at the next interval. The provider id is in the stage's message ("task 'build': SourceBuild build ... of project
  * 14") from the first observation on.
@@ -51,7 +51,7 @@ import java.util.concurrent.TimeUnit;
  * {@value #NOT_FOUND_LIMIT} times in a row fails them, other failures are retried at the next interval (later when NCP
  * sends {@code Retry-After}). Thread-safe; never blocks the caller.
  */
-public final class NcpPipelineStatusSource implements WatchingSource {
+public final class NcpPipelinePollingSource implements WatchingSource {
 
     /** The source type stored with every SourcePipeline check: {@value}. */
     public static final String TYPE = PipelineTarget.TYPE;
@@ -59,19 +59,19 @@ public final class NcpPipelineStatusSource implements WatchingSource {
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(10);
     /** How many "not found" answers in a row fail a run's checks: {@value}. */
     public static final int NOT_FOUND_LIMIT = 5;
-    private static final Logger log = LoggerFactory.getLogger(NcpPipelineStatusSource.class);
+    private static final Logger log = LoggerFactory.getLogger(NcpPipelinePollingSource.class);
 
     private final NcpSourcePipeline pipelines;
-    private final NcpBuildStatusSource builds;
-    private final NcpStatusSource deploys;
+    private final NcpBuildPollingSource builds;
+    private final NcpPollingSource deploys;
     private final ScheduledExecutorService scheduler;
     private final Duration interval;
     private final Map<String, PipelineWatch> watches = new ConcurrentHashMap<>();
 
-    private NcpPipelineStatusSource(Builder b) {
+    private NcpPipelinePollingSource(Builder b) {
         this.pipelines = NcpSourcePipeline.of(b.client);
-        this.builds = NcpBuildStatusSource.of(b.client);
-        this.deploys = NcpStatusSource.builder(b.client).listBatching(false).build();
+        this.builds = NcpBuildPollingSource.of(b.client);
+        this.deploys = NcpPollingSource.builder(b.client).listBatching(false).build();
         this.scheduler = b.scheduler != null ? b.scheduler : SharedTimer.INSTANCE;
         this.interval = b.interval;
     }
@@ -82,7 +82,7 @@ public final class NcpPipelineStatusSource implements WatchingSource {
     }
 
     /** @return a source with the default interval and the shared daemon timer */
-    public static NcpPipelineStatusSource of(NcpClient client) {
+    public static NcpPipelinePollingSource of(NcpClient client) {
         return builder(client).build();
     }
 
@@ -241,7 +241,7 @@ public final class NcpPipelineStatusSource implements WatchingSource {
 
     @Override
     public String toString() {
-        return "NcpPipelineStatusSource[client=" + pipelines.client() + ", interval=" + interval + "]";
+        return "NcpPipelinePollingSource[client=" + pipelines.client() + ", interval=" + interval + "]";
     }
 
     /** The daemon timer of sources built without a scheduler. */
@@ -253,7 +253,7 @@ public final class NcpPipelineStatusSource implements WatchingSource {
         });
     }
 
-    /** Configuration of an {@link NcpPipelineStatusSource}. */
+    /** Configuration of an {@link NcpPipelinePollingSource}. */
     public static final class Builder {
         private final NcpClient client;
         private Duration interval = DEFAULT_POLL_INTERVAL;
@@ -286,8 +286,8 @@ public final class NcpPipelineStatusSource implements WatchingSource {
         }
 
         /** @return the source */
-        public NcpPipelineStatusSource build() {
-            return new NcpPipelineStatusSource(this);
+        public NcpPipelinePollingSource build() {
+            return new NcpPipelinePollingSource(this);
         }
     }
 }
