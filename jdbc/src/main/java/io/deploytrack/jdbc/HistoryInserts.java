@@ -211,7 +211,7 @@ final class HistoryInserts {
         for (DeploymentCheck ch : d.checks()) {
             CheckRows.insert(c, dialect, id, pos++, ch);
         }
-        Events.insert(c, dialect, DeploymentEvent.of(id, d.startedAt(), "started", null, null, DeploymentStatus.RUNNING, null, null));
+        Events.insert(c, dialect, DeploymentEvent.of(id, d.startedAt(), DeploymentEvent.Type.STARTED.word(), null, null, DeploymentStatus.RUNNING, null, null));
         Deployment stored = writtenAsRead
                 ? HistoryRows.asStored(d, id)
                 : rows.withChecks(c, rows.selectRows(c, "WHERE id = ?", ps -> ps.setLong(1, id))).get(0);

@@ -120,7 +120,7 @@ final class HistoryLeases {
                 ps.setLong(6, e.getKey());
             });
             if (ended == 1) {
-                Events.insert(c, dialect, DeploymentEvent.of(e.getKey(), now, "expired", null, DeploymentStatus.RUNNING,
+                Events.insert(c, dialect, DeploymentEvent.of(e.getKey(), now, DeploymentEvent.Type.EXPIRED.word(), null, DeploymentStatus.RUNNING,
                         DeploymentStatus.TIMED_OUT, null, message));
             }
         }

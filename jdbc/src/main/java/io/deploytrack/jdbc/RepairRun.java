@@ -1,6 +1,7 @@
 package io.deploytrack.jdbc;
 
 import io.deploytrack.core.DeploymentEvent;
+import io.deploytrack.core.DeploymentEvent.Type;
 import io.deploytrack.core.DeploymentStatus;
 import io.deploytrack.core.Observation;
 import io.deploytrack.jdbc.internal.Connections;
@@ -187,7 +188,7 @@ final class RepairRun {
                 + "github_commit_sha = ?", m.commitSha(), m.keeper(), keeper.commitSha()) == 1) {
             text += "; it keeps the full SHA " + m.commitSha();
         }
-        event(c, m.keeper(), "repaired", null, null, null, null, text, now);
+        event(c, m.keeper(), Type.REPAIRED.word(), null, null, null, null, text, now);
         return Outcome.done(text);
     }
 
@@ -233,7 +234,7 @@ final class RepairRun {
         // the host's words in status, its stage names and stage columns: the tracker's code path (HostMeaning)
         meaning.writeRow(c, id, res.status(), res.errorStage(), res.checks().values().stream().map(o ->
                 new HostMeaning.StageState(o.name(), o.status(), o.startedAt(), o.completedAt())).toList());
-        event(c, id, notify ? "completed" : "repaired", res.errorStage(), "running", res.status().word(), null,
+        event(c, id, (notify ? Type.COMPLETED : Type.REPAIRED).word(), res.errorStage(), "running", res.status().word(), null,
                 res.message() != null ? res.message() : "resolved by deploytrack repair: the source says it ended "
                         + res.status().word(), now);
         return Outcome.done("resolved #" + id + " " + r.label() + ": running -> " + res.status().word()
@@ -302,7 +303,7 @@ final class RepairRun {
                 + ", total_duration " + (r.totalDuration() == null ? "-" : r.totalDuration() + " s") + " -> "
                 + (total == null ? "-" : total + " s") + (statusChanges ? "; status " + r.status() + " -> " + status.word()
                 + " (the provider's answer, over the rows merged into it)" : "");
-        event(c, a.id(), "repaired", statusChanges ? a.ref().type() : null, statusChanges ? r.normalStatus() : null,
+        event(c, a.id(), Type.REPAIRED.word(), statusChanges ? a.ref().type() : null, statusChanges ? r.normalStatus() : null,
                 statusChanges ? status.word() : null, o.sourceStatus(), text, now);
         return Outcome.done("row " + a.id() + ": " + text);
     }
@@ -326,7 +327,7 @@ final class RepairRun {
         if (!any) {
             return new Outcome(List.of(), List.of());
         }
-        event(c, f.id(), "repaired", null, null, null, null, f.eventText(), now);
+        event(c, f.id(), Type.REPAIRED.word(), null, null, null, null, f.eventText(), now);
         return Outcome.done("row " + f.id() + ": " + f.doneText());
     }
 

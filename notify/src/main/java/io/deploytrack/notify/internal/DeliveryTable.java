@@ -1,5 +1,6 @@
 package io.deploytrack.notify.internal;
 
+import io.deploytrack.core.DeploymentEvent.Type;
 import io.deploytrack.core.DeploymentStatus;
 import io.deploytrack.jdbc.support.JdbcDialect;
 import io.deploytrack.jdbc.StoreTransaction;
@@ -22,9 +23,10 @@ import java.util.Optional;
  */
 public final class DeliveryTable {
     /** The event types channels deliver: a tracked start, the tracker's end, an end by hand. */
-    public static final List<String> DELIVERED_TYPES = List.of("started", "completed", "marked");
+    public static final List<String> DELIVERED_TYPES = List.of(Type.STARTED.word(), Type.COMPLETED.word(),
+            Type.MARKED.word());
     /** The event written when an operator queues a delivery again. */
-    public static final String REDELIVERY_EVENT = "notification_redelivery";
+    public static final String REDELIVERY_EVENT = Type.NOTIFICATION_REDELIVERY.word();
 
     private static final String COLUMNS = "id, channel, event_id, deployment_id, event_type, event_status, event_at, "
             + "event_message, status, attempts, next_attempt_at, last_error, delivered_at, created_at";
@@ -113,7 +115,7 @@ public final class DeliveryTable {
             for (LoggedEvent e : events) {
                 newest = Math.max(newest, e.id);
                 DeploymentStatus status = e.toStatus == null ? null : DeploymentStatus.fromWord(e.toStatus);
-                if (status == null || (e.type.equals("started") != (status == DeploymentStatus.RUNNING))
+                if (status == null || (e.type.equals(Type.STARTED.word()) != (status == DeploymentStatus.RUNNING))
                         || !filter.accepts(status, e.owner, e.repo, e.environment)) {
                     continue;
                 }
@@ -127,7 +129,7 @@ public final class DeliveryTable {
                             ps.setString(4, e.type);
                             ps.setString(5, status.word());
                             d.setInstant(ps, 6, e.at);
-                            ps.setString(7, e.type.equals("marked") ? e.message : null);
+                            ps.setString(7, e.type.equals(Type.MARKED.word()) ? e.message : null);
                             d.setInstant(ps, 8, now);
                             d.setInstant(ps, 9, now);
                             d.setInstant(ps, 10, now);

@@ -21,6 +21,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -168,11 +169,11 @@ public class DeploytrackConfiguration {
      * Starts the tracker with the context and closes it (releasing its leases) on shutdown.
      *
      * @param tracker the tracker
-     * @return the lifecycle
+     * @return the lifecycle (a {@link SmartLifecycle}: the class behind it is internal)
      */
     @Bean
-    @ConditionalOnMissingBean
-    public TrackerLifecycle deploytrackLifecycle(DeploymentTracker tracker) {
+    @ConditionalOnMissingBean(name = "deploytrackLifecycle")
+    public SmartLifecycle deploytrackLifecycle(DeploymentTracker tracker) {
         return new TrackerLifecycle(tracker);
     }
 
