@@ -186,7 +186,7 @@ class DoctorRepairTest {
     void aStaleRowIsResolvedByAskingItsSourceAndOtherwiseTimesOut() throws Exception {
         Path db = dir.resolve("history.db");
         Instant start = Instant.now().minus(Duration.ofHours(2));
-        ScriptedPollingSource source = new ScriptedPollingSource("scripted-poll", Duration.ofMillis(100));
+        ScriptedPollingSource source = ScriptedPollingSource.of("scripted-poll", Duration.ofMillis(100));
         CheckRef asked = source.ref("asked");
         source.script(asked, Observation.succeeded("success").withTimes(start.plusSeconds(5), start.plusSeconds(75)));
         Deployment reachable;

@@ -38,7 +38,7 @@ class NotificationsCommandTest {
     @Timeout(90)
     void resumeDeliversThenOperatorsListAndRedeliver() throws Exception {
         Path db = dir.resolve("history.db");
-        ScriptedPollingSource source = new ScriptedPollingSource("scripted-poll", Duration.ofMillis(50));
+        ScriptedPollingSource source = ScriptedPollingSource.of("scripted-poll", Duration.ofMillis(50));
         CheckRef ok = source.ref("ok");
         CheckRef bad = source.ref("bad");
         source.script(ok, Observation.inProgress("inprogress"), Observation.succeeded("success"));

@@ -25,7 +25,7 @@ class ResumeTest {
     @Timeout(60)
     void resumeUntilIdleFollowsWhatItCanClaimToTheEndAndExits() {
         Path db = dir.resolve("history.db");
-        ScriptedPollingSource source = new ScriptedPollingSource("scripted-poll", Duration.ofMillis(50));
+        ScriptedPollingSource source = ScriptedPollingSource.of("scripted-poll", Duration.ofMillis(50));
         CheckRef ok = source.ref("ok");
         CheckRef bad = source.ref("bad");
         source.script(ok, Observation.inProgress("inprogress"), Observation.succeeded("success"));

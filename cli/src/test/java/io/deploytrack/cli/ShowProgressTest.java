@@ -34,7 +34,7 @@ class ShowProgressTest {
             running = Fixtures.running(store, "acme/web", "production", "ddddddd", T0.plusSeconds(3600),
                     CheckRef.of("scripted-poll", "id", "now"), Duration.ofMinutes(5), "elsewhere", Duration.ofMinutes(5));
         }
-        Cli cli = new Cli().clock(new ManualClock(T0.plusSeconds(3620)));
+        Cli cli = new Cli().clock(ManualClock.of(T0.plusSeconds(3620)));
 
         Cli.Result text = cli.run("--db", db.toString(), "show", String.valueOf(running.id()));
         assertThat(text.code()).as(text.toString()).isZero();
@@ -50,7 +50,7 @@ class ShowProgressTest {
         assertThat(stage.get("overrunAfterSeconds").asLong()).isEqualTo(56);
         assertThat(stage.get("elapsedSeconds").asLong()).isEqualTo(20);
 
-        Cli.Result later = new Cli().clock(new ManualClock(T0.plusSeconds(3690)))
+        Cli.Result later = new Cli().clock(ManualClock.of(T0.plusSeconds(3690)))
                 .run("--db", db.toString(), "show", String.valueOf(running.id()), "--json");
         stage = new ObjectMapper().readTree(later.out()).get("progress").get("stages").get(0);
         assertThat(stage.get("phase").asText()).isEqualTo("overrun");

@@ -45,7 +45,7 @@ class WebhookServeTest {
     void aSignedCallbackEndsTheResumedDeploymentAndServeExitsWhenIdle() throws Exception {
         Path db = dir.resolve("history.db");
         // a polling source that never sees the end: only the push can end it within the test
-        ScriptedPollingSource source = new ScriptedPollingSource("scripted-poll", null);
+        ScriptedPollingSource source = ScriptedPollingSource.of("scripted-poll", null);
         CheckRef ref = source.ref("web-42");
         source.script(ref, Observation.inProgress("inprogress"));
         Deployment d;

@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * again before the first one had marked it notified.
  */
 class ConcludeUnderLeaseTest {
-    private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
+    private final ManualClock clock = ManualClock.of(Instant.parse("2026-03-01T10:00:00Z"));
     private final InMemoryHistoryStore store = InMemoryHistoryStore.of(clock);
     private final List<DeploymentTracker> trackers = new ArrayList<>();
 
@@ -62,8 +62,8 @@ class ConcludeUnderLeaseTest {
     @Test
     void anAnswerThatArrivesAfterTheLeaseExpiredIsNotifiedOnce() {
         HeldSource source = new HeldSource();
-        ManualScheduler aScheduler = new ManualScheduler(clock);
-        ManualScheduler bScheduler = new ManualScheduler(clock);
+        ManualScheduler aScheduler = ManualScheduler.of(clock);
+        ManualScheduler bScheduler = ManualScheduler.of(clock);
         List<String> notified = new ArrayList<>();
         DeploymentTracker b = tracker("b", bScheduler, source, new DeploymentListener() {
             @Override

@@ -26,11 +26,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The store is a real {@link InMemoryHistoryStore}, seen through a wrapper that records each group's size.
  */
 class GroupCommitTest {
-    private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
-    private final ManualScheduler scheduler = new ManualScheduler(clock);
+    private final ManualClock clock = ManualClock.of(Instant.parse("2026-03-01T10:00:00Z"));
+    private final ManualScheduler scheduler = ManualScheduler.of(clock);
     private final InMemoryHistoryStore memory = InMemoryHistoryStore.of(clock);
     private final RecordingStore store = new RecordingStore(memory);
-    private final ScriptedWatchingSource source = new ScriptedWatchingSource();
+    private final ScriptedWatchingSource source = ScriptedWatchingSource.of();
     private final Map<Long, AtomicInteger> completed = new ConcurrentHashMap<>();
     private final List<String> order = new CopyOnWriteArrayList<>();
     private DeploymentTracker tracker;

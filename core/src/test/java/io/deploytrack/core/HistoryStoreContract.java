@@ -39,8 +39,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 public abstract class HistoryStoreContract {
 
-    protected final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
-    protected final ManualScheduler scheduler = new ManualScheduler(clock);
+    protected final ManualClock clock = ManualClock.of(Instant.parse("2026-03-01T10:00:00Z"));
+    protected final ManualScheduler scheduler = ManualScheduler.of(clock);
     protected HistoryStore store;
     private final List<DeploymentTracker> trackers = new ArrayList<>();
     private final List<HistoryStore> stores = new ArrayList<>();
@@ -478,7 +478,7 @@ public abstract class HistoryStoreContract {
 
     @Test
     void sixtyFourThreadsTrackingTheSameRequestMakeOneRow() throws Exception {
-        ScriptedWatchingSource source = new ScriptedWatchingSource();
+        ScriptedWatchingSource source = ScriptedWatchingSource.of();
         DeploymentTracker tracker = started(trackerBuilder(store, scheduler).source(source));
         DeploymentRequest req = request("web", "abc1234");
         CheckRef ref = source.ref("web-1");
@@ -519,7 +519,7 @@ public abstract class HistoryStoreContract {
 
     @Test
     void aSecondTrackerResumesWhatTheFirstLeftRunning() {
-        ScriptedWatchingSource source = new ScriptedWatchingSource();
+        ScriptedWatchingSource source = ScriptedWatchingSource.of();
         DeploymentTracker first = started(trackerBuilder(store, scheduler).source(source));
         List<Long> ids = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -532,7 +532,7 @@ public abstract class HistoryStoreContract {
         assertThat(store.list(HistoryQuery.all(10))).allMatch(d -> d.status() == DeploymentStatus.RUNNING);
 
         HistoryStore reopened = reopen();
-        ManualScheduler second = new ManualScheduler(clock);
+        ManualScheduler second = ManualScheduler.of(clock);
         List<Deployment> completed = new CopyOnWriteArrayList<>();
         DeploymentTracker next = started(trackerBuilder(reopened, second).source(source).listener(new DeploymentListener() {
             @Override
@@ -558,7 +558,7 @@ public abstract class HistoryStoreContract {
 
     @Test
     void aPassedDeadlineGivesTimedOutNamingTheLastStatus() {
-        ScriptedPollingSource source = new ScriptedPollingSource();
+        ScriptedPollingSource source = ScriptedPollingSource.of();
         DeploymentTracker tracker = started(trackerBuilder(store, scheduler).source(source).defaultTimeout(Duration.ofMinutes(2)));
         CheckRef ref = source.ref("slow");
         source.script(ref, Observation.inProgress("waiting"), Observation.inProgress("inprogress"));
@@ -579,7 +579,7 @@ public abstract class HistoryStoreContract {
 
     @Test
     void waitingForApprovalCountsAgainstTheApprovalDeadline() {
-        ScriptedWatchingSource source = new ScriptedWatchingSource();
+        ScriptedWatchingSource source = ScriptedWatchingSource.of();
         DeploymentTracker tracker = started(trackerBuilder(store, scheduler).source(source)
                 .defaultTimeout(Duration.ofMinutes(5)).defaultApprovalTimeout(Duration.ofHours(1)));
         CheckRef ref = source.ref("approval");
@@ -603,7 +603,7 @@ public abstract class HistoryStoreContract {
 
     @Test
     void aThrowingListenerNeverStopsTrackingAndOnCompletedFiresOnce() {
-        ScriptedWatchingSource source = new ScriptedWatchingSource();
+        ScriptedWatchingSource source = ScriptedWatchingSource.of();
         AtomicInteger completed = new AtomicInteger();
         AtomicInteger changes = new AtomicInteger();
         DeploymentListener throwing = new DeploymentListener() {
@@ -641,7 +641,7 @@ public abstract class HistoryStoreContract {
 
     @Test
     void sourceTimesMakeTheDurationExact() {
-        ScriptedWatchingSource source = new ScriptedWatchingSource();
+        ScriptedWatchingSource source = ScriptedWatchingSource.of();
         DeploymentTracker tracker = started(trackerBuilder(store, scheduler).source(source));
         CheckRef ref = source.ref("timed");
         Instant sourceStart = clock.instant().minusSeconds(3);
@@ -660,7 +660,7 @@ public abstract class HistoryStoreContract {
 
     @Test
     void transientErrorsBackOffAndHonourRetryAfterThenPermanentOnesEndTheCheck() {
-        ScriptedPollingSource source = new ScriptedPollingSource();
+        ScriptedPollingSource source = ScriptedPollingSource.of();
         DeploymentTracker tracker = started(trackerBuilder(store, scheduler).source(source));
         CheckRef flaky = source.ref("flaky");
         source.script(flaky, SourceException.transientFailure("503 Endpoint Error", null, null),
@@ -694,7 +694,7 @@ public abstract class HistoryStoreContract {
 
     @Test
     void anExpiredLeaseIsTakenOverAndTheDeploymentEndsOnce() {
-        ScriptedWatchingSource source = new ScriptedWatchingSource();
+        ScriptedWatchingSource source = ScriptedWatchingSource.of();
         AtomicInteger completions = new AtomicInteger();
         DeploymentListener counting = new DeploymentListener() {
             @Override
@@ -702,12 +702,12 @@ public abstract class HistoryStoreContract {
                 completions.incrementAndGet();
             }
         };
-        ManualScheduler crashed = new ManualScheduler(clock);
+        ManualScheduler crashed = ManualScheduler.of(clock);
         DeploymentTracker a = started(trackerBuilder(store, crashed).source(source).listener(counting).instanceId("a"));
         DeploymentHandle h = a.track(request("web", "abc1234"), source.ref("x"));
         crashed.runPending();
         HistoryStore other = reopen();
-        ManualScheduler bSched = new ManualScheduler(clock);
+        ManualScheduler bSched = ManualScheduler.of(clock);
         DeploymentTracker b = started(trackerBuilder(other, bSched).source(source).listener(counting).instanceId("b"));
         assertThat(b.inFlight()).as("a's lease is alive").isZero();
         // a "crashes": its scheduler never runs again, so its lease is not renewed
@@ -745,7 +745,7 @@ public abstract class HistoryStoreContract {
 
     @Test
     void unknownSourceTypesAndBadChecksWriteNothing() {
-        DeploymentTracker tracker = started(trackerBuilder(store, scheduler).source(new ScriptedWatchingSource()));
+        DeploymentTracker tracker = started(trackerBuilder(store, scheduler).source(ScriptedWatchingSource.of()));
         assertThatThrownBy(() -> tracker.track(request("web", "abc1234"), CheckRef.of("nope", "id", "1")))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("'nope'").hasMessageContaining("scripted");
         assertThatThrownBy(() -> tracker.track(request("web", "abc1234"), List.of()))
@@ -829,7 +829,7 @@ public abstract class HistoryStoreContract {
 
     @Test
     void aPushToTheInstanceWithoutTheLeaseEndsTheDeploymentOnceAtTheHoldersNextTick() {
-        ScriptedPollingSource polled = new ScriptedPollingSource("polled", null);
+        ScriptedPollingSource polled = ScriptedPollingSource.of("polled", null);
         AtomicInteger completions = new AtomicInteger();
         DeploymentListener counting = new DeploymentListener() {
             @Override
@@ -847,7 +847,7 @@ public abstract class HistoryStoreContract {
         scheduler.advance(Duration.ofMillis(1250));
         assertThat(polled.polls(ref)).as("the first poll").isEqualTo(1);
         HistoryStore other = reopen();
-        ManualScheduler bSched = new ManualScheduler(clock);
+        ManualScheduler bSched = ManualScheduler.of(clock);
         DeploymentTracker b = started(trackerBuilder(other, bSched).source(polled).source(pushB).listener(counting)
                 .instanceId("b"));
         assertThat(b.inFlight()).isZero();
@@ -877,7 +877,7 @@ public abstract class HistoryStoreContract {
 
     @Test
     void aHolderWithoutAPushSourceTakesWhatAnotherInstanceReceivedAtItsNextTick() {
-        ScriptedPollingSource polled = new ScriptedPollingSource("polled", null);
+        ScriptedPollingSource polled = ScriptedPollingSource.of("polled", null);
         AtomicInteger completions = new AtomicInteger();
         DeploymentListener counting = new DeploymentListener() {
             @Override
@@ -893,7 +893,7 @@ public abstract class HistoryStoreContract {
         scheduler.advance(Duration.ofMillis(1250));
         assertThat(polled.polls(ref)).as("the first poll").isEqualTo(1);
         TestPushSource pushB = new TestPushSource();
-        ManualScheduler bSched = new ManualScheduler(clock);
+        ManualScheduler bSched = ManualScheduler.of(clock);
         started(trackerBuilder(reopen(), bSched).source(polled).source(pushB).listener(counting).instanceId("b"));
 
         PushResult r = pushB.push(CheckRef.of("polled", "id", "x"), Observation.succeeded("success"));
@@ -913,7 +913,7 @@ public abstract class HistoryStoreContract {
 
     @Test
     void aPushForARowNobodyHoldsIsAppliedByTheNextClaimerBeforeItAsksTheSource() {
-        ScriptedPollingSource polled = new ScriptedPollingSource("polled", null);
+        ScriptedPollingSource polled = ScriptedPollingSource.of("polled", null);
         CheckRef ref = polled.ref("x");
         polled.script(ref, Observation.inProgress("running"));
         DeploymentTracker a = started(trackerBuilder(store, scheduler).source(polled).instanceId("a"));
@@ -922,7 +922,7 @@ public abstract class HistoryStoreContract {
         a.close();
         int pollsBefore = polled.polls(ref);
         TestPushSource pushB = new TestPushSource();
-        DeploymentTracker b = trackerBuilder(reopen(), new ManualScheduler(clock)).source(polled).source(pushB)
+        DeploymentTracker b = trackerBuilder(reopen(), ManualScheduler.of(clock)).source(polled).source(pushB)
                 .instanceId("b").build();
         trackers.add(b);
 
@@ -930,7 +930,7 @@ public abstract class HistoryStoreContract {
 
         assertThat(r.outcome()).as("nobody holds it: recorded").isEqualTo(PushResult.Outcome.RECORDED_FOR_HOLDER);
         assertThat(store.find(h.id()).orElseThrow().status()).isEqualTo(DeploymentStatus.RUNNING);
-        ManualScheduler cSched = new ManualScheduler(clock);
+        ManualScheduler cSched = ManualScheduler.of(clock);
         DeploymentTracker c = started(trackerBuilder(reopen(), cSched).source(polled).instanceId("c"));
         cSched.advance(Duration.ofMillis(1250));
         assertThat(c.awaitCompletion(h.id())).isCompletedWithValueMatching(d -> d.status() == DeploymentStatus.SUCCESS);

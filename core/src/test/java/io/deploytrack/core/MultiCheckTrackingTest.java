@@ -22,11 +22,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MultiCheckTrackingTest {
     private static final Duration POLL = Duration.ofSeconds(1);
 
-    private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
-    private final ManualScheduler scheduler = new ManualScheduler(clock);
+    private final ManualClock clock = ManualClock.of(Instant.parse("2026-03-01T10:00:00Z"));
+    private final ManualScheduler scheduler = ManualScheduler.of(clock);
     private final InMemoryHistoryStore store = InMemoryHistoryStore.of(clock);
-    private final ScriptedPollingSource polled = new ScriptedPollingSource();
-    private final ScriptedWatchingSource watched = new ScriptedWatchingSource();
+    private final ScriptedPollingSource polled = ScriptedPollingSource.of();
+    private final ScriptedWatchingSource watched = ScriptedWatchingSource.of();
     private final List<String> heard = new CopyOnWriteArrayList<>();
     private DeploymentTracker tracker;
 

@@ -22,10 +22,10 @@ class NotFoundPastDeadlineTest {
     private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
-    private final ManualClock clock = new ManualClock(NOW);
-    private final ManualScheduler scheduler = new ManualScheduler(clock);
+    private final ManualClock clock = ManualClock.of(NOW);
+    private final ManualScheduler scheduler = ManualScheduler.of(clock);
     private final InMemoryHistoryStore store = InMemoryHistoryStore.of(clock);
-    private final ScriptedPollingSource source = new ScriptedPollingSource("scripted-poll", Duration.ofSeconds(10));
+    private final ScriptedPollingSource source = ScriptedPollingSource.of("scripted-poll", Duration.ofSeconds(10));
     private DeploymentTracker tracker;
 
     @AfterEach

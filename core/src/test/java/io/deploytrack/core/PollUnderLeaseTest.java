@@ -20,9 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PollUnderLeaseTest {
     private static final Duration LEASE = Duration.ofMillis(600); // valid for 500 ms (a sixth is the safety margin)
 
-    private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
-    private final ManualScheduler scheduler = new ManualScheduler(clock);
-    private final ManualScheduler workers = new ManualScheduler(clock);
+    private final ManualClock clock = ManualClock.of(Instant.parse("2026-03-01T10:00:00Z"));
+    private final ManualScheduler scheduler = ManualScheduler.of(clock);
+    private final ManualScheduler workers = ManualScheduler.of(clock);
     private final InMemoryHistoryStore store = InMemoryHistoryStore.of(clock);
     private DeploymentTracker tracker;
 
@@ -33,7 +33,7 @@ class PollUnderLeaseTest {
 
     @Test
     void aBatchThatWaitedPastTheLeaseIsNotSentUntilTheLeaseIsRenewed() {
-        ScriptedPollingSource source = new ScriptedPollingSource();
+        ScriptedPollingSource source = ScriptedPollingSource.of();
         CheckRef ref = source.ref("x");
         source.script(ref, Observation.inProgress("deploying"));
         tracker = DeploymentTracker.builder(store).clock(clock).scheduler(scheduler).executor(workers)

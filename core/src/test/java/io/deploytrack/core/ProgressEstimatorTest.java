@@ -22,10 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ProgressEstimatorTest {
     private static final Duration POLL = Duration.ofSeconds(1);
 
-    private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
-    private final ManualScheduler scheduler = new ManualScheduler(clock);
+    private final ManualClock clock = ManualClock.of(Instant.parse("2026-03-01T10:00:00Z"));
+    private final ManualScheduler scheduler = ManualScheduler.of(clock);
     private final InMemoryHistoryStore store = InMemoryHistoryStore.of(clock);
-    private final ScriptedPollingSource source = new ScriptedPollingSource();
+    private final ScriptedPollingSource source = ScriptedPollingSource.of();
     private final DeploymentTracker tracker = DeploymentTracker.builder(store).clock(clock).scheduler(scheduler)
             .executor(scheduler).discoverSources(false).source(source).instanceId("progress").pollInterval(POLL)
             .pollJitter(0).defaultTimeout(Duration.ofMinutes(10)).build().start();

@@ -25,8 +25,8 @@ class ResumedDeadlineTest {
     private static final Duration INTERVAL = Duration.ofSeconds(10);
     private static final Duration TIMEOUT = Duration.ofMinutes(1);
 
-    private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
-    private final ManualScheduler scheduler = new ManualScheduler(clock);
+    private final ManualClock clock = ManualClock.of(Instant.parse("2026-03-01T10:00:00Z"));
+    private final ManualScheduler scheduler = ManualScheduler.of(clock);
     private final InMemoryHistoryStore store = InMemoryHistoryStore.of(clock);
     private final List<DeploymentTracker> trackers = new CopyOnWriteArrayList<>();
 
@@ -110,7 +110,7 @@ class ResumedDeadlineTest {
 
     @Test
     void transientFailuresAreRetriedWithBackoffABoundedNumberOfTimesBeforeTheDeadlineApplies() {
-        ScriptedPollingSource source = new ScriptedPollingSource();
+        ScriptedPollingSource source = ScriptedPollingSource.of();
         CheckRef ref = source.ref("d3");
         source.script(ref, SourceException.transientFailure("503 from the provider", null, null));
         long id = leftRunningPastItsDeadline(source, ref);

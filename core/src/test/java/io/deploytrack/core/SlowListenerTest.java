@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * deployment's.
  */
 class SlowListenerTest {
-    private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
-    private final ManualScheduler scheduler = new ManualScheduler(clock);
+    private final ManualClock clock = ManualClock.of(Instant.parse("2026-03-01T10:00:00Z"));
+    private final ManualScheduler scheduler = ManualScheduler.of(clock);
     private final ExecutorService workers = Executors.newFixedThreadPool(2);
     private final CountDownLatch entered = new CountDownLatch(1);
     private final CountDownLatch release = new CountDownLatch(1);
@@ -36,7 +36,7 @@ class SlowListenerTest {
     @Test
     void aBlockedListenerHoldsUpNeitherAnotherDeploymentNorClose() throws Exception {
         InMemoryHistoryStore store = InMemoryHistoryStore.of(clock);
-        ScriptedWatchingSource source = new ScriptedWatchingSource();
+        ScriptedWatchingSource source = ScriptedWatchingSource.of();
         DeploymentTracker tracker = DeploymentTracker.builder(store).clock(clock).scheduler(scheduler).executor(workers)
                 .discoverSources(false).source(source).instanceId("slow").listener(new DeploymentListener() {
                     @Override

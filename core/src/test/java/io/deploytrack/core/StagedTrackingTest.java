@@ -24,10 +24,10 @@ class StagedTrackingTest {
     private static final Duration POLL = Duration.ofSeconds(1);
     private static final Duration TIMEOUT = Duration.ofMinutes(1);
 
-    private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
-    private final ManualScheduler scheduler = new ManualScheduler(clock);
+    private final ManualClock clock = ManualClock.of(Instant.parse("2026-03-01T10:00:00Z"));
+    private final ManualScheduler scheduler = ManualScheduler.of(clock);
     private final InMemoryHistoryStore store = InMemoryHistoryStore.of(clock);
-    private final ScriptedPollingSource source = new ScriptedPollingSource();
+    private final ScriptedPollingSource source = ScriptedPollingSource.of();
     private DeploymentTracker tracker;
 
     @AfterEach

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class GitHubCommitResolverTest {
     static final String TOKEN = "ghp_s3cr3tT0ken";
     final MockWebServer server = new MockWebServer();
-    final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
+    final ManualClock clock = ManualClock.of(Instant.parse("2026-03-01T10:00:00Z"));
     final List<Duration> waits = new ArrayList<>();
     GitHubCommitResolver resolver;
     String api;

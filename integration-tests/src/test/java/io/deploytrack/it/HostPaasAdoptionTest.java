@@ -68,7 +68,7 @@ class HostPaasAdoptionTest {
         // started in the past so that, once the seeded deployments ran their course, NCP's now is about the real one:
         // the deployments the test starts later take their start from NCP and their timeout from the real clock
         ncpStart = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(NCP_TOOK).minusSeconds(2);
-        ncpClock = new ManualClock(ncpStart);
+        ncpClock = ManualClock.of(ncpStart);
         ncp = NcpEmulator.builder().clock(ncpClock).start();
         ncp.addScenario(PROJECT, 34, 56);
         ids.put("PROJECT", String.valueOf(PROJECT));

@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Hibernate validates the mapping ({@code hbm2ddl.auto=validate}) and reads rows the real tracker wrote.
  */
 abstract class DeploymentHistoryEntityContract {
-    protected final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
+    protected final ManualClock clock = ManualClock.of(Instant.parse("2026-03-01T10:00:00Z"));
 
     /** Opens the store under test, migrated up to {@code schemaVersion}. */
     protected abstract JdbcHistoryStore openStore(Clock clock, int schemaVersion);
@@ -51,8 +51,8 @@ abstract class DeploymentHistoryEntityContract {
 
     @Test
     void theEntityValidatesAgainstTheMigratedSchemaAndReadsWhatTheTrackerWrote() {
-        ScriptedWatchingSource source = new ScriptedWatchingSource();
-        ManualScheduler scheduler = new ManualScheduler(clock);
+        ScriptedWatchingSource source = ScriptedWatchingSource.of();
+        ManualScheduler scheduler = ManualScheduler.of(clock);
         Deployment success;
         Deployment failed;
         Deployment running;

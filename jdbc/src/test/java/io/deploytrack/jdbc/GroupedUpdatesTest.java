@@ -32,7 +32,7 @@ class GroupedUpdatesTest {
 
     @TempDir
     Path dir;
-    final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
+    final ManualClock clock = ManualClock.of(Instant.parse("2026-03-01T10:00:00Z"));
     JdbcHistoryStore grouped;
     JdbcHistoryStore oneEach;
 

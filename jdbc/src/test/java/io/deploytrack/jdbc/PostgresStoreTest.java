@@ -193,7 +193,7 @@ class PostgresStoreTest {
     @Test
     void leasesAreMeasuredByTheServersClockByDefault() throws Exception {
         // The hosts' clocks say 2100: by the default lease time, that changes nothing.
-        ManualClock farFuture = new ManualClock(Instant.parse("2100-01-01T00:00:00Z"));
+        ManualClock farFuture = ManualClock.of(Instant.parse("2100-01-01T00:00:00Z"));
         try (JdbcHistoryStore a = JdbcHistoryStore.builder().dataSource(pg.dataSource()).clock(farFuture).build();
              JdbcHistoryStore b = JdbcHistoryStore.builder().dataSource(pg.dataSource()).clock(farFuture).build()) {
             Instant before = serverNow();
@@ -217,7 +217,7 @@ class PostgresStoreTest {
 
     @Test
     void theStoreClockOptionMeasuresLeasesWithTheHostsClock() {
-        ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
+        ManualClock clock = ManualClock.of(Instant.parse("2030-01-01T00:00:00Z"));
         try (JdbcHistoryStore a = JdbcHistoryStore.builder().dataSource(pg.dataSource()).clock(clock)
                 .leaseTime(LeaseTime.STORE_CLOCK).build()) {
             Deployment d = a.create(draft("web", "abc1234"), "a", Duration.ofSeconds(30)).deployment();

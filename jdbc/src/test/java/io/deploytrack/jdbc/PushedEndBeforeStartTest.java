@@ -35,9 +35,9 @@ class PushedEndBeforeStartTest {
     @Test
     void aCheckThatAPushEndedBeforeItStartedIsReportedAsCompletedBeforeStart() throws Exception {
         Path db = dir.resolve("deploytrack.db");
-        ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
-        ManualScheduler scheduler = new ManualScheduler(clock);
-        ScriptedPollingSource ncp = new ScriptedPollingSource("ncp", null);
+        ManualClock clock = ManualClock.of(Instant.parse("2026-03-01T10:00:00Z"));
+        ManualScheduler scheduler = ManualScheduler.of(clock);
+        ScriptedPollingSource ncp = ScriptedPollingSource.of("ncp", null);
         CheckRef ref = ncp.ref("5001");
         ncp.script(ref, Observation.inProgress("inprogress"));
         long id;

@@ -36,10 +36,10 @@ class LiveHubTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Duration POLL = Duration.ofSeconds(1);
 
-    final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
-    final ManualScheduler scheduler = new ManualScheduler(clock);
+    final ManualClock clock = ManualClock.of(Instant.parse("2026-03-01T10:00:00Z"));
+    final ManualScheduler scheduler = ManualScheduler.of(clock);
     final InMemoryHistoryStore store = InMemoryHistoryStore.of(clock);
-    final ScriptedPollingSource source = new ScriptedPollingSource();
+    final ScriptedPollingSource source = ScriptedPollingSource.of();
     final DeploymentTracker tracker = DeploymentTracker.builder(store).clock(clock).scheduler(scheduler)
             .executor(scheduler).discoverSources(false).source(source).instanceId("live").pollInterval(POLL)
             .pollJitter(0).build().start();

@@ -35,10 +35,10 @@ final class LiveTestbed implements AutoCloseable {
     /** How long a test waits for a message that must come; generous, it returns as soon as the message is there. */
     static final Duration PATIENCE = Duration.ofSeconds(30);
 
-    final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
-    final ManualScheduler scheduler = new ManualScheduler(clock);
+    final ManualClock clock = ManualClock.of(Instant.parse("2026-03-01T10:00:00Z"));
+    final ManualScheduler scheduler = ManualScheduler.of(clock);
     final JdbcHistoryStore store;
-    final ScriptedPollingSource source = new ScriptedPollingSource();
+    final ScriptedPollingSource source = ScriptedPollingSource.of();
     final DeploymentTracker tracker;
 
     LiveTestbed(Path dir) {

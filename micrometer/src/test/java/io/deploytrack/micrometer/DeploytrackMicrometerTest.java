@@ -37,8 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * every value asserted comes from what the tracker did.
  */
 class DeploytrackMicrometerTest {
-    private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
-    private final ManualScheduler scheduler = new ManualScheduler(clock);
+    private final ManualClock clock = ManualClock.of(Instant.parse("2026-03-01T10:00:00Z"));
+    private final ManualScheduler scheduler = ManualScheduler.of(clock);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final TestObservationRegistry observations = TestObservationRegistry.create();
     private final DeploytrackMicrometer micrometer = DeploytrackMicrometer.builder().meterRegistry(meters)
@@ -62,7 +62,7 @@ class DeploytrackMicrometerTest {
     @Test
     void aCompletedDeploymentIsCountedTimedAndObservedWithLowCardinalityTags() {
         HistoryStore store = micrometer.instrument(InMemoryHistoryStore.of(clock));
-        ScriptedPollingSource source = new ScriptedPollingSource("ncp", null);
+        ScriptedPollingSource source = ScriptedPollingSource.of("ncp", null);
         CheckRef ref = source.ref("8001");
         source.script(ref, SourceException.transientFailure("503 from the gateway", null, null),
                 Observation.inProgress("inprogress"),
@@ -113,7 +113,7 @@ class DeploytrackMicrometerTest {
     @Test
     void aFailedDeploymentIsCountedUnderItsOwnStatus() {
         HistoryStore store = micrometer.instrument(InMemoryHistoryStore.of(clock));
-        ScriptedWatchingSource source = new ScriptedWatchingSource("kubernetes");
+        ScriptedWatchingSource source = ScriptedWatchingSource.of("kubernetes");
         CheckRef ref = source.ref("shop/web");
         DeploymentTracker tracker = tracker(store, source, "a");
         DeploymentHandle h = tracker.track(DeploymentRequest.builder("acme", "web", "abcdef1").build(), ref);
@@ -135,7 +135,7 @@ class DeploytrackMicrometerTest {
     void gaugesCountRunningStaleAndHeldLeases() {
         InMemoryHistoryStore raw = InMemoryHistoryStore.of(clock);
         HistoryStore store = micrometer.instrument(raw);
-        ScriptedPollingSource source = new ScriptedPollingSource("ncp", null);
+        ScriptedPollingSource source = ScriptedPollingSource.of("ncp", null);
         CheckRef stuck = source.ref("1");
         CheckRef fine = source.ref("2");
         source.script(stuck, Observation.inProgress("inprogress"));
@@ -161,7 +161,7 @@ class DeploytrackMicrometerTest {
 
     @Test
     void anUnreadableStoreMakesTheStoreGaugesUnknownNotZero(@TempDir Path dir) {
-        DeploymentTracker a = tracker(InMemoryHistoryStore.of(clock), new ScriptedPollingSource("ncp", null), "a");
+        DeploymentTracker a = tracker(InMemoryHistoryStore.of(clock), ScriptedPollingSource.of("ncp", null), "a");
         JdbcHistoryStore closed = JdbcHistoryStore.sqlite(dir.resolve("deploytrack.db"));
         micrometer.gauges(closed, a).bindTo(meters);
         assertThat(gauge(DeploytrackMeterNames.DEPLOYMENTS_RUNNING)).isZero();
@@ -174,7 +174,7 @@ class DeploytrackMicrometerTest {
     void withoutRegistriesNothingIsWrapped() {
         DeploytrackMicrometer none = DeploytrackMicrometer.builder().build();
         InMemoryHistoryStore store = InMemoryHistoryStore.of(clock);
-        ScriptedPollingSource source = new ScriptedPollingSource();
+        ScriptedPollingSource source = ScriptedPollingSource.of();
         assertThat(none.instrument(store)).isSameAs(store);
         assertThat(none.instrument(source)).isSameAs(source);
     }

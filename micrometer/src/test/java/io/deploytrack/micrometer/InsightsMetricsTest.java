@@ -33,8 +33,8 @@ class InsightsMetricsTest {
 
     @TempDir
     Path dir;
-    final ManualClock clock = new ManualClock(TO);
-    final ManualScheduler scheduler = new ManualScheduler(clock);
+    final ManualClock clock = ManualClock.of(TO);
+    final ManualScheduler scheduler = ManualScheduler.of(clock);
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     JdbcHistoryStore store;
     InsightsMetrics metrics;

@@ -34,7 +34,7 @@ class NotificationMetricsTest {
             slack.enqueue(new MockResponse().setBody("ok"));
             slack.enqueue(new MockResponse().setResponseCode(400).setBody("invalid_payload")); // permanent: given up at once
             slack.start();
-            ScriptedWatchingSource source = new ScriptedWatchingSource();
+            ScriptedWatchingSource source = ScriptedWatchingSource.of();
             try (Notifier notifier = Notifier.builder(store)
                     .channel(SlackChannel.builder(slack.url("/services/T0/B0/x").uri()).name("ops-slack").build())
                     .listener(NotificationMetrics.of(registry)).build();

@@ -27,7 +27,7 @@ class NcpClientErrorsTest {
     private static final Instant T0 = Instant.parse("2025-03-01T09:00:00Z");
     private static final String SECRET = "errors-test-secret";
 
-    private final ManualClock clock = new ManualClock(T0);
+    private final ManualClock clock = ManualClock.of(T0);
     private NcpEmulator emulator;
     private NcpClient client;
     private long historyId;
@@ -96,7 +96,7 @@ class NcpClientErrorsTest {
 
     @Test
     void aClockFiveMinutesOffIsRefused() {
-        ManualClock skewed = new ManualClock(T0.minus(Duration.ofMinutes(5)).minusSeconds(1));
+        ManualClock skewed = ManualClock.of(T0.minus(Duration.ofMinutes(5)).minusSeconds(1));
         NcpApiException e = failure(clientFor(emulator, skewed, SECRET).getHistory(1234, historyId));
         assertThat(e.kind()).isEqualTo(NcpApiException.Kind.AUTHENTICATION);
         assertThat(e.getMessage()).contains("clock");

@@ -27,7 +27,7 @@ class NcpClientTest {
 
     private static final Instant T0 = Instant.parse("2025-03-01T09:00:00Z");
 
-    private final ManualClock clock = new ManualClock(T0);
+    private final ManualClock clock = ManualClock.of(T0);
     private NcpEmulator emulator;
     private NcpClient client;
 

@@ -33,8 +33,8 @@ class NcpCoalescingTest extends TrackerFixture {
     private static final long Q = 22;
     private static final Duration INTERVAL = Duration.ofSeconds(1);
 
-    private final ManualClock clock = new ManualClock(Instant.now());
-    private final ManualScheduler scheduler = new ManualScheduler(clock);
+    private final ManualClock clock = ManualClock.of(Instant.now());
+    private final ManualScheduler scheduler = ManualScheduler.of(clock);
 
     private DeploymentTracker manualTracker(NcpPollingSource source) {
         return closeLater(trackerBuilder(store("coalesce.db"), source).clock(clock).scheduler(scheduler)

@@ -41,7 +41,7 @@ class NcpPipelineTrackingTest extends TrackerFixture {
     private static final long C = 9;
     private static final Duration TICK = Duration.ofSeconds(10);
 
-    private final ManualScheduler timer = new ManualScheduler(new ManualClock(Instant.parse("2026-01-01T00:00:00Z")));
+    private final ManualScheduler timer = ManualScheduler.of(ManualClock.of(Instant.parse("2026-01-01T00:00:00Z")));
 
     private NcpEmulator ncp(NcpScript build, String failedPhase, NcpScript deploy) {
         NcpEmulator ncp = emulator();
@@ -176,7 +176,7 @@ class NcpPipelineTrackingTest extends TrackerFixture {
         NcpEmulator ncp = ncp(NcpScript.of(step("prepare", Duration.ofSeconds(2)), end("success")), null,
                 NcpScript.of(end("success")));
         NcpClient client = client(ncp, ncp.secretKey());
-        ManualClock clock = new ManualClock(Instant.now());
+        ManualClock clock = ManualClock.of(Instant.now());
         DeploymentTracker tracker = closeLater(trackerBuilder(store("never.db"), source(ncp))
                 .source(NcpBuildPollingSource.of(client)).clock(clock).leaseDuration(Duration.ofDays(1)).build().start());
         String buildId = NcpSourceBuild.of(client).startBuild(B).join();

@@ -35,7 +35,7 @@ class NcpPollingSourceTest {
     private static final Instant T0 = Instant.parse("2025-03-01T09:00:00Z");
     private static final long P = 7;
 
-    private final ManualClock clock = new ManualClock(T0);
+    private final ManualClock clock = ManualClock.of(T0);
     private NcpEmulator emulator;
     private NcpClient client;
     private NcpPollingSource source;

@@ -41,7 +41,7 @@ class NcpSecretLeakTest {
         ours.setLevel(Level.TRACE);
         List<String> texts = new ArrayList<>();
         List<NcpApiException.Kind> kinds = new ArrayList<>();
-        ManualClock clock = new ManualClock(Instant.parse("2025-03-01T09:00:00Z"));
+        ManualClock clock = ManualClock.of(Instant.parse("2025-03-01T09:00:00Z"));
         try (NcpEmulator emulator = NcpEmulator.builder().clock(clock).credentials("LEAKTESTKEY99", SECRET).start()) {
             emulator.addScenario(1, 2, 3);
             NcpCredentials credentials = NcpCredentials.of(emulator.accessKey(), SECRET);

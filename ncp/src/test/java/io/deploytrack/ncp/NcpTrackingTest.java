@@ -61,7 +61,7 @@ class NcpTrackingTest extends TrackerFixture {
         if (!word.equals("pending")) {
             ncp.setStatus(P, id, word);
         }
-        ManualClock clock = new ManualClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        ManualClock clock = ManualClock.of(Instant.now().truncatedTo(ChronoUnit.MILLIS));
         DeploymentTracker tracker = tracker(source(ncp), clock, "words.db");
         CheckSpec check = CheckSpec.of(NcpPollingSource.ref(P, id)).withTimeout(Duration.ofMinutes(5))
                 .withApprovalTimeout(Duration.ofMinutes(30));
@@ -183,7 +183,7 @@ class NcpTrackingTest extends TrackerFixture {
     void aDeploymentThatNeverEndsTimesOutAtItsDeadline() {
         NcpEmulator ncp = emulator();
         long id = ncp.createHistory(P, running());
-        ManualClock clock = new ManualClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        ManualClock clock = ManualClock.of(Instant.now().truncatedTo(ChronoUnit.MILLIS));
         DeploymentTracker tracker = tracker(source(ncp), clock, "never.db");
         Instant tracked = clock.instant();
 
@@ -243,7 +243,7 @@ class NcpTrackingTest extends TrackerFixture {
         NcpEmulator ncp = emulator();
         long id = ncp.createHistory(P, NcpScript.of(awaitApproval(), step("inprogress", Duration.ofSeconds(10)),
                 end("success")));
-        ManualClock clock = new ManualClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        ManualClock clock = ManualClock.of(Instant.now().truncatedTo(ChronoUnit.MILLIS));
         DeploymentTracker tracker = tracker(source(ncp), clock, "pending.db");
         Instant tracked = clock.instant();
 

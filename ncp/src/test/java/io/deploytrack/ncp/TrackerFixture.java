@@ -39,7 +39,7 @@ abstract class TrackerFixture {
     Path dir;
 
     /** The emulator's clock: a minute in the past, so NCP's times come before the tracker's own. */
-    final ManualClock ncpClock = new ManualClock(Instant.now().minus(Duration.ofMinutes(1)).truncatedTo(ChronoUnit.MILLIS));
+    final ManualClock ncpClock = ManualClock.of(Instant.now().minus(Duration.ofMinutes(1)).truncatedTo(ChronoUnit.MILLIS));
     final Instant t0 = ncpClock.instant();
 
     private final List<AutoCloseable> closing = new ArrayList<>();

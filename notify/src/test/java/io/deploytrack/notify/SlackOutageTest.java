@@ -32,7 +32,7 @@ class SlackOutageTest {
     @Test
     void anOutageThenA429AreRetriedUntilOneMessageIsDelivered() throws Exception {
         Instant t0 = Instant.parse("2026-03-01T12:00:00Z");
-        ManualClock clock = new ManualClock(t0);
+        ManualClock clock = ManualClock.of(t0);
         List<Instant> attemptsAt = new CopyOnWriteArrayList<>();
         List<Integer> answers = new CopyOnWriteArrayList<>();
         List<Instant> webAt = new CopyOnWriteArrayList<>();

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 final class Tracked implements AutoCloseable {
     static final Instant START = Instant.parse("2026-03-01T10:00:00Z");
 
-    final ScriptedWatchingSource source = new ScriptedWatchingSource();
+    final ScriptedWatchingSource source = ScriptedWatchingSource.of();
     final DeploymentTracker tracker;
 
     Tracked(HistoryStore store) {

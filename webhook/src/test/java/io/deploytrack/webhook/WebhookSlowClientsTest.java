@@ -45,9 +45,9 @@ class WebhookSlowClientsTest {
     @TempDir
     Path dir;
 
-    private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
-    private final ManualScheduler scheduler = new ManualScheduler(clock);
-    private final ScriptedPollingSource ncp = new ScriptedPollingSource("ncp", null);
+    private final ManualClock clock = ManualClock.of(Instant.parse("2026-03-01T10:00:00Z"));
+    private final ManualScheduler scheduler = ManualScheduler.of(clock);
+    private final ScriptedPollingSource ncp = ScriptedPollingSource.of("ncp", null);
     private final CheckRef ref = CheckRef.of("ncp", "projectId", "3", "historyId", "5001");
     private final List<AutoCloseable> open = new ArrayList<>();
     private JdbcHistoryStore store;

@@ -41,10 +41,10 @@ class WebhookTwoInstancesTest {
 
     @Test
     void aPushToTheInstanceWithoutTheLeaseEndsTheDeploymentOncePromptly() throws Exception {
-        ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
-        ManualScheduler schedA = new ManualScheduler(clock);
-        ManualScheduler schedB = new ManualScheduler(clock);
-        ScriptedPollingSource ncp = new ScriptedPollingSource("ncp", null);
+        ManualClock clock = ManualClock.of(Instant.parse("2026-03-01T10:00:00Z"));
+        ManualScheduler schedA = ManualScheduler.of(clock);
+        ManualScheduler schedB = ManualScheduler.of(clock);
+        ScriptedPollingSource ncp = ScriptedPollingSource.of("ncp", null);
         CheckRef ref = CheckRef.of("ncp", "projectId", "3", "historyId", "5001");
         ncp.script(ref, Observation.inProgress("inprogress"));
         AtomicInteger completions = new AtomicInteger();
@@ -111,10 +111,10 @@ class WebhookTwoInstancesTest {
      */
     @Test
     void aHolderWithoutAPushSourceEndsTheDeploymentFromAPushTheOtherReceived() throws Exception {
-        ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
-        ManualScheduler schedA = new ManualScheduler(clock);
-        ManualScheduler schedB = new ManualScheduler(clock);
-        ScriptedPollingSource ncp = new ScriptedPollingSource("ncp", null);
+        ManualClock clock = ManualClock.of(Instant.parse("2026-03-01T10:00:00Z"));
+        ManualScheduler schedA = ManualScheduler.of(clock);
+        ManualScheduler schedB = ManualScheduler.of(clock);
+        ScriptedPollingSource ncp = ScriptedPollingSource.of("ncp", null);
         CheckRef ref = CheckRef.of("ncp", "projectId", "3", "historyId", "5001");
         ncp.script(ref, Observation.inProgress("inprogress"));
         AtomicInteger completions = new AtomicInteger();

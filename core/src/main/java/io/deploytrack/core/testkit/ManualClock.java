@@ -18,12 +18,22 @@ public final class ManualClock extends Clock implements Ticker {
     private final ZoneId zone;
 
     /** A clock at {@code start}, in UTC. */
-    public ManualClock(Instant start) {
+    public static ManualClock of(Instant start) {
+        return new ManualClock(start);
+    }
+
+    /** A clock at {@code start}, in UTC. */
+    private ManualClock(Instant start) {
         this(new AtomicReference<>(start), ZoneOffset.UTC);
     }
 
     /** A clock at 2026-01-01T00:00:00Z. */
-    public ManualClock() {
+    public static ManualClock of() {
+        return new ManualClock();
+    }
+
+    /** A clock at 2026-01-01T00:00:00Z. */
+    private ManualClock() {
         this(Instant.parse("2026-01-01T00:00:00Z"));
     }
 

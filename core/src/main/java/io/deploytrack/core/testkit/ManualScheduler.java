@@ -32,8 +32,13 @@ public final class ManualScheduler extends AbstractExecutorService implements Sc
     private final AtomicLong sequence = new AtomicLong();
     private volatile boolean shutdown;
 
+    /** A scheduler that runs its tasks only when {@code clock} is advanced past their time. */
+    public static ManualScheduler of(ManualClock clock) {
+        return new ManualScheduler(clock);
+    }
+
     /** A scheduler on {@code clock}. */
-    public ManualScheduler(ManualClock clock) {
+    private ManualScheduler(ManualClock clock) {
         this.clock = clock;
     }
 

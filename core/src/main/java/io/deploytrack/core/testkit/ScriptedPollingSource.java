@@ -27,13 +27,23 @@ public final class ScriptedPollingSource implements PollingSource {
     private final Map<CheckRef, AtomicInteger> polls = new ConcurrentHashMap<>();
     private final AtomicInteger batches = new AtomicInteger();
 
+    /** A source of type {@code scripted-poll}, polled at the tracker's interval. */
+    public static ScriptedPollingSource of() {
+        return new ScriptedPollingSource();
+    }
+
     /** A source of type {@code scripted-poll} on the tracker's poll interval. */
-    public ScriptedPollingSource() {
+    private ScriptedPollingSource() {
         this("scripted-poll", null);
     }
 
+    /** A source of {@code type}, polled every {@code interval} (null: the tracker's). */
+    public static ScriptedPollingSource of(String type, Duration interval) {
+        return new ScriptedPollingSource(type, interval);
+    }
+
     /** A source of the given type and interval (null for the tracker's). */
-    public ScriptedPollingSource(String type, Duration interval) {
+    private ScriptedPollingSource(String type, Duration interval) {
         this.type = type;
         this.interval = interval;
     }

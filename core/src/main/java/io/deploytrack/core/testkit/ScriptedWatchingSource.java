@@ -24,13 +24,23 @@ public class ScriptedWatchingSource implements WatchingSource {
     private final Map<CheckRef, CopyOnWriteArrayList<CheckSink>> sinks = new ConcurrentHashMap<>();
     private final AtomicInteger follows = new AtomicInteger();
 
+    /** A watching source of type {@code scripted}. */
+    public static ScriptedWatchingSource of() {
+        return new ScriptedWatchingSource();
+    }
+
     /** A source of type {@code scripted}. */
-    public ScriptedWatchingSource() {
+    private ScriptedWatchingSource() {
         this("scripted");
     }
 
+    /** A watching source of {@code type}. */
+    public static ScriptedWatchingSource of(String type) {
+        return new ScriptedWatchingSource(type);
+    }
+
     /** A source of the given type. */
-    public ScriptedWatchingSource(String type) {
+    private ScriptedWatchingSource(String type) {
         this.type = type;
     }
 

@@ -21,7 +21,7 @@ public final class LiveProgressExample {
     /** Runs three scripted deployments while serving their changes; port from the first argument (default 8088). */
     public static void main(String[] args) throws Exception {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 8088;
-        ScriptedWatchingSource source = new ScriptedWatchingSource();
+        ScriptedWatchingSource source = ScriptedWatchingSource.of();
         try (DeploymentFeed feed = new DeploymentFeed(Executors.newSingleThreadExecutor(), 256, Clock.systemUTC());
              SseServer sse = new SseServer(feed, "127.0.0.1", port);
              DeploymentTracker tracker = DeploymentTracker.builder(InMemoryHistoryStore.of()).source(source)

@@ -60,7 +60,7 @@ public final class SlackExample {
     static List<Delivery> run(URI webhook, boolean korean, Path dir, PrintStream out, Duration firstBackoff)
             throws Exception {
         try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(dir.resolve("deploytrack.db"))) {
-            ScriptedWatchingSource source = new ScriptedWatchingSource();
+            ScriptedWatchingSource source = ScriptedWatchingSource.of();
             try (Notifier notifier = Notifier.builder(store).backoff(firstBackoff, Duration.ofMinutes(5))
                     .channel(SlackChannel.builder(webhook)
                             .templates(korean ? SlackTemplates.KOREAN : SlackTemplates.ENGLISH).build())

@@ -24,7 +24,7 @@ class SseServerTest {
 
     @Test
     void aClientSeesStartedStatusChangesAndCompletionInOrder() throws Exception {
-        ScriptedWatchingSource source = new ScriptedWatchingSource();
+        ScriptedWatchingSource source = ScriptedWatchingSource.of();
         try (DeploymentFeed feed = new DeploymentFeed(Executors.newSingleThreadExecutor(), 64, Clock.systemUTC());
              SseServer sse = new SseServer(feed, "127.0.0.1", 0);
              DeploymentTracker tracker = DeploymentTracker.builder(InMemoryHistoryStore.of()).source(source)

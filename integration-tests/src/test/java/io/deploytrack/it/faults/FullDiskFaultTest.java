@@ -60,9 +60,9 @@ class FullDiskFaultTest {
     private Path volume;
     private boolean mounted;
 
-    private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
-    private final ManualScheduler scheduler = new ManualScheduler(clock);
-    private final ScriptedPollingSource ncp = new ScriptedPollingSource("ncp", null);
+    private final ManualClock clock = ManualClock.of(Instant.parse("2026-03-01T10:00:00Z"));
+    private final ManualScheduler scheduler = ManualScheduler.of(clock);
+    private final ScriptedPollingSource ncp = ScriptedPollingSource.of("ncp", null);
 
     @BeforeEach
     void mountSmallVolume() throws Exception {

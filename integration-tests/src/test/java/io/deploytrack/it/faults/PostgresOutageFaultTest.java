@@ -77,9 +77,9 @@ class PostgresOutageFaultTest {
                 .setPort(port).setServerConfig("fsync", "off").start();
     }
 
-    private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
-    private final ManualScheduler scheduler = new ManualScheduler(clock);
-    private final ScriptedPollingSource ncp = new ScriptedPollingSource("ncp", null);
+    private final ManualClock clock = ManualClock.of(Instant.parse("2026-03-01T10:00:00Z"));
+    private final ManualScheduler scheduler = ManualScheduler.of(clock);
+    private final ScriptedPollingSource ncp = ScriptedPollingSource.of("ncp", null);
 
     @Test
     void aStoppedAndRestartedServerLosesNoEndAndDuplicatesNone() throws Exception {

@@ -54,7 +54,7 @@ class BoundedWalTest {
     void anIdleStoreHasItsWalTruncatedAndAWriteMeanwhilePostponesIt() throws Exception {
         Path db = dir.resolve("idle.db");
         Path wal = Path.of(db + "-wal");
-        ManualScheduler scheduler = new ManualScheduler(new ManualClock(Instant.parse("2026-01-01T00:00:00Z")));
+        ManualScheduler scheduler = ManualScheduler.of(ManualClock.of(Instant.parse("2026-01-01T00:00:00Z")));
         SqliteConnections connections = withTable(db, scheduler);
         try {
             for (int i = 0; i < 50; i++) {
@@ -89,7 +89,7 @@ class BoundedWalTest {
     void aWalThatAnOldReaderLetGrowPastTheLimitIsCutBackOnceTheReaderIsGone() throws Exception {
         Path db = dir.resolve("reader.db");
         Path wal = Path.of(db + "-wal");
-        ManualScheduler scheduler = new ManualScheduler(new ManualClock(Instant.parse("2026-01-01T00:00:00Z")));
+        ManualScheduler scheduler = ManualScheduler.of(ManualClock.of(Instant.parse("2026-01-01T00:00:00Z")));
         SqliteConnections connections = withTable(db, scheduler);
         try {
             insert(connections, 0, 100);

@@ -26,7 +26,7 @@ class NcpEmulatorTest {
 
     private static final Instant T0 = Instant.parse("2025-01-15T10:00:00Z");
 
-    private final ManualClock clock = new ManualClock(T0);
+    private final ManualClock clock = ManualClock.of(T0);
     private NcpEmulator emulator;
     private SignedHttp http;
 
@@ -56,11 +56,11 @@ class NcpEmulatorTest {
         assertThat(error.get("errorCode").textValue()).isEqualTo("200");
         assertThat(error.get("message").textValue()).isEqualTo("Authentication Failed");
 
-        ManualClock late = new ManualClock(T0.plus(Duration.ofMinutes(5)));
+        ManualClock late = ManualClock.of(T0.plus(Duration.ofMinutes(5)));
         assertThat(http.withClock(late).get(detail(7, id)).statusCode()).isEqualTo(401);
-        ManualClock early = new ManualClock(T0.minus(Duration.ofMinutes(5)));
+        ManualClock early = ManualClock.of(T0.minus(Duration.ofMinutes(5)));
         assertThat(http.withClock(early).get(detail(7, id)).statusCode()).isEqualTo(401);
-        ManualClock almost = new ManualClock(T0.plus(Duration.ofMinutes(5)).minusMillis(1));
+        ManualClock almost = ManualClock.of(T0.plus(Duration.ofMinutes(5)).minusMillis(1));
         assertThat(http.withClock(almost).get(detail(7, id)).statusCode()).isEqualTo(200);
 
         // Signing the path without its query is the classic mistake; the gateway refuses it.

@@ -91,7 +91,7 @@ public abstract class AutoConfigurationContract {
     }
 
     private static ScriptedPollingSource succeeding(String id) {
-        ScriptedPollingSource s = new ScriptedPollingSource();
+        ScriptedPollingSource s = ScriptedPollingSource.of();
         s.script(s.ref(id), Observation.inProgress("inprogress"), Observation.succeeded("success"));
         return s;
     }
@@ -328,7 +328,7 @@ public abstract class AutoConfigurationContract {
 
     @Test
     void closingTheContextReleasesTheLeasesSoTheNextContextClaimsAtOnce() {
-        ScriptedPollingSource forever = new ScriptedPollingSource();
+        ScriptedPollingSource forever = ScriptedPollingSource.of();
         forever.script(forever.ref("x"), Observation.inProgress("inprogress"));
         long[] id = new long[1];
         runner().withBean(ScriptedPollingSource.class, () -> forever).withPropertyValues("deploytrack.instance-id=one",
