@@ -1,4 +1,4 @@
-package io.deploytrack.spring.boot;
+package io.deploytrack.spring.boot4;
 
 import io.deploytrack.spring.PostgresSharedWorkContract;
 

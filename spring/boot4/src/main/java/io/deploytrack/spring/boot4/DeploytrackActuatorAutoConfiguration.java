@@ -1,4 +1,4 @@
-package io.deploytrack.spring.boot;
+package io.deploytrack.spring.boot4;
 
 import io.deploytrack.core.DeploymentTracker;
 import io.deploytrack.spring.DeploytrackHealth;

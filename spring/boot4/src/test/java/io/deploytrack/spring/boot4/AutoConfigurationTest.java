@@ -1,4 +1,4 @@
-package io.deploytrack.spring.boot;
+package io.deploytrack.spring.boot4;
 
 import io.deploytrack.spring.AutoConfigurationContract;
 import org.springframework.boot.health.contributor.Health;
