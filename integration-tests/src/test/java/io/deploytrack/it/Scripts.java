@@ -3,7 +3,6 @@ package io.deploytrack.it;
 import io.deploytrack.core.Deployment;
 import io.deploytrack.core.DeploymentStatus;
 import io.deploytrack.ncp.NcpDeployments;
-import io.deploytrack.ncp.NcpPollingSource;
 import io.deploytrack.ncp.emulator.NcpEmulator;
 import io.deploytrack.ncp.emulator.NcpScript;
 

@@ -11,7 +11,6 @@ import io.deploytrack.ncp.emulator.EmulatorRequest;
 import io.deploytrack.ncp.emulator.NcpEmulator;
 import io.deploytrack.ncp.emulator.NcpFault;
 import io.deploytrack.ncp.emulator.NcpScript;
-import io.deploytrack.ncp.emulator.RequestKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
