@@ -1,6 +1,7 @@
 package io.deploytrack.spring;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -51,6 +52,8 @@ public class DeploytrackProperties {
     private final Ncp ncp = new Ncp();
     private final Kubernetes kubernetes = new Kubernetes();
     private final Metrics metrics = new Metrics();
+    @NestedConfigurationProperty
+    private final LiveProperties live = new LiveProperties();
 
     /** @return whether deploytrack is configured */
     public boolean isEnabled() {
@@ -180,6 +183,11 @@ public class DeploytrackProperties {
     /** @return the metrics settings */
     public Metrics getMetrics() {
         return metrics;
+    }
+
+    /** @return the live progress settings ({@code deploytrack.live.*}) */
+    public LiveProperties getLive() {
+        return live;
     }
 
     @Override

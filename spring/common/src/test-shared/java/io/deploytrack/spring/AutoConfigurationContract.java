@@ -14,6 +14,7 @@ import io.deploytrack.core.Observation;
 import io.deploytrack.core.testkit.ScriptedPollingSource;
 import io.deploytrack.jdbc.JdbcHistoryStore;
 import io.deploytrack.kubernetes.KubernetesWatchingSource;
+import io.deploytrack.live.LiveHub;
 import io.deploytrack.micrometer.DeploytrackMeterNames;
 import io.deploytrack.micrometer.DeploytrackMicrometer;
 import io.deploytrack.ncp.NcpPollingSource;
@@ -159,6 +160,23 @@ public abstract class AutoConfigurationContract {
                     assertThat(mine.find(id)).isPresent();
                     assertThat(dir.resolve("deploytrack.db")).doesNotExist();
                 });
+    }
+
+    @Test
+    void liveProgressInAServletWebApplicationUnlessSwitchedOffAndThePageOnlyWithAPath() {
+        webRunner().run(ctx -> assertThat(ctx).hasNotFailed().hasSingleBean(LiveHub.class)
+                .hasBean("deploytrackLiveSse").doesNotHaveBean("deploytrackLivePage"));
+        webRunner().withPropertyValues("deploytrack.live.page-path=/live").run(ctx -> {
+            assertThat(ctx).hasNotFailed().hasBean("deploytrackLivePage");
+            assertThat(ctx.getBean(DeploytrackProperties.class).getLive().getPagePath()).isEqualTo("/live/");
+        });
+        webRunner().withPropertyValues("deploytrack.live.enabled=false").run(ctx -> assertThat(ctx).hasNotFailed()
+                .hasSingleBean(DeploymentTracker.class).doesNotHaveBean(LiveHub.class)
+                .doesNotHaveBean("deploytrackLiveSse"));
+        runner().run(ctx -> assertThat(ctx).hasNotFailed().hasSingleBean(DeploymentTracker.class)
+                .doesNotHaveBean(LiveHub.class));
+        webRunner().withPropertyValues("deploytrack.live.sse-path=events").run(ctx -> assertThat(ctx).hasFailed()
+                .getFailure().rootCause().hasMessageContaining("deploytrack.live.sse-path 'events' is not usable"));
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.deploytrack.core.Deployment;
 import io.deploytrack.core.DeploymentStatus;
 import io.deploytrack.core.DeploymentTracker;
 import io.deploytrack.jdbc.JdbcHistoryStore;
+import io.deploytrack.live.LiveHub;
 import io.deploytrack.ncp.NcpDeployments;
 import io.deploytrack.ncp.emulator.NcpEmulator;
 import io.deploytrack.ncp.emulator.NcpScript;
@@ -25,6 +26,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,8 +34,13 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -45,7 +52,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The example over real HTTP on a random port: a POST starts an NCP deployment on the in-process emulator, the SSE
  * stream follows it to the end, health, the deployments endpoint and Prometheus report it; and shutting a context down
- * releases its leases, so the next context on the same database claims the running deployment at once. The same
+ * releases its leases, so the next context on the same database claims the running deployment at once; the starter's
+ * live SSE stream, WebSocket and page answer on their configured paths. The same
  * source runs on Boot 4 (this module) and on Boot 3 (examples/spring-boot3).
  */
 @SpringBootTest(classes = ExampleApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -69,6 +77,12 @@ class ExampleApplicationTest {
 
     @Autowired
     NcpEmulator emulator;
+
+    @Autowired
+    DeploymentTracker tracker;
+
+    @Autowired
+    LiveHub hub;
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
@@ -197,6 +211,61 @@ class ExampleApplicationTest {
         }
     }
 
+    /**
+     * The starter's SSE stream at its default path: connection_established first, then the live story of a
+     * deployment started over HTTP, from deployment_started to one deployment_completed.
+     */
+    @Test
+    void theLiveSseStreamFollowsADeploymentFromStartedToCompletedOnce() throws Exception {
+        try (LiveMessages sse = LiveMessages.sse(http, uri(port, "/api/v1/deployments/events"))) {
+            assertThat(sse.next().path("type").asText()).isEqualTo("connection_established");
+            HttpResponse<String> started = post(port, "{\"repo\":\"acme/live\",\"commit\":\"5a6b7c8\"}");
+            assertThat(started.statusCode()).isEqualTo(202);
+            long id = JSON.readTree(started.body()).get("id").asLong();
+
+            List<String> story = sse.storyOf(id);
+            assertThat(story.get(0)).isEqualTo("deployment_started");
+            assertThat(story).containsOnlyOnce("deployment_started", "deployment_completed");
+        }
+    }
+
+    /**
+     * The starter's WebSocket at its default path: connection_established, a ping answered with a pong, and a
+     * subscribe to a deployment that already ended answered with the replay of its story from the event log.
+     */
+    @Test
+    void theLiveWebSocketAnswersPingAndReplaysASubscribedDeploymentsStory() throws Exception {
+        HttpResponse<String> started = post(port, "{\"repo\":\"acme/replay\",\"commit\":\"6b7c8d9\"}");
+        assertThat(started.statusCode()).isEqualTo(202);
+        long id = JSON.readTree(started.body()).get("id").asLong();
+        assertThat(tracker.awaitCompletion(id).get(30, TimeUnit.SECONDS).status()).isEqualTo(DeploymentStatus.SUCCESS);
+        // The hub has read the whole story before this client connects: it arrives as the replay, not live.
+        hub.tick();
+
+        try (LiveMessages ws = LiveMessages.webSocket(http, URI.create("ws://127.0.0.1:" + port
+                + "/api/v1/ws/deployments"))) {
+            assertThat(ws.next().path("type").asText()).isEqualTo("connection_established");
+            ws.send("{\"type\":\"ping\"}");
+            assertThat(ws.next().path("type").asText()).isEqualTo("pong");
+            ws.send("{\"type\":\"subscribe\",\"deployment_id\":" + id + "}");
+            List<String> story = ws.storyOf(id);
+            assertThat(story.get(0)).isEqualTo("deployment_started");
+            assertThat(story).containsOnlyOnce("deployment_started", "deployment_completed");
+        }
+    }
+
+    /** The dashboard page at the example's deploytrack.live.page-path, told the configured paths, and its files. */
+    @Test
+    void theLivePageAndItsFilesAreServedAtThePagePath() throws Exception {
+        HttpResponse<String> page = get("/live/");
+        assertThat(page.headers().firstValue("Content-Type")).get().asString().startsWith("text/html");
+        assertThat(page.body()).contains("data-ws=\"/api/v1/ws/deployments\"")
+                .contains("data-sse=\"/api/v1/deployments/events\"").contains("data-api=\"/live/api\"");
+        assertThat(get("/live/app.js").headers().firstValue("Content-Type")).get().asString()
+                .startsWith("text/javascript");
+        assertThat(JSON.readTree(get("/live/api/dashboard").body()).isObject()).isTrue();
+    }
+
     /** Another instance of the example on {@code db}, sharing this test's emulator. */
     private ConfigurableApplicationContext context(Path db, String instance) {
         return new SpringApplicationBuilder(ExampleApplication.class)
@@ -285,6 +354,98 @@ class ExampleApplicationTest {
             return Files.createTempDirectory("deploytrack-spring-boot-example");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The JSON messages of one live client (an SSE stream or a WebSocket), queued as they arrive, so that the test
+     * waits for each with a bound (30 s).
+     */
+    private static final class LiveMessages implements AutoCloseable {
+        private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
+        private final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
+        private WebSocket socket;
+
+        static LiveMessages sse(HttpClient http, URI uri) {
+            LiveMessages m = new LiveMessages();
+            http.sendAsync(HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET().build(),
+                    HttpResponse.BodyHandlers.fromLineSubscriber(new Flow.Subscriber<String>() {
+                        @Override
+                        public void onSubscribe(Flow.Subscription s) {
+                            m.subscription.set(s);
+                            s.request(Long.MAX_VALUE);
+                        }
+
+                        @Override
+                        public void onNext(String line) {
+                            if (line.startsWith("data:")) {
+                                m.queue.add(line.substring("data:".length()).strip());
+                            }
+                        }
+
+                        @Override
+                        public void onError(Throwable e) {
+                            m.queue.add("{\"type\":\"stream_failed\",\"error\":\"" + e + "\"}");
+                        }
+
+                        @Override
+                        public void onComplete() {
+                            m.queue.add("{\"type\":\"stream_ended\"}");
+                        }
+                    }));
+            return m;
+        }
+
+        static LiveMessages webSocket(HttpClient http, URI uri) throws Exception {
+            LiveMessages m = new LiveMessages();
+            StringBuilder frame = new StringBuilder();
+            m.socket = http.newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
+                @Override
+                public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                    frame.append(data);
+                    if (last) {
+                        m.queue.add(frame.toString());
+                        frame.setLength(0);
+                    }
+                    ws.request(1);
+                    return null;
+                }
+            }).get(30, TimeUnit.SECONDS);
+            return m;
+        }
+
+        void send(String text) throws Exception {
+            socket.sendText(text, true).get(30, TimeUnit.SECONDS);
+        }
+
+        JsonNode next() throws Exception {
+            String text = queue.poll(30, TimeUnit.SECONDS);
+            assertThat(text).as("a live message within 30 s").isNotNull();
+            return JSON.readTree(text);
+        }
+
+        /** The types of deployment {@code id}'s messages, until its deployment_completed (others are skipped). */
+        List<String> storyOf(long id) throws Exception {
+            List<String> types = new ArrayList<>();
+            while (types.isEmpty() || !types.get(types.size() - 1).equals("deployment_completed")) {
+                JsonNode m = next();
+                assertThat(m.path("type").asText()).as("%s", m).isNotIn("stream_failed", "stream_ended", "error");
+                if (m.path("deployment_id").asLong() == id) {
+                    types.add(m.path("type").asText());
+                }
+            }
+            return types;
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (socket != null) {
+                socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(30, TimeUnit.SECONDS);
+            }
+            Flow.Subscription s = subscription.get();
+            if (s != null) {
+                s.cancel();
+            }
         }
     }
 

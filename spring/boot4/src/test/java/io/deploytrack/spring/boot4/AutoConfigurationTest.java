@@ -12,7 +12,8 @@ class AutoConfigurationTest extends AutoConfigurationContract {
 
     @Override
     protected Class<?>[] autoConfigurations() {
-        return new Class<?>[]{DeploytrackAutoConfiguration.class, DeploytrackActuatorAutoConfiguration.class};
+        return new Class<?>[]{DeploytrackAutoConfiguration.class, DeploytrackActuatorAutoConfiguration.class,
+                DeploytrackLiveAutoConfiguration.class};
     }
 
     @Override
