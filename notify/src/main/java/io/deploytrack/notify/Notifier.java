@@ -1,9 +1,9 @@
 package io.deploytrack.notify;
 
 import io.deploytrack.core.support.KeyValueLog;
-import io.deploytrack.core.Deployment;
 import io.deploytrack.core.support.Backoff;
 import io.deploytrack.jdbc.JdbcHistoryStore;
+import io.deploytrack.notify.internal.DeliveryRounds;
 import io.deploytrack.notify.internal.DeliveryTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,21 +11,15 @@ import org.slf4j.event.Level;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Deque;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -57,31 +51,22 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Notifier implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
-    /** PostgreSQL assigns event ids before commit: a read position only passes ids seen at least this long ago. */
-    private static final long SETTLE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final JdbcHistoryStore store;
     private final DeliveryTable table;
+    private final DeliveryRounds rounds;
     private final Map<String, NotificationChannel> channels;
-    private final Clock clock;
     private final ScheduledExecutorService scheduler;
     private final boolean ownScheduler;
     private final NotifierSettings settings;
-    private final Random random;
-    private final List<DeliveryListener> listeners;
-    private final boolean commitOrderedIds;
-    private final Map<String, Deque<long[]>> scans = new ConcurrentHashMap<>();
-    private final Map<String, Long> newestScanned = new ConcurrentHashMap<>();
     private CompletableFuture<Integer> running = CompletableFuture.completedFuture(0);
     private ScheduledFuture<?> ticking;
-    private volatile boolean registered;
     private volatile boolean closed;
 
     private Notifier(Builder b) {
         this.store = b.store;
         this.table = new DeliveryTable(b.store.transactions());
         this.channels = Map.copyOf(b.channels);
-        this.clock = b.clock;
         this.ownScheduler = b.scheduler == null;
         this.scheduler = b.scheduler != null ? b.scheduler : Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "deploytrack-notify");
@@ -89,10 +74,7 @@ public final class Notifier implements AutoCloseable {
             return t;
         });
         this.settings = b.settings();
-        this.random = b.random;
-        this.listeners = List.copyOf(b.listeners);
-        // SQLite: one writer at a time, so event ids are committed in order and a position can pass them at once.
-        this.commitOrderedIds = b.store.databaseType().equals("sqlite");
+        this.rounds = new DeliveryRounds(b.store, table, channels, b.clock, settings, b.random, b.listeners);
     }
 
     /** A builder over a JDBC store (SQLite or PostgreSQL); the delivery log lives in the same database. */
@@ -117,10 +99,7 @@ public final class Notifier implements AutoCloseable {
      * runs. Idempotent.
      */
     public void ensureRegistered() {
-        if (!registered) {
-            table.register(new ArrayList<>(channels.keySet()), clock.instant());
-            registered = true;
-        }
+        rounds.ensureRegistered();
     }
 
     /** The settings this notifier runs with. */
@@ -164,142 +143,7 @@ public final class Notifier implements AutoCloseable {
     }
 
     private CompletableFuture<Integer> round() {
-        if (closed) {
-            return CompletableFuture.completedFuture(0);
-        }
-        List<DeliveryTable.Claimed> claimed;
-        try {
-            ensureRegistered();
-            Instant now = clock.instant();
-            for (NotificationChannel ch : channels.values()) {
-                long newest = table.enqueue(ch.name(), ch.filter(), now, settledTo(ch.name()));
-                newestScanned.merge(ch.name(), newest, Math::max);
-                if (!commitOrderedIds) {
-                    scans.computeIfAbsent(ch.name(), k -> new ArrayDeque<>()).addLast(new long[]{System.nanoTime(), newest});
-                }
-            }
-            claimed = table.claim(new ArrayList<>(channels.keySet()), settings.instanceId(), now,
-                    settings.leaseDuration().toMillis(), settings.batchSize());
-        } catch (RuntimeException e) {
-            KeyValueLog.event(LOG, Level.WARN, "notification_round_failed", "instance", settings.instanceId(), "error", e);
-            return CompletableFuture.failedFuture(e);
-        }
-        Map<Long, Optional<Deployment>> deployments = new HashMap<>();
-        List<CompletableFuture<Void>> attempts = new ArrayList<>();
-        for (DeliveryTable.Claimed c : claimed) {
-            Optional<Deployment> d;
-            try {
-                d = deployments.computeIfAbsent(c.deploymentId(), store::find);
-            } catch (RuntimeException e) {
-                d = null;
-            }
-            attempts.add(attempt(c, d));
-        }
-        return CompletableFuture.allOf(attempts.toArray(CompletableFuture[]::new)).thenApply(x -> claimed.size());
-    }
-
-    /** The read position a channel may move to: everything on SQLite; ids seen at least 10 s ago on PostgreSQL. */
-    private long settledTo(String channel) {
-        if (commitOrderedIds) {
-            return -1;
-        }
-        Deque<long[]> seen = scans.computeIfAbsent(channel, k -> new ArrayDeque<>());
-        long now = System.nanoTime();
-        long settled = 0;
-        while (!seen.isEmpty() && now - seen.peekFirst()[0] >= SETTLE_NANOS) {
-            settled = seen.pollFirst()[1];
-        }
-        return settled;
-    }
-
-    private CompletableFuture<Void> attempt(DeliveryTable.Claimed c, Optional<Deployment> deployment) {
-        NotificationChannel channel = channels.get(c.channel());
-        int attempt = c.attempts() + 1;
-        CompletableFuture<DeliveryResult> result;
-        if (deployment == null) {
-            result = CompletableFuture.completedFuture(DeliveryResult.retry("the deployment could not be read", null));
-        } else if (deployment.isEmpty()) {
-            result = CompletableFuture.completedFuture(DeliveryResult.failed("deployment #" + c.deploymentId()
-                    + " no longer exists"));
-        } else {
-            Notification n = new Notification(c.id(), c.eventId(), c.eventType(), c.eventStatus(), c.eventAt(),
-                    c.eventMessage(), attempt, deployment.get());
-            try {
-                result = channel.deliver(n).toCompletableFuture();
-            } catch (RuntimeException e) {
-                result = CompletableFuture.failedFuture(e);
-            }
-        }
-        return result.handle((r, e) -> {
-            DeliveryResult outcome = e != null ? DeliveryResult.retry(describe(e), null)
-                    : r == null ? DeliveryResult.retry("the channel returned no result", null) : r;
-            record(c, attempt, outcome);
-            return null;
-        });
-    }
-
-    private void record(DeliveryTable.Claimed c, int attempt, DeliveryResult r) {
-        Instant now = clock.instant();
-        DeliveryStatus status;
-        Instant next = now;
-        switch (r.outcome()) {
-            case DELIVERED -> status = DeliveryStatus.DELIVERED;
-            case FAILED -> status = DeliveryStatus.FAILED;
-            default -> {
-                if (attempt >= settings.maxAttempts()) {
-                    status = DeliveryStatus.FAILED;
-                } else {
-                    status = DeliveryStatus.PENDING;
-                    next = now.plus(delay(attempt, r.retryAfter()));
-                }
-            }
-        }
-        boolean held;
-        try {
-            held = table.record(c.id(), settings.instanceId(), status, next, r.error(), now, c.deploymentId(), r.attributes());
-        } catch (RuntimeException e) {
-            // not recorded: the lease expires and the delivery is attempted again (the at-least-once edge)
-            KeyValueLog.event(LOG, Level.WARN, "notification_record_failed", "delivery_id", c.id(), "channel", c.channel(),
-                    "error", e);
-            return;
-        }
-        if (!held) {
-            KeyValueLog.event(LOG, Level.WARN, "notification_lease_lost", "delivery_id", c.id(), "channel", c.channel(),
-                    "event_id", c.eventId());
-            return;
-        }
-        switch (status) {
-            case DELIVERED -> KeyValueLog.event(LOG, Level.INFO, "notification_delivered", "delivery_id", c.id(), "channel",
-                    c.channel(), "deployment_id", c.deploymentId(), "event_id", c.eventId(), "attempts", attempt);
-            case FAILED -> KeyValueLog.event(LOG, Level.WARN, "notification_failed", "delivery_id", c.id(), "channel",
-                    c.channel(), "deployment_id", c.deploymentId(), "event_id", c.eventId(), "attempts", attempt,
-                    "error", r.error());
-            default -> KeyValueLog.event(LOG, Level.INFO, "notification_retry_scheduled", "delivery_id", c.id(), "channel",
-                    c.channel(), "deployment_id", c.deploymentId(), "attempts", attempt, "next_attempt_at", next,
-                    "error", r.error());
-        }
-        for (DeliveryListener l : listeners) {
-            try {
-                l.onAttempt(c.channel(), c.id(), c.deploymentId(), status, attempt, r.error());
-            } catch (RuntimeException e) {
-                KeyValueLog.event(LOG, Level.WARN, "notification_listener_failed", "delivery_id", c.id(), "error", e);
-            }
-        }
-    }
-
-    /** Backoff after {@code attempt} failures: the receiver's Retry-After when given, else exponential with jitter. */
-    Duration delay(int attempt, Duration retryAfter) {
-        if (retryAfter != null && !retryAfter.isNegative()) {
-            return retryAfter;
-        }
-        synchronized (random) {
-            return settings.backoff().delay(attempt, random::nextDouble);
-        }
-    }
-
-    private static String describe(Throwable e) {
-        Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+        return closed ? CompletableFuture.completedFuture(0) : rounds.run();
     }
 
     /**
@@ -320,7 +164,7 @@ public final class Notifier implements AutoCloseable {
             } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
                 // a failed round is logged; the loop below decides whether to go on
             }
-            boolean scanned = channels.keySet().stream().allMatch(ch -> newestScanned.getOrDefault(ch, 0L) >= target);
+            boolean scanned = rounds.scannedTo(target);
             if (scanned && table.pendingOf(ids) == 0) {
                 return true;
             }
