@@ -7,21 +7,20 @@ import io.deploytrack.core.Observation;
 import io.deploytrack.core.PollingSource;
 import io.deploytrack.core.SourceException;
 import io.deploytrack.ncp.internal.NcpTarget;
+import io.deploytrack.ncp.internal.ProjectGroups;
+import io.deploytrack.ncp.internal.SourceFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 
 /**
  * Follows NCP SourceDeploy deployments for a {@link DeploymentTracker}: the {@code ncp} status source.
@@ -204,11 +203,7 @@ public final class NcpPollingSource implements PollingSource {
      */
     @Override
     public String pollGroup(CheckRef ref) {
-        try {
-            return "ncp-project:" + NcpTarget.parse(ref, false).projectId();
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return ProjectGroups.pollGroup("ncp-project:", () -> NcpTarget.parse(ref, false).projectId());
     }
 
     /** What NCP says now about one deployment: one detail call. */
@@ -232,15 +227,8 @@ public final class NcpPollingSource implements PollingSource {
     @Override
     public Map<CheckRef, CompletionStage<Observation>> pollAll(Collection<CheckRef> refs) {
         Map<CheckRef, CompletionStage<Observation>> out = new LinkedHashMap<>();
-        Map<Long, List<NcpTarget>> byProject = new LinkedHashMap<>();
-        for (CheckRef ref : refs) {
-            try {
-                NcpTarget t = NcpTarget.parse(ref, false);
-                byProject.computeIfAbsent(t.projectId(), p -> new ArrayList<>()).add(t);
-            } catch (IllegalArgumentException e) {
-                out.put(ref, CompletableFuture.failedFuture(SourceException.permanent(e.getMessage(), e)));
-            }
-        }
+        Map<Long, List<NcpTarget>> byProject = ProjectGroups.byProject(refs, ref -> NcpTarget.parse(ref, false),
+                NcpTarget::projectId, out);
         for (Map.Entry<Long, List<NcpTarget>> group : byProject.entrySet()) {
             List<NcpTarget> targets = group.getValue();
             if (!listBatching || targets.size() < 2) {
@@ -253,12 +241,8 @@ public final class NcpPollingSource implements PollingSource {
     }
 
     private void listed(long projectId, List<NcpTarget> targets, Map<CheckRef, CompletionStage<Observation>> out) {
-        CompletableFuture<NcpHistoryPage> page;
-        try {
-            page = client.listHistories(projectId, 1, listPageSize);
-        } catch (RuntimeException e) {
-            page = CompletableFuture.failedFuture(e);
-        }
+        CompletableFuture<NcpHistoryPage> page = ProjectGroups.started(
+                () -> client.listHistories(projectId, 1, listPageSize));
         // One answer, shared: the list's outcome is logged once, each target then goes its own way.
         CompletableFuture<NcpHistoryPage> logged = page.whenComplete((p, error) -> {
             if (error != null) {
@@ -298,7 +282,7 @@ public final class NcpPollingSource implements PollingSource {
     private static void relay(CompletableFuture<Observation> from, CompletableFuture<Observation> to) {
         from.whenComplete((o, e) -> {
             if (e != null) {
-                to.completeExceptionally(unwrap(e));
+                to.completeExceptionally(SourceFailures.unwrap(e));
             } else {
                 to.complete(o);
             }
@@ -313,12 +297,7 @@ public final class NcpPollingSource implements PollingSource {
     }
 
     private CompletableFuture<Observation> detail(NcpTarget t) {
-        CompletableFuture<NcpHistory> call;
-        try {
-            call = client.getHistory(t.projectId(), t.historyId());
-        } catch (RuntimeException e) {
-            call = CompletableFuture.failedFuture(e);
-        }
+        CompletableFuture<NcpHistory> call = ProjectGroups.started(() -> client.getHistory(t.projectId(), t.historyId()));
         CompletableFuture<Observation> result = new CompletableFuture<>();
         call.whenComplete((history, error) -> {
             if (error != null) {
@@ -384,37 +363,8 @@ public final class NcpPollingSource implements PollingSource {
 
     /** Classifies a failure of a call about {@code t} for the tracker. */
     private static SourceException classify(Throwable error, NcpTarget t) {
-        Throwable cause = unwrap(error);
-        if (cause instanceof SourceException se) {
-            return se;
-        }
-        if (cause instanceof NcpApiException api) {
-            return switch (api.kind()) {
-                case AUTHENTICATION -> SourceException.permanent("NCP refused the credentials while checking deployment "
-                        + t.historyId() + " of project " + t.projectId()
-                        + ": the access key, the secret key or this machine's clock is wrong (" + api.getMessage() + ")", api);
-                case NOT_FOUND -> SourceException.notFound("NCP SourceDeploy does not know deployment " + t.historyId()
-                        + " of project " + t.projectId() + " (" + api.getMessage() + ")", api);
-                case BAD_REQUEST -> SourceException.permanent("NCP SourceDeploy refused the status request for deployment "
-                        + t.historyId() + " of project " + t.projectId() + ": " + api.getMessage(), api);
-                case THROTTLED, SERVER_ERROR, TRANSPORT, MALFORMED_RESPONSE -> SourceException.transientFailure(
-                        api.getMessage(), api.retryAfter().orElse(null), api);
-            };
-        }
-        if (cause instanceof IllegalArgumentException) {
-            return SourceException.permanent("NCP deployment " + t.historyId() + " of project " + t.projectId()
-                    + " cannot be checked: " + cause.getMessage(), cause);
-        }
-        return SourceException.transientFailure("checking NCP deployment " + t.historyId() + " of project "
-                + t.projectId() + " failed: " + cause, null, cause);
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        Throwable c = t;
-        while ((c instanceof CompletionException || c instanceof ExecutionException) && c.getCause() != null) {
-            c = c.getCause();
-        }
-        return c;
+        String what = "deployment " + t.historyId() + " of project " + t.projectId();
+        return SourceFailures.classify(error, "NCP SourceDeploy", what, "NCP " + what);
     }
 
     @Override
@@ -463,10 +413,7 @@ public final class NcpPollingSource implements PollingSource {
          * @return this builder
          */
         public Builder pollInterval(Duration interval) {
-            if (interval != null && (interval.isZero() || interval.isNegative())) {
-                throw new IllegalArgumentException("pollInterval must be positive, got " + interval);
-            }
-            this.pollInterval = interval;
+            this.pollInterval = ProjectGroups.checkedPollInterval(interval);
             return this;
         }
 
