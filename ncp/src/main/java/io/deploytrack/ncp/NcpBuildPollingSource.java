@@ -7,13 +7,13 @@ import io.deploytrack.core.Observation;
 import io.deploytrack.core.PollingSource;
 import io.deploytrack.core.SourceException;
 import io.deploytrack.ncp.internal.BuildTarget;
+import io.deploytrack.ncp.internal.ProjectGroups;
 import io.deploytrack.ncp.internal.SourceFailures;
 import io.deploytrack.ncp.internal.UnknownStatusWords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,10 +78,8 @@ public final class NcpBuildPollingSource implements PollingSource {
      * @return the source
      */
     public static NcpBuildPollingSource of(NcpClient client, Duration pollInterval) {
-        if (pollInterval != null && (pollInterval.isZero() || pollInterval.isNegative())) {
-            throw new IllegalArgumentException("pollInterval must be positive, got " + pollInterval);
-        }
-        return new NcpBuildPollingSource(Objects.requireNonNull(client, "client"), pollInterval);
+        return new NcpBuildPollingSource(Objects.requireNonNull(client, "client"),
+                ProjectGroups.checkedPollInterval(pollInterval));
     }
 
     /**
@@ -138,11 +136,7 @@ public final class NcpBuildPollingSource implements PollingSource {
     /** @return {@code sourcebuild-project:{projectId}}: the builds of a project are due together */
     @Override
     public String pollGroup(CheckRef ref) {
-        try {
-            return "sourcebuild-project:" + BuildTarget.parse(ref, false).projectId();
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return ProjectGroups.pollGroup("sourcebuild-project:", () -> BuildTarget.parse(ref, false).projectId());
     }
 
     @Override
@@ -154,15 +148,8 @@ public final class NcpBuildPollingSource implements PollingSource {
     @Override
     public Map<CheckRef, CompletionStage<Observation>> pollAll(Collection<CheckRef> refs) {
         Map<CheckRef, CompletionStage<Observation>> out = new LinkedHashMap<>();
-        Map<Long, List<BuildTarget>> byProject = new LinkedHashMap<>();
-        for (CheckRef ref : refs) {
-            try {
-                BuildTarget t = BuildTarget.parse(ref, false);
-                byProject.computeIfAbsent(t.projectId(), p -> new ArrayList<>()).add(t);
-            } catch (IllegalArgumentException e) {
-                out.put(ref, CompletableFuture.failedFuture(SourceException.permanent(e.getMessage(), e)));
-            }
-        }
+        Map<Long, List<BuildTarget>> byProject = ProjectGroups.byProject(refs, ref -> BuildTarget.parse(ref, false),
+                BuildTarget::projectId, out);
         byProject.forEach((projectId, targets) -> {
             CompletableFuture<List<NcpBuild>> history = history(projectId);
             log.debug("sourcebuild_history_checked project_id={} checks={}", projectId, targets.size());
@@ -184,13 +171,7 @@ public final class NcpBuildPollingSource implements PollingSource {
         if (shared != null) {
             return shared;
         }
-        CompletableFuture<List<NcpBuild>> call;
-        try {
-            call = builds.history(projectId);
-        } catch (RuntimeException e) {
-            call = CompletableFuture.failedFuture(e);
-        }
-        call.whenComplete((list, error) -> {
+        ProjectGroups.started(() -> builds.history(projectId)).whenComplete((list, error) -> {
             inFlight.remove(projectId, mine);
             if (error != null) {
                 mine.completeExceptionally(SourceFailures.unwrap(error));

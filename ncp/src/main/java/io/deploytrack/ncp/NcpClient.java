@@ -2,18 +2,17 @@ package io.deploytrack.ncp;
 
 import io.deploytrack.ncp.internal.HttpExecutor;
 import io.deploytrack.ncp.internal.MalformedResponseException;
+import io.deploytrack.ncp.internal.NcpExchange;
 import io.deploytrack.ncp.internal.RequestLimiter;
 import io.deploytrack.ncp.internal.Responses;
-import io.deploytrack.ncp.internal.RetryAfter;
-import io.deploytrack.ncp.internal.TransportFailure;
+import io.deploytrack.ncp.internal.SourceDeployPaths;
+import io.deploytrack.ncp.internal.SourceFailures;
 import io.deploytrack.ncp.internal.UnknownStatusWords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -22,9 +21,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -49,22 +46,14 @@ import java.util.function.Function;
 public final class NcpClient implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(NcpClient.class);
-    private static final String API = "/api/v1/project/";
     private static final String DEFAULT_USER_AGENT = "deploytrack-ncp";
 
     private final NcpEndpoint endpoint;
     private final NcpCredentials credentials;
     private final Duration requestTimeout;
-    private final Clock clock;
-    private final HttpClient http;
-    /** Where answers are read; null to read them where the HttpClient completes them (a host's client without executor). */
-    private final Executor answers;
-    /**
-     * Where requests are sent and answered, blocking ({@code HttpClient.send}), when the builder created the
-     * HttpClient: {@code sendAsync} hands every answer to a new unnamed thread on machines with two CPUs or fewer
-     * (the JDK's async pool when the common pool has one thread); null with a host's client or executor.
-     */
+    /** The threads that send blocking when the builder created the HttpClient (see NcpExchange), else null. */
     private final ExecutorService senders;
+    private final NcpExchange exchange;
     private final String userAgent;
     private final RequestLimiter limiter;
     private final UnknownStatusWords unknownWords = new UnknownStatusWords();
@@ -78,11 +67,9 @@ public final class NcpClient implements AutoCloseable {
         this.endpoint = b.endpoint;
         this.credentials = credentials;
         this.requestTimeout = b.requestTimeout;
-        this.clock = b.clock;
-        this.http = http;
-        this.answers = http.executor().orElse(null);
         this.senders = senders;
         this.userAgent = b.userAgent;
+        this.exchange = new NcpExchange(credentials, b.requestTimeout, b.clock, http, senders, b.userAgent);
         this.limiter = new RequestLimiter(b.maxConcurrentRequests);
     }
 
@@ -105,7 +92,8 @@ public final class NcpClient implements AutoCloseable {
      * @return the new deployment's history id
      */
     public CompletableFuture<Long> startDeployment(long projectId, long stageId, long scenarioId) {
-        return call("POST", scenarioPath(projectId, stageId, scenarioId) + "/deploy", Responses::historyId);
+        return call("POST", SourceDeployPaths.scenario(projectId, stageId, scenarioId) + "/deploy",
+                Responses::historyId);
     }
 
     /**
@@ -118,7 +106,8 @@ public final class NcpClient implements AutoCloseable {
      * @return the new deployment's history id
      */
     public CompletableFuture<Long> requestDeployment(long projectId, long stageId, long scenarioId) {
-        return call("POST", scenarioPath(projectId, stageId, scenarioId) + "/deploy/request", Responses::historyId);
+        return call("POST", SourceDeployPaths.scenario(projectId, stageId, scenarioId) + "/deploy/request",
+                Responses::historyId);
     }
 
     /**
@@ -129,7 +118,7 @@ public final class NcpClient implements AutoCloseable {
      * @return completes when NCP accepted the approval
      */
     public CompletableFuture<Void> approve(long projectId, long historyId) {
-        return call("POST", historyPath(projectId, historyId) + "/approval/accept", body -> {
+        return call("POST", SourceDeployPaths.history(projectId, historyId) + "/approval/accept", body -> {
             Responses.acknowledgement(body);
             return null;
         });
@@ -143,7 +132,7 @@ public final class NcpClient implements AutoCloseable {
      * @return the deployment; an answer about another id is a MALFORMED_RESPONSE error
      */
     public CompletableFuture<NcpHistory> getHistory(long projectId, long historyId) {
-        return call("GET", historyPath(projectId, historyId), body -> {
+        return call("GET", SourceDeployPaths.history(projectId, historyId), body -> {
             NcpHistory history = Responses.history(body);
             if (history.id() != historyId) {
                 throw new MalformedResponseException("asked for history " + historyId + ", the answer is about " + history.id());
@@ -163,15 +152,7 @@ public final class NcpClient implements AutoCloseable {
      * @return the page
      */
     public CompletableFuture<NcpHistoryPage> listHistories(long projectId, int pageNo, int pageSize) {
-        positive("projectId", projectId);
-        if (pageNo < 1) {
-            throw new IllegalArgumentException("pageNo must be 1 or more, got " + pageNo);
-        }
-        if (pageSize < 1 || pageSize > 100) {
-            throw new IllegalArgumentException("pageSize must be from 1 to 100 (NCP's limit), got " + pageSize);
-        }
-        String path = API + projectId + "/history?pageNo=" + pageNo + "&pageSize=" + pageSize;
-        return call("GET", path, body -> {
+        return call("GET", SourceDeployPaths.historyPage(projectId, pageNo, pageSize), body -> {
             NcpHistoryPage page = Responses.page(body, projectId, pageNo, pageSize);
             page.histories().forEach(h -> noteUnknownStatus(h.statusWord(), h.id()));
             return page;
@@ -186,7 +167,7 @@ public final class NcpClient implements AutoCloseable {
      * @return NCP's {@code result.result}: true when the cancel was accepted
      */
     public CompletableFuture<Boolean> cancel(long projectId, long historyId) {
-        return call("POST", historyPath(projectId, historyId) + "/cancel", Responses::cancelResult);
+        return call("POST", SourceDeployPaths.history(projectId, historyId) + "/cancel", Responses::cancelResult);
     }
 
     /**
@@ -197,7 +178,7 @@ public final class NcpClient implements AutoCloseable {
      * @return the NcpApiException, or null when the failure is something else
      */
     public static NcpApiException apiException(Throwable failure) {
-        Throwable t = unwrap(failure);
+        Throwable t = SourceFailures.unwrap(failure);
         return t instanceof NcpApiException api ? api : null;
     }
 
@@ -205,22 +186,6 @@ public final class NcpClient implements AutoCloseable {
     public String toString() {
         return "NcpClient[endpoint=" + endpoint + ", credentials=" + credentials + ", userAgent=" + userAgent
                 + ", requestTimeout=" + requestTimeout + "]";
-    }
-
-    private static String scenarioPath(long projectId, long stageId, long scenarioId) {
-        return API + positive("projectId", projectId) + "/stage/" + positive("stageId", stageId)
-                + "/scenario/" + positive("scenarioId", scenarioId);
-    }
-
-    private static String historyPath(long projectId, long historyId) {
-        return API + positive("projectId", projectId) + "/history/" + positive("historyId", historyId);
-    }
-
-    private static long positive(String name, long id) {
-        if (id <= 0) {
-            throw new IllegalArgumentException(name + " must be a positive number, got " + id);
-        }
-        return id;
     }
 
     private void noteUnknownStatus(String word, long historyId) {
@@ -246,159 +211,7 @@ public final class NcpClient implements AutoCloseable {
 
     private <T> CompletableFuture<T> send(NcpEndpoint.Service service, String method, String pathAndQuery,
                                           String jsonBody, Function<byte[], T> reader) {
-        URI uri = endpoint.resolve(service, pathAndQuery);
-        // Sign exactly what goes on the wire: the raw path (a base URI may add a prefix) and raw query.
-        String signedTarget = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-        // The timestamp is taken when the request leaves, not when it was queued behind the limiter.
-        long timestamp = clock.millis();
-        HttpRequest.Builder requestBuilder = HttpRequest.newBuilder(uri)
-                .timeout(requestTimeout)
-                .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(jsonBody))
-                .header("Accept", "application/json")
-                .header("User-Agent", userAgent)
-                .header("x-ncp-apigw-timestamp", Long.toString(timestamp))
-                .header("x-ncp-iam-access-key", credentials.accessKey())
-                .header("x-ncp-apigw-signature-v2",
-                        NcpSignature.sign(method, signedTarget, timestamp, credentials.accessKey(), credentials.secretKey()));
-        if (jsonBody != null) {
-            requestBuilder.header("Content-Type", "application/json");
-        }
-        HttpRequest request = requestBuilder.build();
-        long started = System.nanoTime();
-        CompletableFuture<T> result = new CompletableFuture<>();
-        BiConsumer<HttpResponse<byte[]>, Throwable> onAnswer = (response, error) -> {
-            long elapsedMs = (System.nanoTime() - started) / 1_000_000;
-            int status = response == null ? 0 : response.statusCode();
-            try {
-                if (error != null) {
-                    throw transportFailure(service, method, pathAndQuery, uri, unwrap(error));
-                }
-                T value = read(service, method, pathAndQuery, response, reader);
-                log.debug("ncp_request method={} path={} status={} elapsed_ms={}", method, pathAndQuery, status, elapsedMs);
-                result.complete(value);
-            } catch (NcpApiException e) {
-                log.debug("ncp_request_failed method={} path={} status={} kind={} elapsed_ms={} error=\"{}\"",
-                        method, pathAndQuery, status, e.kind(), elapsedMs, e.getMessage());
-                result.completeExceptionally(e);
-            } catch (RuntimeException | Error e) {
-                result.completeExceptionally(e);
-            }
-        };
-        if (senders != null) {
-            try {
-                senders.execute(() -> sendBlocking(request, onAnswer));
-                return result;
-            } catch (RejectedExecutionException e) {
-                // Shut down: fall through to the JDK's own async path.
-            }
-        }
-        CompletableFuture<HttpResponse<byte[]>> sent = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
-        if (answers == null) {
-            sent.whenComplete(onAnswer);
-        } else {
-            // Read the answer on the client's executor, not on whatever thread completed the JDK's future.
-            sent.whenComplete((response, error) -> {
-                try {
-                    answers.execute(() -> onAnswer.accept(response, error));
-                } catch (RejectedExecutionException e) {
-                    onAnswer.accept(response, error);
-                }
-            });
-        }
-        return result;
-    }
-
-    private void sendBlocking(HttpRequest request, BiConsumer<HttpResponse<byte[]>, Throwable> onAnswer) {
-        HttpResponse<byte[]> response = null;
-        Throwable error = null;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (java.io.IOException e) {
-            error = e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            error = e;
-        }
-        onAnswer.accept(response, error);
-    }
-
-    private <T> T read(NcpEndpoint.Service service, String method, String pathAndQuery, HttpResponse<byte[]> response,
-                       Function<byte[], T> reader) {
-        int status = response.statusCode();
-        byte[] body = response.body() == null ? new byte[0] : response.body();
-        String call = service.displayName() + " " + method + " " + pathAndQuery;
-        if (status >= 200 && status < 300) {
-            try {
-                return reader.apply(body);
-            } catch (MalformedResponseException e) {
-                throw new NcpApiException(NcpApiException.Kind.MALFORMED_RESPONSE,
-                        call + " returned an unusable answer: " + e.getMessage(), status, null, null, null, null, e);
-            }
-        }
-        Responses.ErrorBody error = Responses.error(body);
-        Duration retryAfter = RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null), clock)
-                .orElse(null);
-        NcpApiException.Kind kind = kindOf(status);
-        StringBuilder message = new StringBuilder(call).append(" failed: HTTP ").append(status);
-        if (error.message() != null) {
-            message.append(' ').append(error.message());
-        }
-        if (error.errorCode() != null) {
-            message.append(" (errorCode ").append(error.errorCode()).append(')');
-        }
-        if (error.details() != null && !error.details().isBlank()) {
-            message.append(": ").append(error.details());
-        }
-        if (error.message() == null && error.errorCode() == null && body.length > 0) {
-            message.append(": ").append(Responses.excerpt(body));
-        }
-        if (kind == NcpApiException.Kind.AUTHENTICATION) {
-            message.append(". Check the NCP access key (").append(credentials.maskedAccessKey())
-                    .append(") and secret key, their permission for ").append(service.product())
-                    .append(", and this machine's clock:")
-                    .append(" the API gateway refuses requests whose timestamp is 5 minutes or more off its own");
-        }
-        if (retryAfter != null) {
-            message.append("; retry after ").append(retryAfter.toSeconds()).append(" s");
-        }
-        throw new NcpApiException(kind, message.toString(), status, error.errorCode(), error.message(),
-                error.details(), retryAfter, null);
-    }
-
-    private static NcpApiException.Kind kindOf(int status) {
-        if (status == 401 || status == 403) {
-            return NcpApiException.Kind.AUTHENTICATION;
-        }
-        if (status == 404) {
-            return NcpApiException.Kind.NOT_FOUND;
-        }
-        if (status == 429) {
-            return NcpApiException.Kind.THROTTLED;
-        }
-        if (status >= 400 && status < 500) {
-            return NcpApiException.Kind.BAD_REQUEST;
-        }
-        if (status >= 500 && status < 600) {
-            return NcpApiException.Kind.SERVER_ERROR;
-        }
-        // 1xx, 3xx: the JDK client does not follow redirects here, and SourceDeploy sends none.
-        return NcpApiException.Kind.MALFORMED_RESPONSE;
-    }
-
-    private static NcpApiException transportFailure(NcpEndpoint.Service service, String method, String pathAndQuery,
-                                                    URI uri, Throwable cause) {
-        return new NcpApiException(NcpApiException.Kind.TRANSPORT, service.displayName() + " " + method + " "
-                + pathAndQuery + " " + TransportFailure.describe(uri, cause), 0, null, null, null, null, cause);
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        Throwable current = t;
-        while ((current instanceof CompletionException || current instanceof ExecutionException)
-                && current.getCause() != null) {
-            current = current.getCause();
-        }
-        return current;
+        return exchange.send(service, method, pathAndQuery, endpoint.resolve(service, pathAndQuery), jsonBody, reader);
     }
 
     /**

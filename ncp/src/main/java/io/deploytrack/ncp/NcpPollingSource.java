@@ -6,22 +6,21 @@ import io.deploytrack.core.InvalidRequestException;
 import io.deploytrack.core.Observation;
 import io.deploytrack.core.PollingSource;
 import io.deploytrack.core.SourceException;
+import io.deploytrack.ncp.internal.DeployObservations;
+import io.deploytrack.ncp.internal.HistoryListBatch;
 import io.deploytrack.ncp.internal.NcpTarget;
+import io.deploytrack.ncp.internal.ProjectGroups;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 
 /**
  * Follows NCP SourceDeploy deployments for a {@link DeploymentTracker}: the {@code ncp} status source.
@@ -75,12 +74,14 @@ public final class NcpPollingSource implements PollingSource {
     private final int listPageSize;
     private final boolean listBatching;
     private final Duration pollInterval;
+    private final HistoryListBatch listBatch;
 
     private NcpPollingSource(Builder b) {
         this.client = b.client;
         this.listPageSize = b.listPageSize;
         this.listBatching = b.listBatching;
         this.pollInterval = b.pollInterval;
+        this.listBatch = new HistoryListBatch(client, listPageSize, this::detail, log);
     }
 
     /**
@@ -204,11 +205,7 @@ public final class NcpPollingSource implements PollingSource {
      */
     @Override
     public String pollGroup(CheckRef ref) {
-        try {
-            return "ncp-project:" + NcpTarget.parse(ref, false).projectId();
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return ProjectGroups.pollGroup("ncp-project:", () -> NcpTarget.parse(ref, false).projectId());
     }
 
     /** What NCP says now about one deployment: one detail call. */
@@ -232,97 +229,25 @@ public final class NcpPollingSource implements PollingSource {
     @Override
     public Map<CheckRef, CompletionStage<Observation>> pollAll(Collection<CheckRef> refs) {
         Map<CheckRef, CompletionStage<Observation>> out = new LinkedHashMap<>();
-        Map<Long, List<NcpTarget>> byProject = new LinkedHashMap<>();
-        for (CheckRef ref : refs) {
-            try {
-                NcpTarget t = NcpTarget.parse(ref, false);
-                byProject.computeIfAbsent(t.projectId(), p -> new ArrayList<>()).add(t);
-            } catch (IllegalArgumentException e) {
-                out.put(ref, CompletableFuture.failedFuture(SourceException.permanent(e.getMessage(), e)));
-            }
-        }
+        Map<Long, List<NcpTarget>> byProject = ProjectGroups.byProject(refs, ref -> NcpTarget.parse(ref, false),
+                NcpTarget::projectId, out);
         for (Map.Entry<Long, List<NcpTarget>> group : byProject.entrySet()) {
             List<NcpTarget> targets = group.getValue();
             if (!listBatching || targets.size() < 2) {
                 targets.forEach(t -> out.put(t.ref(), detail(t)));
             } else {
-                listed(group.getKey(), targets, out);
+                listBatch.serve(group.getKey(), targets, out);
             }
         }
         return out;
     }
 
-    private void listed(long projectId, List<NcpTarget> targets, Map<CheckRef, CompletionStage<Observation>> out) {
-        CompletableFuture<NcpHistoryPage> page;
-        try {
-            page = client.listHistories(projectId, 1, listPageSize);
-        } catch (RuntimeException e) {
-            page = CompletableFuture.failedFuture(e);
-        }
-        // One answer, shared: the list's outcome is logged once, each target then goes its own way.
-        CompletableFuture<NcpHistoryPage> logged = page.whenComplete((p, error) -> {
-            if (error != null) {
-                NcpApiException api = NcpClient.apiException(error);
-                log.debug("ncp_history_list_failed project_id={} checks={} error_kind={} fallback={}", projectId,
-                        targets.size(), api == null ? "OTHER" : api.kind(), listFailureIsShared(error) ? "none" : "detail");
-            } else {
-                long found = targets.stream().filter(t -> p.find(t.historyId()).isPresent()).count();
-                log.debug("ncp_history_list_checked project_id={} checks={} found_on_first_page={} entries={}",
-                        projectId, targets.size(), found, p.histories().size());
-            }
-        });
-        for (NcpTarget t : targets) {
-            CompletableFuture<Observation> result = new CompletableFuture<>();
-            logged.whenComplete((p, error) -> {
-                CompletableFuture<Observation> next;
-                if (error != null) {
-                    next = listFailureIsShared(error)
-                            ? CompletableFuture.failedFuture(classify(error, t))
-                            : detail(t);
-                } else {
-                    NcpHistorySummary summary = p.find(t.historyId()).orElse(null);
-                    if (summary == null || summary.status().map(NcpStatus::isTerminal).orElse(false)) {
-                        // Not on the first page, or terminal: only the detail has endTime, and times stay exact.
-                        next = detail(t);
-                    } else {
-                        next = CompletableFuture.completedFuture(fromSummary(summary, t));
-                    }
-                }
-                relay(next, result);
-            });
-            out.put(t.ref(), result);
-        }
-    }
-
-    /** Completes {@code to} as {@code from} completes, with the failure unwrapped. */
-    private static void relay(CompletableFuture<Observation> from, CompletableFuture<Observation> to) {
-        from.whenComplete((o, e) -> {
-            if (e != null) {
-                to.completeExceptionally(unwrap(e));
-            } else {
-                to.complete(o);
-            }
-        });
-    }
-
-    /** A list failure that the detail calls would only repeat: throttling and authentication. */
-    private static boolean listFailureIsShared(Throwable error) {
-        NcpApiException api = NcpClient.apiException(error);
-        return api != null && (api.kind() == NcpApiException.Kind.THROTTLED
-                || api.kind() == NcpApiException.Kind.AUTHENTICATION);
-    }
-
     private CompletableFuture<Observation> detail(NcpTarget t) {
-        CompletableFuture<NcpHistory> call;
-        try {
-            call = client.getHistory(t.projectId(), t.historyId());
-        } catch (RuntimeException e) {
-            call = CompletableFuture.failedFuture(e);
-        }
+        CompletableFuture<NcpHistory> call = ProjectGroups.started(() -> client.getHistory(t.projectId(), t.historyId()));
         CompletableFuture<Observation> result = new CompletableFuture<>();
         call.whenComplete((history, error) -> {
             if (error != null) {
-                result.completeExceptionally(classify(error, t));
+                result.completeExceptionally(DeployObservations.failure(error, t));
                 return;
             }
             try {
@@ -338,12 +263,6 @@ public final class NcpPollingSource implements PollingSource {
         return result;
     }
 
-    private static Observation fromSummary(NcpHistorySummary summary, NcpTarget t) {
-        log.debug("deployment_status_checked project_id={} history_id={} ncp_status={} via=list", t.projectId(),
-                t.historyId(), summary.statusWord());
-        return observation(summary.statusWord(), summary.startTime(), null, t.projectId(), t.historyId());
-    }
-
     /**
      * Translates one SourceDeploy deployment into an observation: the state its status word means and NCP's own
      * start and end times.
@@ -354,67 +273,8 @@ public final class NcpPollingSource implements PollingSource {
      */
     public static Observation observation(NcpHistory history, long projectId) {
         Objects.requireNonNull(history, "history");
-        return observation(history.statusWord(), history.startTime(), history.endTime(), projectId, history.id());
-    }
-
-    private static Observation observation(String word, Instant start, Instant end, long projectId, long historyId) {
-        String shown = word == null ? "(none)" : word;
-        String what = "NCP SourceDeploy deployment " + historyId + " of project " + projectId;
-        NcpStatus status = NcpStatus.fromWord(word).orElse(null);
-        if (status == null) {
-            // Undocumented (the client logs each such word once): not terminal, the deadline still ends it.
-            return Observation.inProgress(shown).withTimes(start, null);
-        }
-        String w = status.word();
-        Observation o = switch (status) {
-            case SUCCESS -> Observation.succeeded(w);
-            case FAIL -> Observation.failed(w, what + " ended with status 'fail': the deployment failed");
-            case ERROR -> Observation.failed(w, what + " ended with status 'error': the deployment ended in an error");
-            case REJECT -> Observation.failed(w, what + " ended with status 'reject': the approval was rejected");
-            case CANARY_REJECT -> Observation.failed(w, what + " ended with status 'canary_reject': the canary was rejected");
-            case CANARY_WAITING_TIMEOUT -> Observation.failed(w,
-                    what + " ended with status 'canary_waiting_timeout': the canary decision timed out");
-            case CANCELED -> Observation.cancelled(w, what + " was canceled (status 'canceled')");
-            case PENDING -> Observation.awaitingApproval(w);
-            case INPROGRESS, WAITING, CANCELING, CANARY_PENDING, CANARY_ANALYZING, CANARY_REJECTING ->
-                    Observation.inProgress(w);
-        };
-        return o.withTimes(start, status.isTerminal() ? end : null);
-    }
-
-    /** Classifies a failure of a call about {@code t} for the tracker. */
-    private static SourceException classify(Throwable error, NcpTarget t) {
-        Throwable cause = unwrap(error);
-        if (cause instanceof SourceException se) {
-            return se;
-        }
-        if (cause instanceof NcpApiException api) {
-            return switch (api.kind()) {
-                case AUTHENTICATION -> SourceException.permanent("NCP refused the credentials while checking deployment "
-                        + t.historyId() + " of project " + t.projectId()
-                        + ": the access key, the secret key or this machine's clock is wrong (" + api.getMessage() + ")", api);
-                case NOT_FOUND -> SourceException.notFound("NCP SourceDeploy does not know deployment " + t.historyId()
-                        + " of project " + t.projectId() + " (" + api.getMessage() + ")", api);
-                case BAD_REQUEST -> SourceException.permanent("NCP SourceDeploy refused the status request for deployment "
-                        + t.historyId() + " of project " + t.projectId() + ": " + api.getMessage(), api);
-                case THROTTLED, SERVER_ERROR, TRANSPORT, MALFORMED_RESPONSE -> SourceException.transientFailure(
-                        api.getMessage(), api.retryAfter().orElse(null), api);
-            };
-        }
-        if (cause instanceof IllegalArgumentException) {
-            return SourceException.permanent("NCP deployment " + t.historyId() + " of project " + t.projectId()
-                    + " cannot be checked: " + cause.getMessage(), cause);
-        }
-        return SourceException.transientFailure("checking NCP deployment " + t.historyId() + " of project "
-                + t.projectId() + " failed: " + cause, null, cause);
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        Throwable c = t;
-        while ((c instanceof CompletionException || c instanceof ExecutionException) && c.getCause() != null) {
-            c = c.getCause();
-        }
-        return c;
+        return DeployObservations.observation(history.statusWord(), history.startTime(), history.endTime(), projectId,
+                history.id());
     }
 
     @Override
@@ -463,10 +323,7 @@ public final class NcpPollingSource implements PollingSource {
          * @return this builder
          */
         public Builder pollInterval(Duration interval) {
-            if (interval != null && (interval.isZero() || interval.isNegative())) {
-                throw new IllegalArgumentException("pollInterval must be positive, got " + interval);
-            }
-            this.pollInterval = interval;
+            this.pollInterval = ProjectGroups.checkedPollInterval(interval);
             return this;
         }
 

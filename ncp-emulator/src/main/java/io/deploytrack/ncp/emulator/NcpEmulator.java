@@ -1,15 +1,12 @@
 package io.deploytrack.ncp.emulator;
 
-import io.deploytrack.ncp.emulator.internal.BacklogServerSocketFactory;
 import io.deploytrack.ncp.emulator.internal.BuildState;
 import io.deploytrack.ncp.emulator.internal.EmulatorDispatcher;
 import io.deploytrack.ncp.emulator.internal.EmulatorState;
 import io.deploytrack.ncp.emulator.internal.PipelineState;
-import okhttp3.mockwebserver.MockWebServer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -18,8 +15,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 import static io.deploytrack.ncp.emulator.NcpScript.end;
 import static io.deploytrack.ncp.emulator.NcpScript.step;
@@ -52,65 +47,32 @@ import static io.deploytrack.ncp.emulator.NcpScript.step;
  */
 public final class NcpEmulator implements AutoCloseable {
 
-    // MockWebServer logs every request at INFO through java.util.logging; the emulator keeps its
-    // own request log, and benchmarks must not pay for console output. Held so it is not collected.
-    private static final Logger MOCK_WEB_SERVER_LOG = Logger.getLogger(MockWebServer.class.getName());
-
-    static {
-        MOCK_WEB_SERVER_LOG.setLevel(Level.WARNING);
-    }
-
-    private final MockWebServer server;
-    private final MockWebServer buildServer;
-    private final MockWebServer pipelineServer;
     private final EmulatorState state;
     private final BuildState builds;
     private final PipelineState pipelines;
-    private final URI sourceBuildUri;
-    private final URI sourcePipelineUri;
+    private final EmulatorServers servers;
     private final EmulatorDispatcher dispatcher;
     private final String accessKey;
     private final String secretKey;
-    private final URI baseUri;
 
     private NcpEmulator(Builder b) throws IOException {
         this.accessKey = b.accessKey;
         this.secretKey = b.secretKey;
         this.state = new EmulatorState(b.clock, b.executor, b.cancelDuration, b.firstHistoryId, b.defaultScript);
         this.dispatcher = new EmulatorDispatcher(state, accessKey, secretKey, b.requestLogCapacity, b.numericErrorCodes);
-        this.server = new MockWebServer();
-        server.setServerSocketFactory(new BacklogServerSocketFactory(b.backlog));
-        server.setDispatcher(dispatcher);
-        dispatcher.attach(server);
-        InetAddress loopback = InetAddress.getLoopbackAddress();
-        server.start(loopback, 0);
-        String host = loopback.getHostAddress().contains(":") ? "[" + loopback.getHostAddress() + "]" : loopback.getHostAddress();
-        this.baseUri = URI.create("http://" + host + ":" + server.getPort());
         this.builds = new BuildState(b.clock, b.executor);
         this.pipelines = new PipelineState(b.clock, builds, state);
-        this.buildServer = serve(dispatcher.sourceBuild(builds), b.backlog, loopback);
-        this.pipelineServer = serve(dispatcher.sourcePipeline(pipelines), b.backlog, loopback);
-        this.sourceBuildUri = URI.create("http://" + host + ":" + buildServer.getPort());
-        this.sourcePipelineUri = URI.create("http://" + host + ":" + pipelineServer.getPort());
-    }
-
-    private static MockWebServer serve(EmulatorDispatcher d, int backlog, InetAddress loopback) throws IOException {
-        MockWebServer s = new MockWebServer();
-        s.setServerSocketFactory(new BacklogServerSocketFactory(backlog));
-        s.setDispatcher(d);
-        d.attach(s);
-        s.start(loopback, 0);
-        return s;
+        this.servers = new EmulatorServers(dispatcher, builds, pipelines, b.backlog);
     }
 
     /** @return SourceBuild's base URI (its own port), e.g. {@code http://127.0.0.1:53125} */
     public URI sourceBuildUri() {
-        return sourceBuildUri;
+        return servers.sourceBuildUri();
     }
 
     /** @return SourcePipeline's base URI (its own port) */
     public URI sourcePipelineUri() {
-        return sourcePipelineUri;
+        return servers.sourcePipelineUri();
     }
 
     /**
@@ -181,7 +143,7 @@ public final class NcpEmulator implements AutoCloseable {
 
     /** @return the URI to give a client, e.g. {@code http://127.0.0.1:53124} (no trailing slash) */
     public URI baseUri() {
-        return baseUri;
+        return servers.baseUri();
     }
 
     /** @return the access key the emulator accepts */
@@ -382,18 +344,16 @@ public final class NcpEmulator implements AutoCloseable {
     @Override
     public void close() {
         try {
-            server.shutdown();
-            buildServer.shutdown();
-            pipelineServer.shutdown();
+            servers.shutdown();
         } catch (IOException e) {
-            throw new UncheckedIOException("could not stop the NCP emulator at " + baseUri, e);
+            throw new UncheckedIOException("could not stop the NCP emulator at " + servers.baseUri(), e);
         }
     }
 
     @Override
     public String toString() {
-        return "NcpEmulator[" + baseUri + ", sourceBuild=" + sourceBuildUri + ", sourcePipeline=" + sourcePipelineUri
-                + ", accessKey=" + accessKey + "]";
+        return "NcpEmulator[" + servers.baseUri() + ", sourceBuild=" + servers.sourceBuildUri() + ", sourcePipeline="
+                + servers.sourcePipelineUri() + ", accessKey=" + accessKey + "]";
     }
 
     private static long positive(String name, long id) {

@@ -22,6 +22,17 @@ public final class SourceFailures {
      * @return the classified failure
      */
     public static SourceException classify(Throwable error, String service, String what) {
+        return classify(error, service, what, what);
+    }
+
+    /**
+     * @param error   what the call failed with
+     * @param service e.g. "NCP SourceDeploy"
+     * @param what    what was being checked, after "checking" or "does not know", e.g. "deployment 3 of project 8"
+     * @param subject the same where it begins a message of its own, e.g. "NCP deployment 3 of project 8"
+     * @return the classified failure
+     */
+    public static SourceException classify(Throwable error, String service, String what, String subject) {
         Throwable cause = unwrap(error);
         if (cause instanceof SourceException se) {
             return se;
@@ -39,9 +50,9 @@ public final class SourceFailures {
             };
         }
         if (cause instanceof IllegalArgumentException) {
-            return SourceException.permanent(what + " cannot be checked: " + cause.getMessage(), cause);
+            return SourceException.permanent(subject + " cannot be checked: " + cause.getMessage(), cause);
         }
-        return SourceException.transientFailure("checking " + what + " failed: " + cause, null, cause);
+        return SourceException.transientFailure("checking " + subject + " failed: " + cause, null, cause);
     }
 
     /** @return the cause behind CompletionException and ExecutionException wrappers */
