@@ -13,7 +13,7 @@ import java.util.StringJoiner;
 /**
  * What SQL written by a module built on the store (such as deploytrack-notify) needs to know about the database it
  * runs on: how times and booleans are bound and read, how "now" is measured for leases, and how a unique-key violation shows.
- * Obtained through {@link StoreTransactions#dialect()}.
+ * Obtained through {@link io.deploytrack.jdbc.StoreTransactions#dialect()}.
  */
 public interface JdbcDialect {
 
