@@ -8,7 +8,6 @@ import io.deploytrack.core.CheckRef;
 import io.deploytrack.core.CheckSpec;
 import io.deploytrack.core.Deployment;
 import io.deploytrack.core.DeploymentHandle;
-import io.deploytrack.core.DeploymentListener;
 import io.deploytrack.core.DeploymentRequest;
 import io.deploytrack.core.DeploymentStatus;
 import io.deploytrack.core.DeploymentTracker;
@@ -76,15 +75,7 @@ class WebhookDurabilityTest {
         // a short busy timeout: a write behind another connection's lock fails in 200 ms instead of 30 s
         store = JdbcHistoryStore.builder().sqlite(file).clock(clock).busyTimeout(Duration.ofMillis(200)).build();
         webhook = WebhookPushSource.builder().secret(SECRET).clock(clock).build();
-        tracker = DeploymentTracker.builder(store).clock(clock).scheduler(scheduler).executor(scheduler)
-                .discoverSources(false).pollInterval(Duration.ofSeconds(5)).pollJitter(0)
-                .leaseDuration(Duration.ofSeconds(30)).source(ncp).source(webhook)
-                .listener(new DeploymentListener() {
-                    @Override
-                    public void onCompleted(Deployment d) {
-                        completions.incrementAndGet();
-                    }
-                }).build().start();
+        tracker = WebhookFixture.countingTracker(store, clock, scheduler, ncp, webhook, completions);
         server = webhook.listen(0, "/hooks");
         ncp.script(ref, Observation.inProgress("inprogress"));
     }

@@ -3,8 +3,13 @@ package io.deploytrack.webhook;
 import io.deploytrack.core.support.CallbackSignature;
 import io.deploytrack.core.Deployment;
 import io.deploytrack.core.DeploymentEvent;
+import io.deploytrack.core.DeploymentListener;
+import io.deploytrack.core.DeploymentTracker;
 import io.deploytrack.core.HistoryQuery;
 import io.deploytrack.core.HistoryStore;
+import io.deploytrack.core.StatusSource;
+import io.deploytrack.core.testkit.ManualClock;
+import io.deploytrack.core.testkit.ManualScheduler;
 import io.deploytrack.webhook.internal.GithubSignature;
 
 import java.io.IOException;
@@ -17,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Real HTTP requests to a {@link WebhookServer}, signed as a sender signs them, and a snapshot of a store. */
 final class WebhookFixture {
@@ -24,6 +30,23 @@ final class WebhookFixture {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private WebhookFixture() {
+    }
+
+    /**
+     * A started tracker on the manual {@code clock} and {@code scheduler} over {@code store}: {@code ncp} polled every
+     * 5 s without jitter, {@code webhook} its push source, a 30 s lease; {@code completions} counts the ends.
+     */
+    static DeploymentTracker countingTracker(HistoryStore store, ManualClock clock, ManualScheduler scheduler,
+                                             StatusSource ncp, WebhookPushSource webhook, AtomicInteger completions) {
+        return DeploymentTracker.builder(store).clock(clock).scheduler(scheduler).executor(scheduler)
+                .discoverSources(false).pollInterval(Duration.ofSeconds(5)).pollJitter(0)
+                .leaseDuration(Duration.ofSeconds(30)).source(ncp).source(webhook)
+                .listener(new DeploymentListener() {
+                    @Override
+                    public void onCompleted(Deployment d) {
+                        completions.incrementAndGet();
+                    }
+                }).build().start();
     }
 
     static URI url(WebhookServer server) {

@@ -5,7 +5,6 @@ import io.deploytrack.core.CheckSpec;
 import io.deploytrack.core.Deployment;
 import io.deploytrack.core.DeploymentEvent;
 import io.deploytrack.core.DeploymentHandle;
-import io.deploytrack.core.DeploymentListener;
 import io.deploytrack.core.DeploymentRequest;
 import io.deploytrack.core.DeploymentStatus;
 import io.deploytrack.core.DeploymentTracker;
@@ -71,15 +70,7 @@ class WebhookPushSourceTest {
         file = dir.resolve("deploytrack.db");
         store = JdbcHistoryStore.builder().sqlite(file).clock(clock).build();
         webhook = WebhookPushSource.builder().secret("the-old-secret").secret(SECRET).clock(clock).build();
-        tracker = DeploymentTracker.builder(store).clock(clock).scheduler(scheduler).executor(scheduler)
-                .discoverSources(false).pollInterval(Duration.ofSeconds(5)).pollJitter(0)
-                .leaseDuration(Duration.ofSeconds(30)).source(ncp).source(webhook)
-                .listener(new DeploymentListener() {
-                    @Override
-                    public void onCompleted(Deployment d) {
-                        completions.incrementAndGet();
-                    }
-                }).build().start();
+        tracker = WebhookFixture.countingTracker(store, clock, scheduler, ncp, webhook, completions);
         server = webhook.listen(0, "/hooks");
         ncp.script(ref, Observation.inProgress("inprogress"));
     }
