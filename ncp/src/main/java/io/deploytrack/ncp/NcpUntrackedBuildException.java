@@ -5,10 +5,9 @@ package io.deploytrack.ncp;
  * closed, ...). The build runs at NCP untracked; {@link #projectId()} and {@link #buildId()} say which one, so a caller
  * can pick it up once the cause is fixed ({@code deploytrack ncp track-build --build-project-id P --build-id B}).
  */
-public final class NcpUntrackedBuildException extends IllegalStateException {
+public final class NcpUntrackedBuildException extends NcpUntrackedException {
     private static final long serialVersionUID = 1L;
 
-    private final long projectId;
     private final String buildId;
 
     /**
@@ -19,23 +18,12 @@ public final class NcpUntrackedBuildException extends IllegalStateException {
     public NcpUntrackedBuildException(long projectId, String buildId, RuntimeException cause) {
         super("NCP SourceBuild started build " + buildId + " of project " + projectId + " but it could not be tracked ("
                 + cause.getMessage() + "); it runs at NCP: track it with tracker.track(request, "
-                + "NcpBuildPollingSource.ref(" + projectId + ", \"" + buildId + "\"))", cause);
-        this.projectId = projectId;
+                + "NcpBuildPollingSource.ref(" + projectId + ", \"" + buildId + "\"))", projectId, cause);
         this.buildId = buildId;
-    }
-
-    /** The build project of the untracked build. */
-    public long projectId() {
-        return projectId;
     }
 
     /** The id of the untracked build. */
     public String buildId() {
         return buildId;
-    }
-
-    /** Why it could not be recorded, in the store's or tracker's words. */
-    public String reason() {
-        return getCause().getMessage();
     }
 }

@@ -6,10 +6,9 @@ package io.deploytrack.ncp;
  * so a caller can pick it up once the cause is fixed ({@code tracker.track(request, NcpPollingSource.ref(projectId,
  * historyId))}, or {@code deploytrack ncp track --project-id P --history-id H}).
  */
-public final class NcpUntrackedDeploymentException extends IllegalStateException {
+public final class NcpUntrackedDeploymentException extends NcpUntrackedException {
     private static final long serialVersionUID = 1L;
 
-    private final long projectId;
     private final long historyId;
 
     /**
@@ -20,23 +19,12 @@ public final class NcpUntrackedDeploymentException extends IllegalStateException
     public NcpUntrackedDeploymentException(long projectId, long historyId, RuntimeException cause) {
         super("NCP SourceDeploy started deployment " + historyId + " of project " + projectId
                 + " but it could not be tracked (" + cause.getMessage() + "); it runs at NCP: track it with "
-                + "tracker.track(request, NcpPollingSource.ref(" + projectId + ", " + historyId + "))", cause);
-        this.projectId = projectId;
+                + "tracker.track(request, NcpPollingSource.ref(" + projectId + ", " + historyId + "))", projectId, cause);
         this.historyId = historyId;
-    }
-
-    /** The SourceDeploy project of the untracked deployment. */
-    public long projectId() {
-        return projectId;
     }
 
     /** The history id of the untracked deployment. */
     public long historyId() {
         return historyId;
-    }
-
-    /** Why it could not be recorded, in the store's or tracker's words. */
-    public String reason() {
-        return getCause().getMessage();
     }
 }

@@ -6,10 +6,9 @@ package io.deploytrack.ncp;
  * {@link #historyId()} say which one, so a caller can pick it up once the cause is fixed
  * ({@code deploytrack ncp track-pipeline --pipeline-id P --history-id H}).
  */
-public final class NcpUntrackedPipelineException extends IllegalStateException {
+public final class NcpUntrackedPipelineException extends NcpUntrackedException {
     private static final long serialVersionUID = 1L;
 
-    private final long projectId;
     private final long historyId;
 
     /**
@@ -20,23 +19,12 @@ public final class NcpUntrackedPipelineException extends IllegalStateException {
     public NcpUntrackedPipelineException(long projectId, long historyId, Throwable cause) {
         super("NCP SourcePipeline started run " + historyId + " of pipeline " + projectId
                 + " but it could not be tracked (" + cause.getMessage() + "); it runs at NCP: track it with "
-                + "NcpPipelines.track(request, " + projectId + ", " + historyId + ", timeout)", cause);
-        this.projectId = projectId;
+                + "NcpPipelines.track(request, " + projectId + ", " + historyId + ", timeout)", projectId, cause);
         this.historyId = historyId;
-    }
-
-    /** The pipeline of the untracked run. */
-    public long projectId() {
-        return projectId;
     }
 
     /** The history id of the untracked run. */
     public long historyId() {
         return historyId;
-    }
-
-    /** Why it could not be recorded. */
-    public String reason() {
-        return getCause().getMessage();
     }
 }
